@@ -1,0 +1,109 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module';
+import { renderError, writeError } from './common/all-exceptions.filter';
+import { createLogger, PinoNestLogger } from './common/logger';
+import { type AppConfig, type Env, parseEnv } from './config/app-config';
+import { loadOrCreateDevSecrets } from './config/dev-secrets';
+import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
+import { applyMigrations } from './database/migration-runner';
+
+export interface ResolvedRuntime {
+  config: AppConfig;
+  embedded: EmbeddedPostgresHandle | null;
+  /** Lines worth showing the operator at start (never secrets other than a generated dev master key). */
+  notes: string[];
+}
+
+/**
+ * Turns the environment into a runnable configuration: fills in development secrets, starts the
+ * embedded PostgreSQL when DATABASE_URL is unset, and applies pending migrations.
+ */
+export async function resolveRuntime(env: Env, logger: Logger): Promise<ResolvedRuntime> {
+  const notes: string[] = [];
+  const dataDir = path.resolve(env.DATA_DIR);
+  let masterKey = env.MASTER_KEY;
+  let encryptionKey = env.ENCRYPTION_KEY;
+  if (!masterKey || !encryptionKey) {
+    const dev = await loadOrCreateDevSecrets(dataDir);
+    if (!masterKey) {
+      masterKey = dev.masterKey;
+      notes.push(`Master key (development, kept in ${path.join(dataDir, 'secrets.json')}): ${masterKey}`);
+    }
+    encryptionKey ??= dev.encryptionKey;
+  }
+
+  let embedded: EmbeddedPostgresHandle | null = null;
+  let databaseUrl = env.DATABASE_URL;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+    });
+    databaseUrl = embedded.connectionString;
+    notes.push(`Embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${embedded.dataDir}`);
+  }
+
+  try {
+    if (env.MIGRATE_ON_START) {
+      const applied = await applyMigrations(databaseUrl);
+      if (applied.length) notes.push(`Applied migrations: ${applied.join(', ')}`);
+    }
+  } catch (err) {
+    await embedded?.stop();
+    throw err;
+  }
+
+  return {
+    embedded,
+    notes,
+    config: {
+      env: env.NODE_ENV,
+      host: env.HOST,
+      port: env.PORT,
+      webPort: env.WEB_PORT,
+      dataDir,
+      databaseUrl,
+      masterKey,
+      encryptionKey,
+      redisUrl: env.REDIS_URL,
+      logLevel: env.LOG_LEVEL,
+      maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
+      publicUrl: env.PUBLIC_URL,
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+      logFlushIntervalMs: env.LOG_FLUSH_INTERVAL_MS,
+      logBatchSize: env.LOG_BATCH_SIZE,
+      logQueueMax: env.LOG_QUEUE_MAX,
+    },
+  };
+}
+
+/** Builds the Nest application (not yet listening). Used by main.ts and by integration tests. */
+export async function createApp(config: AppConfig, logger: Logger = createLogger(config.logLevel)) {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.maxRequestBodyBytes,
+    // Client keep-alive: Dify and SDKs reuse connections.
+    keepAliveTimeout: 65_000,
+    trustProxy: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new PinoNestLogger(logger),
+    bufferLogs: false,
+  });
+  // Errors raised by Fastify before Nest sees the request (malformed JSON, body too large, unknown
+  // content type) get the same shapes as everything else.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .setErrorHandler((error, request, reply) => {
+      const rendered = renderError(error);
+      if (rendered.status >= 500) logger.error({ err: error }, 'unhandled error');
+      writeError(reply, request.url, rendered);
+    });
+  app.enableShutdownHooks();
+  return app;
+}
+
+export { parseEnv };

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+/** Every environment variable Switchboard reads, parsed once at start. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(4000),
+  WEB_PORT: port.default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL')
+      .optional(),
+  ),
+  DATA_DIR: z.string().min(1).default('.data'),
+  MASTER_KEY: optionalString.pipe(z.string().min(8, 'must be at least 8 characters').optional()),
+  ENCRYPTION_KEY: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .optional(),
+  ),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Apply pending migrations at start. */
+  MIGRATE_ON_START: bool.default(true),
+  /** Largest request body the data plane accepts (bytes). */
+  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  /** The gateway's externally reachable base URL, shown in the console (e.g. for Dify). */
+  PUBLIC_URL: optionalString.pipe(z.string().url().optional()),
+  /** How long SIGTERM waits for in-flight requests and streams before closing them. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(15000),
+  /** Request-log batching. */
+  LOG_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
+  LOG_BATCH_SIZE: z.coerce.number().int().min(1).default(500),
+  LOG_QUEUE_MAX: z.coerce.number().int().min(100).default(100000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment, naming every bad variable at once. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
+  }
+  const env = result.data;
+  if (env.NODE_ENV === 'production') {
+    const missing = (['MASTER_KEY', 'ENCRYPTION_KEY'] as const).filter((k) => !env[k]);
+    if (missing.length) {
+      throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`));
+    }
+  }
+  return env;
+}
+
+/** The resolved configuration the app runs with (secrets filled in, database chosen). */
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  webPort: number;
+  dataDir: string;
+  databaseUrl: string;
+  masterKey: string;
+  encryptionKey: string;
+  redisUrl: string | undefined;
+  logLevel: Env['LOG_LEVEL'];
+  maxRequestBodyBytes: number;
+  publicUrl: string | undefined;
+  shutdownGraceMs: number;
+  logFlushIntervalMs: number;
+  logBatchSize: number;
+  logQueueMax: number;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
