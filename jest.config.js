@@ -19,5 +19,10 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/', '<rootDir>/apps/web/'],
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleNameMapper: { '^@switchboard/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
+  globalSetup: '<rootDir>/apps/api/src/testing/jest-global-setup.ts',
+  globalTeardown: '<rootDir>/apps/api/src/testing/jest-global-teardown.ts',
+  // NestJS 12 and the schema engine's wasm bindings ship as ESM: swc turns them into CommonJS for jest
+  // (Node itself loads them through require(esm); jest's module system cannot before Node 24.9).
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@prisma/schema-engine-wasm)/)'],
   testTimeout: 30000,
 };

@@ -3,7 +3,6 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
-import { renderError, writeError } from './common/all-exceptions.filter';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { type AppConfig, type Env, parseEnv } from './config/app-config';
 import { loadOrCreateDevSecrets } from './config/dev-secrets';
@@ -92,16 +91,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });
-  // Errors raised by Fastify before Nest sees the request (malformed JSON, body too large, unknown
-  // content type) get the same shapes as everything else.
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .setErrorHandler((error, request, reply) => {
-      const rendered = renderError(error);
-      if (rendered.status >= 500) logger.error({ err: error }, 'unhandled error');
-      writeError(reply, request.url, rendered);
-    });
+  // Nest installs its exception layer as Fastify's error handler, so body-parse errors (malformed
+  // JSON, body too large, unknown content type) reach AllExceptionsFilter like everything else.
   app.enableShutdownHooks();
   return app;
 }

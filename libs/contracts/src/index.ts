@@ -1,1 +1,4 @@
-export {};
+export * from './common';
+export * from './routing';
+export * from './keys';
+export * from './observability';
