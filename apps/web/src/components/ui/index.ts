@@ -1,0 +1,11 @@
+export { Badge, type BadgeTone } from './badge';
+export { Button, buttonClassName, type ButtonSize, type ButtonVariant } from './button';
+export { Card, CardHeader } from './card';
+export { EmptyState } from './empty-state';
+export { ErrorState } from './error-state';
+export { Field, type FieldControlProps } from './field';
+export { Input } from './input';
+export { PageHeader } from './page-header';
+export { PageSkeleton } from './page-skeleton';
+export { Skeleton } from './skeleton';
+export { Spinner } from './spinner';
