@@ -3,7 +3,10 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath };
+const env = {
+  ...process.env,
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? process.execPath,
+};
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 const prisma = fileURLToPath(new URL('../node_modules/prisma/build/index.js', import.meta.url));
 const res = spawnSync(process.execPath, [prisma, 'generate'], { stdio: 'inherit', env });

@@ -6,7 +6,9 @@ import { applyMigrations } from '../apps/api/src/database/migration-runner';
 
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL?.trim();
-  const embedded = url ? null : await startEmbeddedPostgres({ dataDir: path.resolve(process.env.DATA_DIR ?? '.data') });
+  const embedded = url
+    ? null
+    : await startEmbeddedPostgres({ dataDir: path.resolve(process.env.DATA_DIR ?? '.data') });
   try {
     const applied = await applyMigrations(url || embedded!.connectionString);
     console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');

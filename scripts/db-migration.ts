@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const { engine, close } = await openSchemaEngine(pg.connectionString, schema);
   try {
     const from = existsSync(snapshotPath)
-      ? { tag: 'schemaDatamodel' as const, files: [{ path: snapshotPath, content: await readFile(snapshotPath, 'utf8') }] }
+      ? {
+          tag: 'schemaDatamodel' as const,
+          files: [{ path: snapshotPath, content: await readFile(snapshotPath, 'utf8') }],
+        }
       : { tag: 'empty' as const };
     const result = await engine.diff({
       from,

@@ -5,7 +5,10 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { Readiness } from './common/readiness';
 import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
+import { DeploymentModule } from './deployments/deployment.module';
+import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { RoutingModule } from './routing/routing.module';
 
 @Module({})
 export class AppModule {
@@ -13,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, HealthModule],
+      imports: [DatabaseModule, RoutingModule, HealthModule, GatewayModule, DeploymentModule],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         Readiness,

@@ -93,6 +93,13 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   });
   // Nest installs its exception layer as Fastify's error handler, so body-parse errors (malformed
   // JSON, body too large, unknown content type) reach AllExceptionsFilter like everything else.
+  // audio/transcriptions arrives as multipart and is passed through to the upstream untouched.
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) =>
+      done(null, body),
+    );
   app.enableShutdownHooks();
   return app;
 }

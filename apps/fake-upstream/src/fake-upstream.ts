@@ -72,6 +72,8 @@ export interface FakeUpstreamSettings {
   toolCalls?: boolean;
   /** How many recent requests `/_fake/requests` keeps. */
   maxRecordedRequests?: number;
+  /** Behave like upstreams that ignore `stream_options.include_usage` (never send a usage chunk). */
+  omitStreamUsage?: boolean;
 }
 
 export interface FakeUpstreamOptions extends FakeUpstreamSettings {
@@ -96,6 +98,7 @@ export interface FakeUpstreamConfig {
   fault: FakeFault | null;
   toolCalls: boolean;
   maxRecordedRequests: number;
+  omitStreamUsage: boolean;
 }
 
 export interface FakeUpstreamStats {
@@ -163,6 +166,7 @@ const DEFAULT_CONFIG: FakeUpstreamConfig = {
   fault: null,
   toolCalls: false,
   maxRecordedRequests: 50,
+  omitStreamUsage: false,
 };
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -293,6 +297,7 @@ export function parseFakeUpstreamSettings(input: unknown): FakeUpstreamSettings 
         else out.requireApiKey = stringList(value, key);
         break;
       case 'rateLimitHeaders':
+      case 'omitStreamUsage':
       case 'toolCalls':
         if (typeof value !== 'boolean') fail(`'${key}' must be a boolean`);
         out[key] = value;
@@ -342,6 +347,7 @@ function applySettings(base: FakeUpstreamConfig, s: FakeUpstreamSettings): FakeU
     next.fault = f === null || f.kind === 'none' || f.count === 0 ? null : { ...f };
   }
   if (s.toolCalls !== undefined) next.toolCalls = s.toolCalls;
+  if (s.omitStreamUsage !== undefined) next.omitStreamUsage = s.omitStreamUsage;
   if (s.maxRecordedRequests !== undefined) next.maxRecordedRequests = s.maxRecordedRequests;
   return next;
 }
@@ -1130,7 +1136,8 @@ class FakeUpstreamServer implements FakeUpstream {
     const promptTokens = estimateTokens(chatPromptChars(messages));
     const toolCall = planToolCall(body, messages, cfg, this.nextId());
     const stream = body.stream === true;
-    const includeUsage = isRecord(body.stream_options) && body.stream_options.include_usage === true;
+    const includeUsage =
+      !cfg.omitStreamUsage && isRecord(body.stream_options) && body.stream_options.include_usage === true;
 
     let completion: string[];
     let finishReason: string;
@@ -1245,7 +1252,7 @@ class FakeUpstreamServer implements FakeUpstream {
       tokens: completion.map((w, i) => choice(i === 0 ? w : ` ${w}`, null)),
       tail: [choice('', budget.finishReason)],
     };
-    if (isRecord(body.stream_options) && body.stream_options.include_usage === true) {
+    if (!cfg.omitStreamUsage && isRecord(body.stream_options) && body.stream_options.include_usage === true) {
       plan.tail.push(`${prefix}[],"usage":${JSON.stringify(usage)}}`);
     }
     return this.stream(ex, headers, plan);

@@ -72,7 +72,12 @@ export type UpdateKey = z.input<typeof updateKeySchema>;
 export const rotateKeySchema = z
   .object({
     /** Keep the old secret valid this long (0 = revoke it at once). */
-    gracePeriodSeconds: z.number().int().min(0).max(30 * 86400).default(0),
+    gracePeriodSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(30 * 86400)
+      .default(0),
   })
   .strict();
 

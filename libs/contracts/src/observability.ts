@@ -104,7 +104,10 @@ export const modelPriceSchema = z.object({
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 export const modelPricePageSchema = pageOf(modelPriceSchema);
 export const putModelPriceSchema = z
-  .object({ inputUsdPerMTokens: z.number().min(0).max(100000), outputUsdPerMTokens: z.number().min(0).max(100000) })
+  .object({
+    inputUsdPerMTokens: z.number().min(0).max(100000),
+    outputUsdPerMTokens: z.number().min(0).max(100000),
+  })
   .strict();
 
 // ---------- audit ----------

@@ -64,7 +64,9 @@ export const modelGroupSchema = z.object({
   streamIdleTimeoutMs: z.number().nullable(),
   deploymentCount: z.number(),
   /** What share of traffic each deployment should get under the current policy. */
-  expectedSplit: z.array(z.object({ deploymentId: z.string(), deploymentName: z.string(), share: z.number() })),
+  expectedSplit: z.array(
+    z.object({ deploymentId: z.string(), deploymentName: z.string(), share: z.number() }),
+  ),
   createdAt: isoDate,
   updatedAt: isoDate,
 });

@@ -8,7 +8,8 @@ import { IS_PUBLIC } from './public.decorator';
 
 export function bearerToken(req: FastifyRequest): string | null {
   const auth = req.headers.authorization;
-  if (typeof auth === 'string' && auth.toLowerCase().startsWith('bearer ')) return auth.slice(7).trim() || null;
+  if (typeof auth === 'string' && auth.toLowerCase().startsWith('bearer '))
+    return auth.slice(7).trim() || null;
   return null;
 }
 
@@ -24,7 +25,10 @@ export class AdminAuthGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (isPublic) return true;
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const token = bearerToken(req);

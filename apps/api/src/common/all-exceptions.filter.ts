@@ -43,7 +43,14 @@ export function renderError(exception: unknown): Rendered {
   }
   if (exception instanceof AdminError) {
     const [type] = STATUS_TYPES[exception.status] ?? ['api_error'];
-    return { status: exception.status, code: exception.code, type, message: exception.message, param: null, details: exception.details };
+    return {
+      status: exception.status,
+      code: exception.code,
+      type,
+      message: exception.message,
+      param: null,
+      details: exception.details,
+    };
   }
   if (exception instanceof ZodError) {
     const details = exception.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -52,17 +59,23 @@ export function renderError(exception: unknown): Rendered {
       status: 400,
       code: 'validation_failed',
       type: 'invalid_request_error',
-      message: first ? `Invalid request: ${first.path ? `${first.path}: ` : ''}${first.message}` : 'Invalid request',
+      message: first
+        ? `Invalid request: ${first.path ? `${first.path}: ` : ''}${first.message}`
+        : 'Invalid request',
       param: first?.path || null,
       details,
     };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const [type, code] = STATUS_TYPES[status] ?? (status >= 500 ? ['api_error', 'internal_error'] : ['invalid_request_error', 'invalid_request']);
+    const [type, code] =
+      STATUS_TYPES[status] ??
+      (status >= 500 ? ['api_error', 'internal_error'] : ['invalid_request_error', 'invalid_request']);
     const res = exception.getResponse();
     const message =
-      typeof res === 'object' && res && 'message' in res && typeof res.message === 'string' ? res.message : exception.message;
+      typeof res === 'object' && res && 'message' in res && typeof res.message === 'string'
+        ? res.message
+        : exception.message;
     return { status, code, type, message, param: null };
   }
   // Fastify's own errors (body parsing, size limits, content types) carry statusCode and a FST_ code.
@@ -72,23 +85,45 @@ export function renderError(exception: unknown): Rendered {
     if (status < 500) {
       const [type, code] = STATUS_TYPES[status] ?? ['invalid_request_error', 'invalid_request'];
       let message = exception.message;
-      if (fstCode === 'FST_ERR_CTP_BODY_TOO_LARGE') message = 'Request body is larger than this gateway accepts.';
+      if (fstCode === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        message = 'Request body is larger than this gateway accepts.';
       else if (fstCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || exception instanceof SyntaxError)
         message = `Request body is not valid JSON: ${exception.message}`;
-      else if (fstCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') message = 'Request body is empty; send a JSON object.';
+      else if (fstCode === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+        message = 'Request body is empty; send a JSON object.';
       else if (fstCode === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
         message = 'Unsupported Content-Type; send application/json.';
-      return { status, code: fstCode === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'invalid_json' : code, type, message, param: null };
+      return {
+        status,
+        code: fstCode === 'FST_ERR_CTP_INVALID_JSON_BODY' ? 'invalid_json' : code,
+        type,
+        message,
+        param: null,
+      };
     }
   }
-  return { status: 500, code: 'internal_error', type: 'api_error', message: 'Internal error in the gateway; see its log.', param: null };
+  return {
+    status: 500,
+    code: 'internal_error',
+    type: 'api_error',
+    message: 'Internal error in the gateway; see its log.',
+    param: null,
+  };
 }
 
 export function writeError(reply: FastifyReply, url: string, rendered: Rendered): void {
   if (rendered.headers) for (const [k, v] of Object.entries(rendered.headers)) void reply.header(k, v);
   const body = isAdminPath(url)
-    ? { error: { code: rendered.code, message: rendered.message, ...(rendered.details ? { details: rendered.details } : {}) } }
-    : { error: { message: rendered.message, type: rendered.type, param: rendered.param, code: rendered.code } };
+    ? {
+        error: {
+          code: rendered.code,
+          message: rendered.message,
+          ...(rendered.details ? { details: rendered.details } : {}),
+        },
+      }
+    : {
+        error: { message: rendered.message, type: rendered.type, param: rendered.param, code: rendered.code },
+      };
   void reply.status(rendered.status).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
@@ -101,7 +136,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = ctx.getResponse<FastifyReply>();
     const req = ctx.getRequest<FastifyRequest>();
     const rendered = renderError(exception);
-    if (rendered.status >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (rendered.status >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.destroy();
       return;

@@ -7,7 +7,14 @@ export function createLogger(level: string): Logger {
     level,
     base: undefined,
     redact: {
-      paths: ['apiKey', '*.apiKey', 'headers.authorization', 'headers["api-key"]', 'headers["x-api-key"]', 'masterKey'],
+      paths: [
+        'apiKey',
+        '*.apiKey',
+        'headers.authorization',
+        'headers["api-key"]',
+        'headers["x-api-key"]',
+        'masterKey',
+      ],
       censor: '[redacted]',
     },
   });

@@ -35,7 +35,11 @@ export const envSchema = z.object({
   /** Apply pending migrations at start. */
   MIGRATE_ON_START: bool.default(true),
   /** Largest request body the data plane accepts (bytes). */
-  MAX_REQUEST_BODY_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(25 * 1024 * 1024),
   /** The gateway's externally reachable base URL, shown in the console (e.g. for Dify). */
   PUBLIC_URL: optionalString.pipe(z.string().url().optional()),
   /** How long SIGTERM waits for in-flight requests and streams before closing them. */

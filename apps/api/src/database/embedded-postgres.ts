@@ -53,7 +53,9 @@ export async function freePort(): Promise<number> {
  * (created on first use, reused afterwards) and makes sure `database` exists. Listens on
  * 127.0.0.1 only. The superuser password is generated once and kept beside the cluster.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   const log = options.log ?? (() => undefined);
   const database = options.database ?? 'switchboard';
   const root = path.resolve(options.dataDir);

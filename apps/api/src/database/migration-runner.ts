@@ -6,7 +6,9 @@ import { openSchemaEngine } from './schema-engine';
 export const PRISMA_DIR = path.resolve(__dirname, '../../../../prisma');
 
 /** Reads `prisma/migrations` the way `prisma migrate deploy` does. */
-export async function readMigrations(migrationsDir = path.join(PRISMA_DIR, 'migrations')): Promise<MigrationList> {
+export async function readMigrations(
+  migrationsDir = path.join(PRISMA_DIR, 'migrations'),
+): Promise<MigrationList> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
   const dirs = entries
     .filter((e) => e.isDirectory())

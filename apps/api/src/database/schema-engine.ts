@@ -5,7 +5,7 @@ import type { SchemaEngine } from '@prisma/schema-engine-wasm';
 
 // Prisma's native schema engine is a download that this project cannot rely on (offline machines, slim
 // images). The WebAssembly build of the same engine ships inside an npm package; it is a bundler-target
-// build, so we instantiate it by hand. 
+// build, so we instantiate it by hand.
 // Node has WebAssembly, but our `lib` setting (no DOM) carries no types for it.
 interface WasmInstance {
   exports: Record<string, unknown>;

@@ -26,7 +26,10 @@ describe('health endpoints (real PostgreSQL)', () => {
   it('reports not ready when a migration is missing from the database', async () => {
     await t.db.query(`DELETE FROM _prisma_migrations`);
     const res = await fetch(`${t.url}/health`);
-    const body = (await res.json()) as { status: string; readiness: { checks: Record<string, { status: string; detail?: string }> } };
+    const body = (await res.json()) as {
+      status: string;
+      readiness: { checks: Record<string, { status: string; detail?: string }> };
+    };
     expect(res.status).toBe(503);
     expect(body.readiness.checks.migrations?.detail).toMatch(/pending: .*_init/);
   });

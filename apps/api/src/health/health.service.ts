@@ -37,7 +37,10 @@ export class HealthService implements OnModuleInit {
         ? { status: 'error', detail: `pending: ${pending.join(', ')}` }
         : { status: 'ok' };
     } catch (err) {
-      checks.database = { status: 'error', detail: err instanceof Error ? err.message.split('\n')[0] : 'unreachable' };
+      checks.database = {
+        status: 'error',
+        detail: err instanceof Error ? err.message.split('\n')[0] : 'unreachable',
+      };
       checks.migrations = { status: 'error', detail: 'database unreachable' };
     }
     for (const [name, part] of Object.entries(this.readiness.snapshot())) {

@@ -4,7 +4,8 @@ import { applyMigrations } from '../database/migration-runner';
 
 function adminUrl(): string {
   const url = process.env.SWITCHBOARD_TEST_ADMIN_URL;
-  if (!url) throw new Error('SWITCHBOARD_TEST_ADMIN_URL is unset: run integration specs through jest (globalSetup)');
+  if (!url)
+    throw new Error('SWITCHBOARD_TEST_ADMIN_URL is unset: run integration specs through jest (globalSetup)');
   return url;
 }
 

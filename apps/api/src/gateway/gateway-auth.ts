@@ -1,0 +1,86 @@
+/**
+ * What the data plane needs from key management, as an interface: the gateway asks "who is this?"
+ * and "may they send this request now?", answered from memory with no database round trip.
+ * The virtual-key implementation lives in ../keys; the master key is always accepted.
+ */
+export type Principal =
+  | { kind: 'master' }
+  | {
+      kind: 'virtual';
+      keyId: string;
+      projectId: string;
+      alias: string | null;
+      /** Allowed model groups; empty = all. */
+      models: readonly string[];
+    };
+
+export interface Admission {
+  /** Call exactly once when the request ends, with what it used (for tpm, parallel and budget accounting). */
+  release(usage: { totalTokens: number; costUsd: number }): void;
+}
+
+export interface GatewayAuth {
+  /**
+   * Resolves the client's credential. Throws OpenAIError 401 (unknown, revoked or expired key) with a
+   * message written for the person reading it in Dify.
+   */
+  authenticate(token: string | null): Principal;
+  /** May this principal use this model group at all? (403 otherwise; used by /v1/models too) */
+  canUseModel(principal: Principal, modelGroup: string): boolean;
+  /**
+   * Checks model access and the key's limits (rpm, tpm, parallel, budget) and takes a slot.
+   * Throws OpenAIError 403 (model not allowed, naming the model and the key alias) or 429
+   * (`rate_limit_exceeded` with Retry-After; `insufficient_quota` when over budget).
+   */
+  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission;
+}
+
+export const GATEWAY_AUTH = Symbol('GATEWAY_AUTH');
+
+/** A request log row as the gateway hands it over; written in batches off the hot path. */
+export interface RequestLogEntry {
+  createdAt: Date;
+  requestId: string;
+  /** chat.completions | completions | embeddings | rerank | audio.speech | audio.transcriptions */
+  route: string;
+  keyId: string | null;
+  projectId: string | null;
+  modelGroup: string;
+  deploymentId: string | null;
+  deploymentName: string | null;
+  attempts: {
+    deploymentId: string;
+    deploymentName: string;
+    modelGroup: string;
+    status: number;
+    errorKind: string | null;
+    latencyMs: number;
+    startedAt: number;
+  }[];
+  status: number;
+  errorType: string | null;
+  errorMessage: string | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  gatewayMs: number | null;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  stream: boolean;
+  endUser: string | null;
+}
+
+export interface RequestLogSink {
+  /** Never blocks and never throws: the row is queued (or counted as dropped when the queue is full). */
+  enqueue(entry: RequestLogEntry): void;
+}
+
+export const REQUEST_LOG_SINK = Symbol('REQUEST_LOG_SINK');
+
+/** Prices per model, in memory. */
+export interface CostCalculator {
+  costUsd(model: string, promptTokens: number, completionTokens: number): number;
+}
+
+export const COST_CALCULATOR = Symbol('COST_CALCULATOR');

@@ -1,0 +1,77 @@
+import type { ServerResponse } from 'node:http';
+
+export const SSE_HEADERS: Record<string, string> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  // Tell nginx-style proxies in front of us not to buffer the stream.
+  'x-accel-buffering': 'no',
+};
+
+/**
+ * Writes Server-Sent Events exactly as Dify expects: one `data: <json>\n\n` per event, flushed at
+ * once (chunked encoding), keep-alive comments (`: ping\n\n`) as their own events during silences.
+ * It knows nothing about providers.
+ */
+export class SseWriter {
+  private pingTimer: NodeJS.Timeout | null = null;
+  private lastWrite = 0;
+  private ended = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly pingIntervalMs: number,
+  ) {}
+
+  get started(): boolean {
+    return this.res.headersSent;
+  }
+
+  get closed(): boolean {
+    return this.ended || this.res.destroyed || this.res.writableEnded;
+  }
+
+  start(headers: Record<string, string>): void {
+    if (this.res.headersSent) return;
+    this.res.writeHead(200, { ...SSE_HEADERS, ...headers });
+    // Headers go out now, not with the first event.
+    this.res.flushHeaders();
+    this.lastWrite = Date.now();
+    this.pingTimer = setInterval(
+      () => {
+        if (Date.now() - this.lastWrite >= this.pingIntervalMs) this.write(': ping\n\n');
+      },
+      Math.max(50, Math.floor(this.pingIntervalMs / 2)),
+    );
+    this.pingTimer.unref();
+  }
+
+  data(json: string): void {
+    this.write(`data: ${json}\n\n`);
+  }
+
+  done(): void {
+    this.write('data: [DONE]\n\n');
+    this.end();
+  }
+
+  /** A failure after the stream started: one error event, then the stream ends (no [DONE]). */
+  error(error: { message: string; type: string; code: string | null; param: string | null }): void {
+    this.data(JSON.stringify({ error }));
+    this.end();
+  }
+
+  end(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    if (this.ended) return;
+    this.ended = true;
+    if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
+  }
+
+  private write(text: string): void {
+    if (this.closed) return;
+    this.lastWrite = Date.now();
+    this.res.write(text);
+  }
+}

@@ -1,0 +1,254 @@
+import type { AttemptError, CooldownReason, ModelGroupPolicy, RateLimitInfo } from './routing.types';
+import { USAGE_WINDOW_MS } from './usage-counters';
+
+/** What the upstream's `x-ratelimit-*` headers said last, with absolute expiry times. */
+export interface UpstreamLimits {
+  remainingRequests: number | null;
+  remainingTokens: number | null;
+  limitRequests: number | null;
+  limitTokens: number | null;
+  requestsResetAt: number;
+  tokensResetAt: number;
+  /** Requests we started since the report: the upstream's "remaining" already excludes earlier ones. */
+  sentSince: number;
+}
+
+export interface DeploymentLiveState {
+  inFlight: number;
+  /** EWMA of whole-request latency; null until the first success. */
+  latencyMs: number | null;
+  /** EWMA of time to first token (streams); null until measured. */
+  ttftMs: number | null;
+  /** Times of retryable failures inside the failure window, oldest first (at most `allowedFails`). */
+  failureTimes: number[];
+  /** Epoch ms; the deployment is out of rotation while `now < cooldownUntil`. */
+  cooldownUntil: number;
+  cooldownReason: CooldownReason | null;
+  lastError: string | null;
+  upstream: UpstreamLimits | null;
+}
+
+export interface SuccessSample {
+  latencyMs: number;
+  ttftMs?: number;
+  rateLimit?: RateLimitInfo;
+}
+
+export type CooldownPolicy = Pick<ModelGroupPolicy, 'allowedFails' | 'cooldownSeconds'>;
+
+export interface DeploymentStateOptions {
+  /** Weight of the newest latency sample (default 0.3: reacts within a few requests, ignores one outlier). */
+  ewmaAlpha?: number;
+  /** `allowedFails` counts failures inside this window (default 60 s). */
+  failureWindowMs?: number;
+}
+
+/** Upstream rejected our credentials (key revoked, wrong region...): the operator must fix the deployment. */
+export function isAuthError(error: AttemptError): boolean {
+  return error.kind === 'auth' || error.status === 401 || error.status === 403;
+}
+
+export function isRateLimitError(error: AttemptError): boolean {
+  return error.kind === 'rate_limit' || error.status === 429;
+}
+
+/**
+ * The failure is the deployment's, not the request's (bad key, unknown upstream model, unreachable...):
+ * another deployment may well succeed even when the classifier says this one should not be retried.
+ */
+export function isDeploymentFault(error: AttemptError): boolean {
+  return isAuthError(error) || error.cooldown;
+}
+
+/** How a failure affects the deployment; `null` means it was the request's fault (e.g. a 400). */
+export function failureCategory(error: AttemptError): CooldownReason | null {
+  if (isAuthError(error)) return 'auth';
+  if (error.cooldown) return isRateLimitError(error) ? 'rate_limited' : 'failures';
+  return error.retryable ? 'failures' : null;
+}
+
+const ewma = (prev: number | null, sample: number, alpha: number): number =>
+  prev === null ? sample : prev + alpha * (sample - prev);
+
+const finiteOrNull = (n: number | null | undefined): number | null =>
+  n !== null && n !== undefined && Number.isFinite(n) ? n : null;
+
+/**
+ * Live per-deployment state, keyed by deployment id so it survives registry swaps. Nothing here runs on a
+ * timer: cooldowns and header freshness are compared with the injected clock when read.
+ */
+export class DeploymentStateStore {
+  private readonly states = new Map<string, DeploymentLiveState>();
+  private readonly alpha: number;
+  private readonly failureWindowMs: number;
+
+  constructor(options: DeploymentStateOptions = {}) {
+    this.alpha = options.ewmaAlpha ?? 0.3;
+    this.failureWindowMs = options.failureWindowMs ?? 60_000;
+  }
+
+  /** Read-only view, undefined when nothing was ever recorded (no allocation on the pick path). */
+  peek(id: string): Readonly<DeploymentLiveState> | undefined {
+    return this.states.get(id);
+  }
+
+  acquire(id: string): void {
+    const s = this.state(id);
+    s.inFlight += 1;
+    if (s.upstream) s.upstream.sentSince += 1;
+  }
+
+  release(id: string): void {
+    // peek, not state(): the deployment may have been deleted while the attempt ran.
+    const s = this.states.get(id);
+    if (s && s.inFlight > 0) s.inFlight -= 1;
+  }
+
+  recordSuccess(id: string, sample: SuccessSample, nowMs: number): void {
+    const s = this.state(id);
+    if (Number.isFinite(sample.latencyMs) && sample.latencyMs >= 0) {
+      s.latencyMs = ewma(s.latencyMs, sample.latencyMs, this.alpha);
+    }
+    if (sample.ttftMs !== undefined && Number.isFinite(sample.ttftMs) && sample.ttftMs >= 0) {
+      s.ttftMs = ewma(s.ttftMs, sample.ttftMs, this.alpha);
+    }
+    if (sample.rateLimit) this.recordRateLimit(s, sample.rateLimit, nowMs);
+  }
+
+  /**
+   * Applies a failed attempt; returns the cooldown reason when the deployment was taken out of rotation.
+   * - auth failures: cooldown for `cooldownSeconds` (the key is broken, every request would fail);
+   * - `cooldown: true` (429, unreachable...): cooldown for `retryAfterMs`, else `cooldownSeconds`;
+   * - other retryable failures: cooldown once `allowedFails` of them fall within the failure window;
+   * - non-retryable request errors (400, context window...) say nothing about the deployment: ignored.
+   */
+  recordFailure(
+    id: string,
+    error: AttemptError,
+    nowMs: number,
+    policy: CooldownPolicy,
+  ): CooldownReason | null {
+    const category = failureCategory(error);
+    if (category === null) return null;
+    const s = this.state(id);
+    s.lastError = `${error.status} ${error.kind}: ${error.message}`;
+    const cooldownMs = policy.cooldownSeconds * 1000;
+
+    if (category === 'auth') return this.coolDown(s, 'auth', nowMs + cooldownMs);
+    if (error.cooldown) {
+      const retryAfter = finiteOrNull(error.retryAfterMs);
+      return this.coolDown(s, category, nowMs + (retryAfter !== null ? Math.max(0, retryAfter) : cooldownMs));
+    }
+
+    const times = s.failureTimes;
+    while (times.length > 0 && times[0] <= nowMs - this.failureWindowMs) times.shift();
+    times.push(nowMs);
+    if (times.length < Math.max(1, policy.allowedFails)) return null;
+    return this.coolDown(s, 'failures', nowMs + cooldownMs);
+  }
+
+  /** Epoch ms until which the deployment is cooling down, or null when it is in rotation. */
+  cooldownUntil(id: string, nowMs: number): number | null {
+    const s = this.states.get(id);
+    return s && s.cooldownUntil > nowMs ? s.cooldownUntil : null;
+  }
+
+  /**
+   * When the upstream's own headers say it has no requests (or tokens) left, the epoch ms at which they
+   * reset; null when we may send. Only headers younger than their reset time count.
+   */
+  upstreamBlockedUntil(id: string, nowMs: number): number | null {
+    const u = this.states.get(id)?.upstream;
+    if (!u) return null;
+    let until: number | null = null;
+    if (u.remainingRequests !== null && nowMs < u.requestsResetAt && u.remainingRequests - u.sentSince <= 0) {
+      until = u.requestsResetAt;
+    }
+    if (u.remainingTokens !== null && nowMs < u.tokensResetAt && u.remainingTokens <= 0) {
+      until = Math.max(until ?? 0, u.tokensResetAt);
+    }
+    return until;
+  }
+
+  /**
+   * Fraction of the upstream's own limit still available (min of requests and tokens), from fresh headers;
+   * null when unknown. The denominator is the reported limit, else our configured rpm/tpm limit.
+   */
+  upstreamHeadroom(
+    id: string,
+    nowMs: number,
+    rpmLimit: number | null,
+    tpmLimit: number | null,
+  ): number | null {
+    const u = this.states.get(id)?.upstream;
+    if (!u) return null;
+    let headroom: number | null = null;
+    const requestLimit = u.limitRequests ?? rpmLimit;
+    if (
+      u.remainingRequests !== null &&
+      nowMs < u.requestsResetAt &&
+      requestLimit !== null &&
+      requestLimit > 0
+    ) {
+      headroom = clamp01((u.remainingRequests - u.sentSince) / requestLimit);
+    }
+    const tokenLimit = u.limitTokens ?? tpmLimit;
+    if (u.remainingTokens !== null && nowMs < u.tokensResetAt && tokenLimit !== null && tokenLimit > 0) {
+      const tokens = clamp01(u.remainingTokens / tokenLimit);
+      headroom = headroom === null ? tokens : Math.min(headroom, tokens);
+    }
+    return headroom;
+  }
+
+  delete(id: string): void {
+    this.states.delete(id);
+  }
+
+  private state(id: string): DeploymentLiveState {
+    let s = this.states.get(id);
+    if (!s) {
+      s = {
+        inFlight: 0,
+        latencyMs: null,
+        ttftMs: null,
+        failureTimes: [],
+        cooldownUntil: 0,
+        cooldownReason: null,
+        lastError: null,
+        upstream: null,
+      };
+      this.states.set(id, s);
+    }
+    return s;
+  }
+
+  private coolDown(s: DeploymentLiveState, reason: CooldownReason, until: number): CooldownReason {
+    // Never shorten a longer cooldown that is already running.
+    if (until > s.cooldownUntil) {
+      s.cooldownUntil = until;
+      s.cooldownReason = reason;
+    }
+    // A deployment back from cooldown starts with a clean failure count.
+    s.failureTimes.length = 0;
+    return reason;
+  }
+
+  private recordRateLimit(s: DeploymentLiveState, info: RateLimitInfo, nowMs: number): void {
+    const resetRequests = finiteOrNull(info.resetRequestsMs);
+    const resetTokens = finiteOrNull(info.resetTokensMs);
+    s.upstream = {
+      remainingRequests: finiteOrNull(info.remainingRequests),
+      remainingTokens: finiteOrNull(info.remainingTokens),
+      limitRequests: finiteOrNull(info.limitRequests),
+      limitTokens: finiteOrNull(info.limitTokens),
+      // Without a reset header, trust the numbers for one window.
+      requestsResetAt: nowMs + (resetRequests ?? USAGE_WINDOW_MS),
+      tokensResetAt: nowMs + (resetTokens ?? USAGE_WINDOW_MS),
+      sentSince: 0,
+    };
+  }
+}
+
+function clamp01(n: number): number {
+  return n < 0 ? 0 : n > 1 ? 1 : n;
+}

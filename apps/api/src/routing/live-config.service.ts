@@ -1,0 +1,133 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Readiness } from '../common/readiness';
+import { SecretBox } from '../common/crypto';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { ChangeNotifier } from '../database/change-notifier';
+import { RouterRegistry } from './router-registry';
+import { RoutingConfigRepository } from './routing-config.repository';
+import {
+  type ModelGroupPolicy,
+  normaliseStrategy,
+  type RoutedDeployment,
+  type RouterSnapshot,
+} from './routing.types';
+
+/** Safety net in case a notification is lost: reload this often anyway. */
+const PERIODIC_RELOAD_MS = 30_000;
+
+/**
+ * Keeps the in-memory router registry equal to the database: loads it at start, reloads at once
+ * after a change on this instance, and within a second after a change on another instance
+ * (LISTEN/NOTIFY). Requests in flight keep the registry generation they started with.
+ */
+@Injectable()
+export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('LiveConfig');
+  private readonly box: SecretBox;
+  private reloading: Promise<void> | null = null;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(
+    private readonly repo: RoutingConfigRepository,
+    private readonly registry: RouterRegistry,
+    private readonly notifier: ChangeNotifier,
+    private readonly readiness: Readiness,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.box = new SecretBox(config.encryptionKey);
+    readiness.declare('router');
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    this.unsubscribe = this.notifier.subscribe((topic, local) => {
+      if (topic === 'routing' && !local) void this.reload();
+    });
+    this.timer = setInterval(() => void this.reload(), PERIODIC_RELOAD_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Call after writing a routing change: reloads here, then tells the other instances. */
+  async changed(): Promise<void> {
+    await this.reload();
+    await this.notifier.publish('routing');
+  }
+
+  /** Coalesces concurrent reloads: at most one running plus one queued. */
+  reload(): Promise<void> {
+    if (this.reloading) {
+      this.again = true;
+      return this.reloading;
+    }
+    this.reloading = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.loadOnce();
+        } while (this.again);
+      } finally {
+        this.reloading = null;
+      }
+    })();
+    return this.reloading;
+  }
+
+  private async loadOnce(): Promise<void> {
+    try {
+      const { groups, deployments } = await this.repo.loadAll();
+      const snapshot: RouterSnapshot = {
+        groups: groups.map((g): ModelGroupPolicy => ({
+          name: g.name,
+          strategy: normaliseStrategy(g.strategy) ?? 'weighted-shuffle',
+          numRetries: g.numRetries,
+          fallbacks: g.fallbacks,
+          allowedFails: g.allowedFails,
+          cooldownSeconds: g.cooldownSeconds,
+          timeoutMs: g.timeoutMs,
+          streamIdleTimeoutMs: g.streamIdleTimeoutMs,
+        })),
+        deployments: deployments.map((d): RoutedDeployment => ({
+          id: d.id,
+          name: d.name,
+          modelGroup: d.modelGroup.name,
+          provider: d.provider,
+          model: d.model,
+          apiBase: d.apiBase,
+          apiKey: this.decryptKey(d.name, d.apiKeyEncrypted),
+          apiVersion: d.apiVersion,
+          weight: d.weight,
+          priority: d.priority,
+          rpmLimit: d.rpmLimit,
+          tpmLimit: d.tpmLimit,
+          timeoutMs: d.timeoutMs,
+          enabled: d.enabled,
+          tags: d.tags,
+        })),
+      };
+      this.registry.replace(snapshot);
+      this.readiness.set('router', true);
+    } catch (err) {
+      // Keep serving the last good registry.
+      this.logger.error(`reload failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (this.registry.version === 0) this.readiness.set('router', false, 'not loaded yet');
+    }
+  }
+
+  private decryptKey(name: string, stored: string | null): string | null {
+    if (!stored) return null;
+    try {
+      return this.box.decrypt(stored);
+    } catch {
+      // Wrong ENCRYPTION_KEY: the deployment stays listed but its upstream will answer 401.
+      this.logger.error(`cannot decrypt the API key of deployment '${name}': was ENCRYPTION_KEY changed?`);
+      return null;
+    }
+  }
+}

@@ -1,0 +1,565 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { DeploymentStateStore, isAuthError, isDeploymentFault, isRateLimitError } from './deployment-state';
+import type { GroupEntry, RegistryIndex, RouterRegistry } from './router-registry';
+import type {
+  AttemptContext,
+  AttemptError,
+  AttemptRecord,
+  AttemptResult,
+  Clock,
+  CooldownReason,
+  DeploymentHealth,
+  ExecuteOptions,
+  ExecuteOutcome,
+  ExpectedShare,
+  PickOptions,
+  RandomSource,
+  RoutedDeployment,
+  Sleep,
+} from './routing.types';
+import { STRATEGIES } from './strategies';
+import { InMemoryUsageCounters, windowResetAt } from './usage-counters';
+import type { UsageCounters, UsageWindow } from './usage-counters';
+
+export const systemClock: Clock = { now: () => Date.now() };
+export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
+
+/** Default cap on Retry-After waits, per wait and in total per request. */
+export const DEFAULT_MAX_RETRY_WAIT_MS = 5_000;
+
+export interface RouterOptions {
+  registry: RouterRegistry;
+  clock?: Clock;
+  random?: RandomSource;
+  sleep?: Sleep;
+  state?: DeploymentStateStore;
+  counters?: UsageCounters;
+  /** Longest Retry-After the router sleeps through instead of failing; also the total per request. */
+  maxRetryWaitMs?: number;
+}
+
+export type AttemptFn<T> = (deployment: RoutedDeployment, ctx: AttemptContext) => Promise<AttemptResult<T>>;
+
+export type FailedOutcome = Extract<ExecuteOutcome<unknown>, { ok: false }>;
+
+/** Why a deployment cannot take a request right now. */
+type Block =
+  | { kind: 'cooldown'; reason: CooldownReason; until: number; lastError: string | null }
+  | { kind: 'rpm' | 'tpm'; used: number; limit: number; until: number }
+  | { kind: 'upstream'; until: number };
+
+/** Progress through one model group (the requested one or a fallback) within one request. */
+interface GroupRun {
+  entry: GroupEntry;
+  isFallback: boolean;
+  attemptsLeft: number;
+  /** Deployment ids attempted in this group, in order. */
+  tried: string[];
+}
+
+const rpmExhausted = (d: RoutedDeployment, used: UsageWindow): boolean =>
+  d.rpmLimit !== null && used.rpm >= d.rpmLimit;
+
+// A request bigger than the whole tpm limit still goes through on an idle minute: it can never fit, and the
+// upstream is the better judge of whether it is acceptable.
+const tpmExhausted = (d: RoutedDeployment, used: UsageWindow, estimatedTokens: number): boolean =>
+  d.tpmLimit !== null &&
+  (used.tpm >= d.tpmLimit || (used.tpm > 0 && used.tpm + estimatedTokens > d.tpmLimit));
+
+// Blocks that lift by themselves soon and mean "busy", not "broken": worth a short wait, and a 429 to the client.
+const isThrottle = (b: Block): boolean => b.kind !== 'cooldown' || b.reason === 'rate_limited';
+
+const COOLDOWN_WHY: Readonly<Record<CooldownReason, string>> = {
+  rate_limited: 'rate limited',
+  failures: 'upstream failures',
+  auth: 'credentials rejected',
+};
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * Picks deployments for a model group and runs attempts with retries, cooldowns and fallbacks. Everything is
+ * in memory and synchronous except the attempt itself (and an optional short Retry-After sleep).
+ *
+ * Rules of `execute`:
+ * - each group (requested, then fallbacks breadth-first, each once) gets `1 + numRetries` attempts, each on an
+ *   untried available deployment; a tried one is reused only when no untried one is available and it is
+ *   not cooling down;
+ * - `committed` failures stop at once; non-retryable failures stop too unless they blame the deployment
+ *   (auth, or `cooldown: true` such as an unknown upstream model): that deployment cools down and the next
+ *   one is tried, since the request itself is fine;
+ * - when nothing is left anywhere and a throttled deployment (429 cooldown, rpm/tpm window, upstream quota)
+ *   is back within `maxRetryWaitMs` (and before the deadline), sleep and go again; waits share that budget;
+ * - the final failure says, per deployment, why it could not serve the request.
+ */
+export class Router {
+  private readonly registry: RouterRegistry;
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly sleep: Sleep;
+  private readonly state: DeploymentStateStore;
+  private readonly counters: UsageCounters;
+  private readonly maxRetryWaitMs: number;
+  /** Round-robin cursors: group name -> last picked deployment id. */
+  private readonly cursors = new Map<string, string>();
+  private readonly unsubscribe: () => void;
+
+  constructor(options: RouterOptions) {
+    this.registry = options.registry;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.sleep = options.sleep ?? realSleep;
+    this.state = options.state ?? new DeploymentStateStore();
+    this.counters = options.counters ?? new InMemoryUsageCounters();
+    this.maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
+    this.unsubscribe = this.registry.onReplace((next, removed) => this.prune(next, removed));
+  }
+
+  /** Stops listening to the registry (tests, hot reload). */
+  dispose(): void {
+    this.unsubscribe();
+  }
+
+  /** One selection under the group's strategy among available deployments; null when none is available. */
+  pick(modelGroup: string, opts: PickOptions): RoutedDeployment | null {
+    const entry = this.registry.getGroup(modelGroup);
+    if (!entry) return null;
+    return this.pickIn(
+      entry,
+      opts.exclude ?? [],
+      opts.estimatedTokens,
+      opts.stream ?? false,
+      this.clock.now(),
+    );
+  }
+
+  async execute<T>(
+    modelGroup: string,
+    opts: ExecuteOptions,
+    attempt: AttemptFn<T>,
+  ): Promise<ExecuteOutcome<T>> {
+    // Pin the registry generation: a swap mid-request must not change the deployments we retry over.
+    const index = this.registry.current();
+    const attempts: AttemptRecord[] = [];
+    const primary = index.groups.get(modelGroup);
+    if (!primary) {
+      const message = `The model '${modelGroup}' does not exist`;
+      return failure(404, 'invalid_request_error', 'model_not_found', message, { attempts });
+    }
+
+    const { runs, missing } = fallbackChain(index, primary);
+    const failures = new Map<string, AttemptError>();
+    const est = opts.estimatedTokens;
+    const stream = opts.stream ?? false;
+    let lastError: AttemptError | null = null;
+    let attemptNo = 0;
+    let waitBudget = this.maxRetryWaitMs;
+
+    for (;;) {
+      for (const run of runs) {
+        if (run.attemptsLeft > 0 && this.counters.prefetch) {
+          await this.counters.prefetch(
+            run.entry.deployments.map((d) => d.id),
+            this.clock.now(),
+          );
+        }
+        while (run.attemptsLeft > 0) {
+          if (opts.signal?.aborted) return clientGone(attempts, lastError);
+          const now = this.clock.now();
+          if (opts.deadlineAt !== undefined && now >= opts.deadlineAt) {
+            const message = `The request deadline passed after ${plural(attemptNo, 'attempt')}`;
+            return failure(504, 'api_error', 'deadline_exceeded', message, { attempts, lastError });
+          }
+          // Untried deployments first; reuse a tried one only if it is still in rotation.
+          const d =
+            this.pickIn(run.entry, run.tried, est, stream, now) ??
+            (run.tried.length > 0 ? this.pickIn(run.entry, [], est, stream, now) : null);
+          if (!d) break;
+
+          run.attemptsLeft -= 1;
+          attemptNo += 1;
+          if (!run.tried.includes(d.id)) run.tried.push(d.id);
+          const ctx: AttemptContext = {
+            attempt: attemptNo,
+            modelGroup: run.entry.policy.name,
+            isFallback: run.isFallback,
+            estimatedTokens: est,
+            signal: opts.signal,
+          };
+          const result = await this.runAttempt(d, run, ctx, attempt, attempts);
+          if (result.ok) return { ok: true, value: result.value, deployment: d, attempts };
+          if (opts.signal?.aborted) return clientGone(attempts, lastError);
+
+          lastError = result.error;
+          failures.set(d.id, result.error);
+          if (result.committed) return this.stopped(result.error, d, run.entry, attempts, true);
+          // A deployment fault (bad key, unknown model) is cooling down now: the next deployment may work.
+          if (!result.error.retryable && !isDeploymentFault(result.error)) {
+            return this.stopped(result.error, d, run.entry, attempts, false);
+          }
+        }
+      }
+
+      // Nothing left to try right now. If capacity comes back soon, waiting beats failing.
+      if (opts.signal?.aborted) return clientGone(attempts, lastError);
+      const now = this.clock.now();
+      const wait = this.shortestThrottleWait(runs, est, now);
+      const withinDeadline = opts.deadlineAt === undefined || (wait !== null && now + wait < opts.deadlineAt);
+      if (wait !== null && wait <= waitBudget && withinDeadline) {
+        waitBudget -= wait;
+        try {
+          await this.sleep(wait, opts.signal);
+        } catch (error) {
+          if (opts.signal?.aborted) return clientGone(attempts, lastError);
+          throw error;
+        }
+        continue;
+      }
+      return this.exhausted(runs, missing, failures, lastError, attempts, est, now);
+    }
+  }
+
+  /** Live state of one deployment for the admin API; null when the id is unknown. */
+  deploymentState(id: string): DeploymentHealth | null {
+    if (!this.registry.getDeployment(id)) return null;
+    const now = this.clock.now();
+    const s = this.state.peek(id);
+    const until = this.state.cooldownUntil(id, now);
+    const used = this.counters.get(id, now);
+    const round = (n: number | null | undefined): number | null =>
+      n === null || n === undefined ? null : Math.round(n);
+    return {
+      healthy: until === null,
+      cooldownUntil: until,
+      cooldownReason: until !== null ? (s?.cooldownReason ?? null) : null,
+      lastError: s?.lastError ?? null,
+      inFlight: s?.inFlight ?? 0,
+      rpmUsed: used.rpm,
+      tpmUsed: used.tpm,
+      latencyMs: round(s?.latencyMs),
+      ttftMs: round(s?.ttftMs),
+    };
+  }
+
+  /** Share of traffic each enabled deployment should get under the group's policy (console preview). */
+  expectedSplit(groupName: string): ExpectedShare[] {
+    const group = this.registry.getGroup(groupName);
+    return group ? STRATEGIES[group.policy.strategy].split({ group, state: this.state }) : [];
+  }
+
+  private pickIn(
+    entry: GroupEntry,
+    exclude: readonly string[],
+    estimatedTokens: number,
+    stream: boolean,
+    nowMs: number,
+  ): RoutedDeployment | null {
+    const candidates: RoutedDeployment[] = [];
+    for (const d of entry.deployments) {
+      if (!exclude.includes(d.id) && this.isAvailable(d, estimatedTokens, nowMs)) candidates.push(d);
+    }
+    if (candidates.length === 0) return null;
+    return STRATEGIES[entry.policy.strategy].pick(candidates, {
+      group: entry,
+      nowMs,
+      random: this.random,
+      stream,
+      state: this.state,
+      counters: this.counters,
+      cursors: this.cursors,
+    });
+  }
+
+  // Hot-path twin of `blockOf`: same rules, no allocation.
+  private isAvailable(d: RoutedDeployment, estimatedTokens: number, nowMs: number): boolean {
+    if (this.state.cooldownUntil(d.id, nowMs) !== null) return false;
+    if (this.state.upstreamBlockedUntil(d.id, nowMs) !== null) return false;
+    if (d.rpmLimit === null && d.tpmLimit === null) return true;
+    const used = this.counters.get(d.id, nowMs);
+    return !rpmExhausted(d, used) && !tpmExhausted(d, used, estimatedTokens);
+  }
+
+  private blockOf(d: RoutedDeployment, estimatedTokens: number, nowMs: number): Block | null {
+    const until = this.state.cooldownUntil(d.id, nowMs);
+    if (until !== null) {
+      const s = this.state.peek(d.id);
+      return {
+        kind: 'cooldown',
+        reason: s?.cooldownReason ?? 'failures',
+        until,
+        lastError: s?.lastError ?? null,
+      };
+    }
+    const upstreamUntil = this.state.upstreamBlockedUntil(d.id, nowMs);
+    if (upstreamUntil !== null) return { kind: 'upstream', until: upstreamUntil };
+    const used = this.counters.get(d.id, nowMs);
+    if (d.rpmLimit !== null && rpmExhausted(d, used)) {
+      return { kind: 'rpm', used: used.rpm, limit: d.rpmLimit, until: windowResetAt(nowMs) };
+    }
+    if (d.tpmLimit !== null && tpmExhausted(d, used, estimatedTokens)) {
+      return { kind: 'tpm', used: used.tpm, limit: d.tpmLimit, until: windowResetAt(nowMs) };
+    }
+    return null;
+  }
+
+  private async runAttempt<T>(
+    d: RoutedDeployment,
+    run: GroupRun,
+    ctx: AttemptContext,
+    attempt: AttemptFn<T>,
+    records: AttemptRecord[],
+  ): Promise<AttemptResult<T>> {
+    const startedAt = this.clock.now();
+    // A retry may still use a deployment deleted since the request began: don't recreate its dropped state.
+    const tracked = this.registry.getDeployment(d.id) !== undefined;
+    if (tracked) {
+      this.state.acquire(d.id);
+      this.counters.hit(d.id, startedAt);
+    }
+    let result: AttemptResult<T>;
+    try {
+      result = await attempt(d, ctx);
+    } finally {
+      if (tracked) this.state.release(d.id);
+    }
+    const finishedAt = this.clock.now();
+    const live = this.registry.getDeployment(d.id) !== undefined;
+    const base = { deploymentId: d.id, deploymentName: d.name, modelGroup: run.entry.policy.name, startedAt };
+
+    if (result.ok) {
+      records.push({ ...base, status: 200, errorKind: null, latencyMs: result.latencyMs });
+      if (live) {
+        this.state.recordSuccess(
+          d.id,
+          { latencyMs: result.latencyMs, ttftMs: result.ttftMs, rateLimit: result.rateLimit },
+          finishedAt,
+        );
+        // Upstreams that report no usage are charged our estimate, so tpm limits still bite.
+        this.counters.addTokens(d.id, result.tokens ?? ctx.estimatedTokens, finishedAt);
+      }
+      return result;
+    }
+
+    // The client hanging up makes attempts fail too; that says nothing about the deployment.
+    const aborted = ctx.signal?.aborted === true;
+    records.push({
+      ...base,
+      status: aborted ? 499 : result.error.status,
+      errorKind: aborted ? 'client_closed' : result.error.kind,
+      latencyMs: finishedAt - startedAt,
+    });
+    if (live && !aborted) this.state.recordFailure(d.id, result.error, finishedAt, run.entry.policy);
+    return result;
+  }
+
+  /** Shortest wait until a throttled (not broken) deployment of a group with attempts left is back. */
+  private shortestThrottleWait(
+    runs: readonly GroupRun[],
+    estimatedTokens: number,
+    nowMs: number,
+  ): number | null {
+    let soonest: number | null = null;
+    for (const run of runs) {
+      if (run.attemptsLeft === 0) continue;
+      for (const d of run.entry.deployments) {
+        const block = this.blockOf(d, estimatedTokens, nowMs);
+        if (block && isThrottle(block) && (soonest === null || block.until < soonest)) soonest = block.until;
+      }
+    }
+    return soonest === null ? null : Math.max(1, soonest - nowMs);
+  }
+
+  /** The request stops at this failure (bytes already sent, or the request itself was rejected). */
+  private stopped(
+    error: AttemptError,
+    d: RoutedDeployment,
+    entry: GroupEntry,
+    attempts: AttemptRecord[],
+    committed: boolean,
+  ): FailedOutcome {
+    const group = entry.policy.name;
+    const extra = { attempts, lastError: error };
+    const suffix = committed ? ' after the response had started (not retried)' : '';
+    if (isAuthError(error)) return this.authFailure([d], extra);
+    if (isRateLimitError(error)) {
+      const message = `Deployment '${d.name}' of '${group}' is rate limited${suffix}: ${error.message}`;
+      return failure(429, 'rate_limit_error', 'rate_limit_exceeded', message, {
+        ...extra,
+        retryAfterMs: error.retryAfterMs,
+      });
+    }
+    if (!committed && error.status >= 400 && error.status < 500) {
+      // The request itself was rejected: pass the upstream's verdict through.
+      return failure(error.status, 'invalid_request_error', error.kind, error.message, extra);
+    }
+    const message = `Deployment '${d.name}' of '${group}' failed${suffix}: ${error.status} ${error.message}`;
+    return failure(upstreamStatus(error), 'api_error', 'upstream_error', message, extra);
+  }
+
+  private authFailure(
+    deployments: readonly RoutedDeployment[],
+    extra: { attempts: AttemptRecord[]; lastError: AttemptError },
+  ): FailedOutcome {
+    const now = this.clock.now();
+    const names = deployments.map((d) => {
+      const until = this.state.cooldownUntil(d.id, now);
+      return `'${d.name}' of '${d.modelGroup}'${until !== null ? ` (cooling down until ${iso(until)})` : ''}`;
+    });
+    const message =
+      `The upstream rejected the gateway's credentials (${extra.lastError.status}) for deployment ` +
+      `${names.join(', ')}; an operator must fix its API key`;
+    return failure(502, 'api_error', 'upstream_auth_error', message, extra);
+  }
+
+  /** Every group of the chain is out of attempts or deployments: explain why, deployment by deployment. */
+  private exhausted(
+    runs: readonly GroupRun[],
+    missing: readonly string[],
+    failures: ReadonlyMap<string, AttemptError>,
+    lastError: AttemptError | null,
+    attempts: AttemptRecord[],
+    estimatedTokens: number,
+    nowMs: number,
+  ): FailedOutcome {
+    const blocks: Block[] = [];
+    const sentences = runs.map((run, i) => {
+      const { entry } = run;
+      const name = entry.policy.name;
+      const subject = i === 0 ? `Model group '${name}'` : `Fallback '${name}'`;
+      if (entry.deployments.length === 0) return `${subject} has no enabled deployments.`;
+      let throttledOnly = true;
+      const parts = entry.deployments.map((d) => {
+        const block = this.blockOf(d, estimatedTokens, nowMs);
+        const failed = failures.get(d.id);
+        if (block) blocks.push(block);
+        if (!block || !isThrottle(block) || failed) throttledOnly = false;
+        const bits: string[] = [];
+        if (failed) bits.push(`failed with ${failed.status} ${failed.kind}: ${failed.message}`);
+        if (block) bits.push(describeBlock(block, estimatedTokens, !failed));
+        if (bits.length === 0) bits.push('not tried (no retries left)');
+        return `'${d.name}' ${bits.join(', ')}`;
+      });
+      const n = entry.deployments.length;
+      const lead =
+        i > 0
+          ? `${subject} also exhausted`
+          : n === 1
+            ? `The only deployment of '${name}' ${throttledOnly ? 'is at its rate limit' : 'failed or is unavailable'}`
+            : `All ${n} deployments of '${name}' ${throttledOnly ? 'are at their rate limits' : 'failed or are unavailable'}`;
+      return `${lead}: ${parts.join('; ')}.`;
+    });
+    for (const m of missing) sentences.push(`Fallback '${m}' is not configured.`);
+    const message = sentences.join(' ');
+
+    const soonest = (pred: (b: Block) => boolean): number | null => {
+      const untils = blocks.filter(pred).map((b) => b.until);
+      return untils.length > 0 ? Math.max(1, Math.min(...untils) - nowMs) : null;
+    };
+    const extra = { attempts, lastError };
+
+    if (lastError !== null && isAuthError(lastError)) {
+      const authFailed = runs.flatMap((r) =>
+        r.entry.deployments.filter((d) => {
+          const f = failures.get(d.id);
+          return f !== undefined && isAuthError(f);
+        }),
+      );
+      const out = this.authFailure(authFailed, { attempts, lastError });
+      return { ...out, message: `${out.message}. ${message}` };
+    }
+    if (lastError !== null && !isRateLimitError(lastError)) {
+      return failure(upstreamStatus(lastError), 'api_error', 'upstream_error', message, extra);
+    }
+    const throttleWait = soonest(isThrottle);
+    if (lastError !== null || (blocks.length > 0 && blocks.every(isThrottle))) {
+      const retryAfterMs = throttleWait ?? lastError?.retryAfterMs ?? null;
+      const hint = retryAfterMs !== null ? ` Capacity frees up in ${Math.ceil(retryAfterMs / 1000)}s.` : '';
+      return failure(429, 'rate_limit_error', 'rate_limit_exceeded', message + hint, {
+        ...extra,
+        retryAfterMs,
+      });
+    }
+    return failure(503, 'api_error', 'no_available_deployment', message, {
+      ...extra,
+      retryAfterMs: soonest(() => true),
+    });
+  }
+
+  private prune(next: RegistryIndex, removedIds: readonly string[]): void {
+    for (const id of removedIds) {
+      this.state.delete(id);
+      this.counters.forget(id);
+    }
+    for (const name of [...this.cursors.keys()]) if (!next.groups.has(name)) this.cursors.delete(name);
+  }
+}
+
+/**
+ * The requested group, then its fallbacks in order, then theirs (breadth-first: the requested group's own
+ * list wins over what its fallbacks declare). Each group appears once, so cycles end.
+ */
+function fallbackChain(index: RegistryIndex, primary: GroupEntry): { runs: GroupRun[]; missing: string[] } {
+  const runs: GroupRun[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>([primary.policy.name]);
+  const queue: GroupEntry[] = [primary];
+  for (let i = 0; i < queue.length; i++) {
+    const entry = queue[i];
+    runs.push({ entry, isFallback: i > 0, attemptsLeft: 1 + entry.policy.numRetries, tried: [] });
+    for (const name of entry.policy.fallbacks) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const next = index.groups.get(name);
+      if (next) queue.push(next);
+      else missing.push(name);
+    }
+  }
+  return { runs, missing };
+}
+
+function describeBlock(block: Block, estimatedTokens: number, withLastError: boolean): string {
+  switch (block.kind) {
+    case 'cooldown': {
+      const last = withLastError && block.lastError ? `; last error ${block.lastError}` : '';
+      return `cooling down until ${iso(block.until)} (${COOLDOWN_WHY[block.reason]}${last})`;
+    }
+    case 'rpm':
+      return `at its rpm limit (${block.used}/${block.limit}) until ${iso(block.until)}`;
+    case 'tpm':
+      return `at its tpm limit (${block.used}/${block.limit} used, ${estimatedTokens} more requested) until ${iso(block.until)}`;
+    case 'upstream':
+      return `out of upstream quota (x-ratelimit-remaining) until ${iso(block.until)}`;
+  }
+}
+
+/** 5xx passes through (503 vs 504 matters to clients); anything else from a failed upstream is a 502. */
+function upstreamStatus(error: AttemptError): number {
+  return error.status >= 500 && error.status < 600 ? error.status : 502;
+}
+
+function failure(
+  status: number,
+  type: string,
+  code: string,
+  message: string,
+  extra: { attempts: AttemptRecord[]; lastError?: AttemptError | null; retryAfterMs?: number | null },
+): FailedOutcome {
+  return {
+    ok: false,
+    status,
+    type,
+    code,
+    message,
+    attempts: extra.attempts,
+    lastError: extra.lastError ?? null,
+    retryAfterMs: extra.retryAfterMs ?? null,
+  };
+}
+
+function clientGone(attempts: AttemptRecord[], lastError: AttemptError | null): FailedOutcome {
+  return failure(499, 'invalid_request_error', 'client_closed_request', 'The client closed the request', {
+    attempts,
+    lastError,
+  });
+}

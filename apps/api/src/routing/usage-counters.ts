@@ -1,0 +1,88 @@
+export const USAGE_WINDOW_MS = 60_000;
+
+export interface UsageWindow {
+  /** Requests counted in the current window. */
+  readonly rpm: number;
+  /** Tokens counted in the current window. */
+  readonly tpm: number;
+}
+
+/** Start of the next window: when a deployment at its rpm/tpm limit gets capacity back. */
+export function windowResetAt(nowMs: number): number {
+  return (Math.floor(nowMs / USAGE_WINDOW_MS) + 1) * USAGE_WINDOW_MS;
+}
+
+/**
+ * Per-deployment request and token counters for rpm/tpm limits and usage-based routing.
+ *
+ * Windows are fixed calendar minutes (12:00:00.000-12:00:59.999). That allows up to 2x the limit across a
+ * minute boundary, but gives an exact "capacity frees up at" time for Retry-After and maps onto one Redis
+ * key per deployment and minute (`INCR` + `EXPIRE`).
+ *
+ * The hot path is synchronous on purpose: picking a deployment must not wait on the network. A shared
+ * (Redis) implementation keeps a local mirror that `get` reads, writes through asynchronously, and refreshes
+ * the mirror in `prefetch`, which the router awaits once per model group before picking. The trade-off: other
+ * instances' traffic is seen with the lag of the last prefetch, so a limit can be overshot by the requests
+ * that race within that lag.
+ */
+export interface UsageCounters {
+  /** Counts one request (at attempt start, so concurrent picks see it at once). */
+  hit(deploymentId: string, nowMs: number): void;
+  addTokens(deploymentId: string, tokens: number, nowMs: number): void;
+  /** Usage in the window containing `nowMs`. May be a live view: copy the numbers to keep them. */
+  get(deploymentId: string, nowMs: number): UsageWindow;
+  /** Drops a deleted deployment's counters. */
+  forget(deploymentId: string): void;
+  /** Optional: refresh shared counters before a pick (not needed in memory). */
+  prefetch?(deploymentIds: readonly string[], nowMs: number): Promise<void>;
+}
+
+interface Bucket {
+  window: number;
+  rpm: number;
+  tpm: number;
+}
+
+const EMPTY: UsageWindow = Object.freeze({ rpm: 0, tpm: 0 });
+
+/**
+ * Single-process counters: one bucket per deployment for the current minute, rolled over in place on first
+ * touch in a new minute (no timers, no allocation after the first request). A timestamp from an earlier
+ * minute than the bucket's (clock stepped back) counts toward the bucket's minute.
+ */
+export class InMemoryUsageCounters implements UsageCounters {
+  private readonly buckets = new Map<string, Bucket>();
+
+  hit(deploymentId: string, nowMs: number): void {
+    this.bucket(deploymentId, nowMs).rpm += 1;
+  }
+
+  addTokens(deploymentId: string, tokens: number, nowMs: number): void {
+    if (!(tokens > 0)) return;
+    this.bucket(deploymentId, nowMs).tpm += tokens;
+  }
+
+  get(deploymentId: string, nowMs: number): UsageWindow {
+    const b = this.buckets.get(deploymentId);
+    if (!b) return EMPTY;
+    return Math.floor(nowMs / USAGE_WINDOW_MS) > b.window ? EMPTY : b;
+  }
+
+  forget(deploymentId: string): void {
+    this.buckets.delete(deploymentId);
+  }
+
+  private bucket(deploymentId: string, nowMs: number): Bucket {
+    const window = Math.floor(nowMs / USAGE_WINDOW_MS);
+    let b = this.buckets.get(deploymentId);
+    if (!b) {
+      b = { window, rpm: 0, tpm: 0 };
+      this.buckets.set(deploymentId, b);
+    } else if (window > b.window) {
+      b.window = window;
+      b.rpm = 0;
+      b.tpm = 0;
+    }
+    return b;
+  }
+}
