@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ModelGroupModule } from '../model-groups/model-group.module';
+import { ConnectionTestService } from './connection-test.service';
+import { DeploymentController } from './deployment.controller';
+import { DeploymentRepository } from './deployment.repository';
+import { DeploymentService } from './deployment.service';
+
+/** Deployments, plus (through its imports) the model-group and audit APIs they write to. */
+@Module({
+  imports: [AuditModule, ModelGroupModule],
+  controllers: [DeploymentController],
+  providers: [DeploymentService, DeploymentRepository, ConnectionTestService],
+})
+export class DeploymentModule {}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ModelGroupController } from './model-group.controller';
+import { ModelGroupRepository } from './model-group.repository';
+import { ModelGroupService } from './model-group.service';
+
+@Module({
+  imports: [AuditModule],
+  controllers: [ModelGroupController],
+  providers: [ModelGroupService, ModelGroupRepository],
+  // Deployments create a missing group inside their own transaction.
+  exports: [ModelGroupRepository],
+})
+export class ModelGroupModule {}
