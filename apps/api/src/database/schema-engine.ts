@@ -25,13 +25,31 @@ function loadBindings(): Promise<BgModule> {
     const bg = require('@prisma/schema-engine-wasm/schema_engine_bg') as BgModule;
     const wasmPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg').replace(/\.js$/, '.wasm');
     const { instance } = await WebAssembly.instantiate(await readFile(wasmPath), {
-      './schema_engine_bg.js': bg,
+      './schema_engine_bg.js': withUnrefTimers(bg),
     });
     bg.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bg;
   })();
   return bindings;
+}
+
+/**
+ * The engine arms long internal timers through JS setTimeout; unref them so a finished migration does
+ * not keep a CLI or a test run alive for seconds.
+ */
+function withUnrefTimers(bg: BgModule): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bg };
+  for (const [name, fn] of Object.entries(bg)) {
+    if (name.startsWith('__wbg_setTimeout_') && typeof fn === 'function') {
+      imports[name] = (...args: unknown[]) => {
+        const handle: unknown = (fn as (...a: unknown[]) => unknown)(...args);
+        if (handle && typeof handle === 'object' && 'unref' in handle && typeof handle.unref === 'function') handle.unref();
+        return handle;
+      };
+    }
+  }
+  return imports;
 }
 
 export interface SchemaFile {
@@ -52,7 +70,9 @@ export async function openSchemaEngine(
   log: (line: string) => void = () => undefined,
 ): Promise<OpenSchemaEngine> {
   const bg = await loadBindings();
-  const factory = new PrismaPg({ connectionString });
+  // allowExitOnIdle: the engine may keep a pooled client checked in after we free it; it must not keep
+  // a CLI (or jest) alive for the pool's idle timeout.
+  const factory = new PrismaPg({ connectionString, allowExitOnIdle: true, idleTimeoutMillis: 1000 });
   const opened: { dispose(): Promise<void> }[] = [];
   // engine.free() does not close the pool; track what the engine opens so we can.
   const tracking = Object.assign(Object.create(factory) as PrismaPg, {

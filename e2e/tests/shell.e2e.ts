@@ -1,0 +1,19 @@
+import { expect, test } from '@playwright/test';
+import { E2E } from '../playwright.config';
+
+test('the login page loads and the master key opens the console', async ({ page }, info) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel('Master key', { exact: true }).fill('not-the-key');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByText(/not valid|invalid/i)).toBeVisible();
+  await page.screenshot({ path: info.outputPath('login.png'), fullPage: true });
+
+  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Deployments' })).toBeVisible();
+
+  await page.getByRole('button', { name: /sign out/i }).click();
+  await expect(page).toHaveURL(/\/login/);
+});
