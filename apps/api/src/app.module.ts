@@ -8,7 +8,14 @@ import { DatabaseModule } from './database/database.module';
 import { DeploymentModule } from './deployments/deployment.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { ImportModule } from './import/import.module';
+import { LiteLLMCompatModule } from './litellm-compat/litellm-compat.module';
 import { RoutingModule } from './routing/routing.module';
+import { AuthModule } from './auth/auth.module';
+import { KeysModule } from './keys/keys.module';
+import { PricesModule } from './prices/prices.module';
+import { ProjectsModule } from './projects/projects.module';
+import { UsageModule } from './usage/usage.module';
 
 @Module({})
 export class AppModule {
@@ -16,7 +23,20 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, RoutingModule, HealthModule, GatewayModule, DeploymentModule],
+      imports: [
+        DatabaseModule,
+        RoutingModule,
+        HealthModule,
+        GatewayModule,
+        DeploymentModule,
+        UsageModule,
+        AuthModule,
+        KeysModule,
+        ProjectsModule,
+        PricesModule,
+        ImportModule,
+        LiteLLMCompatModule,
+      ],
       providers: [
         { provide: APP_CONFIG, useValue: config },
         Readiness,

@@ -1,19 +1,15 @@
 import { Module } from '@nestjs/common';
 import { GatewayController } from './gateway.controller';
-import { COST_CALCULATOR, GATEWAY_AUTH, REQUEST_LOG_SINK } from './gateway-auth';
 import { GatewayService } from './gateway.service';
-import { MasterOnlyAuth, NoopSink, ZeroCost } from './interim-defaults';
 import { UpstreamClient } from './upstream-client';
 
+/**
+ * The data plane. Its collaborators come from global modules: GATEWAY_AUTH (keys), COST_CALCULATOR
+ * (prices), REQUEST_LOG_SINK (usage), the Router (routing).
+ */
 @Module({
   controllers: [GatewayController],
-  providers: [
-    GatewayService,
-    UpstreamClient,
-    { provide: GATEWAY_AUTH, useClass: MasterOnlyAuth },
-    { provide: REQUEST_LOG_SINK, useClass: NoopSink },
-    { provide: COST_CALCULATOR, useClass: ZeroCost },
-  ],
+  providers: [GatewayService, UpstreamClient],
   exports: [UpstreamClient],
 })
 export class GatewayModule {}

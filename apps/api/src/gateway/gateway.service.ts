@@ -65,6 +65,12 @@ const CAPABILITY_LABEL: Record<Capability, string> = {
   'audio.transcriptions': 'audio/transcriptions',
 };
 
+/** The part of a log row that depends on how the request ended. */
+type LogFields = Omit<
+  RequestLogEntry,
+  'createdAt' | 'requestId' | 'route' | 'keyId' | 'projectId' | 'stream' | 'endUser' | 'modelGroup'
+>;
+
 /** What a successful non-stream attempt hands back. */
 interface JsonAnswer {
   kind: 'json';
@@ -95,6 +101,8 @@ interface RequestState {
   principal: Principal;
   modelGroup: string;
   client: ClientRequest;
+  /** From Content-Length: cheap, and close enough for rpm/tpm pre-checks. */
+  estimatedTokens: number;
   abort: AbortController;
   /** Time spent waiting on upstreams (so the gateway's own time can be reported). */
   upstreamMs: number;
@@ -190,6 +198,7 @@ export class GatewayService {
       principal,
       modelGroup,
       client,
+      estimatedTokens,
       abort: new AbortController(),
       upstreamMs: 0,
       attemptsSoFar: 0,
@@ -208,12 +217,7 @@ export class GatewayService {
     reply.raw.once('close', onClose);
 
     let logged = false;
-    const finish = (
-      entry: Omit<
-        RequestLogEntry,
-        'createdAt' | 'requestId' | 'route' | 'keyId' | 'projectId' | 'stream' | 'endUser' | 'modelGroup'
-      >,
-    ) => {
+    const finish = (entry: LogFields) => {
       if (logged) return;
       logged = true;
       const full: RequestLogEntry = {
@@ -259,21 +263,12 @@ export class GatewayService {
     }
   }
 
-  private async run(
-    state: RequestState,
-    reply: FastifyReply,
-    finish: (
-      e: Omit<
-        RequestLogEntry,
-        'createdAt' | 'requestId' | 'route' | 'keyId' | 'projectId' | 'stream' | 'endUser' | 'modelGroup'
-      >,
-    ) => void,
-  ): Promise<void> {
+  private async run(state: RequestState, reply: FastifyReply, finish: (e: LogFields) => void): Promise<void> {
     const { client } = state;
     const outcome = await this.router.execute<Answer>(
       state.modelGroup,
       {
-        estimatedTokens: Math.ceil(JSON.stringify(client.body).length / 4),
+        estimatedTokens: state.estimatedTokens,
         signal: state.abort.signal,
         stream: client.stream,
       },
@@ -341,16 +336,16 @@ export class GatewayService {
       }
       void reply.status(outcome.status).send(errorBody(error));
     }
-    const streamUsage = writer?.started ? this.emptyUsage() : this.emptyUsage();
     finish({
       deploymentId: last?.deploymentId ?? null,
       deploymentName: last?.deploymentName ?? null,
       attempts,
-      status: writer?.started && !state.clientGone ? 200 : status,
+      // A stream that failed after it started still counts as the failure it was.
+      status,
       errorType: state.clientGone ? 'client_closed_request' : (outcome.lastError?.kind ?? outcome.code),
       errorMessage: outcome.message.slice(0, 2000),
       ...this.timing(state),
-      ...streamUsage,
+      ...this.emptyUsage(),
     });
   }
 

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { AdminSession, Prisma } from '../generated/prisma/client';
+
+export interface SessionWrite {
+  tx: Prisma.TransactionClient;
+  session: AdminSession;
+}
+
+@Injectable()
+export class AdminSessionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async create(
+    data: { tokenHash: string; expiresAt: Date; now: Date; userAgent: string | null; ip: string | null },
+    onWrite: (w: SessionWrite) => Promise<void>,
+  ): Promise<AdminSession> {
+    return this.prisma.$transaction(async (tx) => {
+      const session = await tx.adminSession.create({
+        data: {
+          tokenHash: data.tokenHash,
+          expiresAt: data.expiresAt,
+          createdAt: data.now,
+          lastSeenAt: data.now,
+          userAgent: data.userAgent,
+          ip: data.ip,
+        },
+      });
+      await onWrite({ tx, session });
+      return session;
+    });
+  }
+
+  findByTokenHash(tokenHash: string): Promise<Pick<AdminSession, 'id' | 'expiresAt'> | null> {
+    return this.prisma.adminSession.findUnique({
+      where: { tokenHash },
+      select: { id: true, expiresAt: true },
+    });
+  }
+
+  /** False when the session is gone (logged out meanwhile). */
+  async extend(id: string, expiresAt: Date, now: Date): Promise<boolean> {
+    const { count } = await this.prisma.adminSession.updateMany({
+      where: { id },
+      data: { expiresAt, lastSeenAt: now },
+    });
+    return count === 1;
+  }
+
+  /** The deleted session, or null when there was none. */
+  async deleteByTokenHash(
+    tokenHash: string,
+    onWrite: (w: SessionWrite) => Promise<void>,
+  ): Promise<AdminSession | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const session = await tx.adminSession.findUnique({ where: { tokenHash } });
+      if (!session) return null;
+      await tx.adminSession.delete({ where: { id: session.id } });
+      await onWrite({ tx, session });
+      return session;
+    });
+  }
+
+  async deleteExpired(now: Date): Promise<number> {
+    const { count } = await this.prisma.adminSession.deleteMany({ where: { expiresAt: { lte: now } } });
+    return count;
+  }
+}

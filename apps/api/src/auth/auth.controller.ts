@@ -1,0 +1,38 @@
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { loginSchema } from '@switchboard/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import { Public } from '../common/public.decorator';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { AdminSessionService } from './admin-session.service';
+
+/** Console sign-in. Public: each handler checks the master key or the session cookie itself. */
+@Public()
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly sessions: AdminSessionService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  login(
+    @Body(new ZodValidationPipe(loginSchema)) body: z.output<typeof loginSchema>,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ expiresAt: string }> {
+    return this.sessions.login(body.masterKey, req, reply);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  logout(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    return this.sessions.logout(req, reply);
+  }
+
+  @Get('session')
+  session(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ authenticated: true; expiresAt: string }> {
+    return this.sessions.current(req, reply);
+  }
+}

@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { ADMIN_SESSION_AUTH } from '../common/admin-auth.guard';
+import { AdminSessionRepository } from './admin-session.repository';
+import { AdminSessionService } from './admin-session.service';
+import { ADMIN_AUTH_OPTIONS, defaultAdminAuthOptions } from './auth-options';
+import { AuthController } from './auth.controller';
+
+/** Console sign-in (session cookies); global so the admin guard can check sessions on every route. */
+@Global()
+@Module({
+  imports: [AuditModule],
+  controllers: [AuthController],
+  providers: [
+    { provide: ADMIN_AUTH_OPTIONS, useFactory: defaultAdminAuthOptions },
+    AdminSessionRepository,
+    AdminSessionService,
+    { provide: ADMIN_SESSION_AUTH, useExisting: AdminSessionService },
+  ],
+  exports: [ADMIN_SESSION_AUTH],
+})
+export class AuthModule {}

@@ -1,0 +1,26 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { GATEWAY_AUTH } from '../gateway/gateway-auth';
+import { createSystemClock, KEY_CLOCK, KEY_COUNTERS } from './key-clock';
+import { InMemoryKeyCounters } from './key-counters';
+import { VirtualKeyController } from './virtual-key.controller';
+import { VirtualKeyGatewayAuth } from './virtual-key.gateway-auth';
+import { VirtualKeyRepository } from './virtual-key.repository';
+import { VirtualKeyService } from './virtual-key.service';
+
+/** Virtual keys: the admin API over them and the data plane's in-memory GatewayAuth. */
+@Global()
+@Module({
+  imports: [AuditModule],
+  controllers: [VirtualKeyController],
+  providers: [
+    { provide: KEY_CLOCK, useFactory: createSystemClock },
+    { provide: KEY_COUNTERS, useFactory: () => new InMemoryKeyCounters() },
+    VirtualKeyRepository,
+    VirtualKeyGatewayAuth,
+    VirtualKeyService,
+    { provide: GATEWAY_AUTH, useExisting: VirtualKeyGatewayAuth },
+  ],
+  exports: [GATEWAY_AUTH, VirtualKeyGatewayAuth],
+})
+export class KeysModule {}

@@ -1,0 +1,54 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  createProjectSchema,
+  type PageQuery,
+  pageQuerySchema,
+  type Project,
+  updateProjectSchema,
+} from '@switchboard/contracts';
+import { Actor } from '../audit/actor';
+import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import {
+  type CreateProjectInput,
+  type ProjectPage,
+  ProjectService,
+  type UpdateProjectInput,
+} from './project.service';
+
+@Controller('api/projects')
+export class ProjectController {
+  constructor(private readonly projects: ProjectService) {}
+
+  @Get()
+  list(@Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery): Promise<ProjectPage> {
+    return this.projects.list(query);
+  }
+
+  @Post()
+  create(
+    @Body(new ZodValidationPipe(createProjectSchema)) body: CreateProjectInput,
+    @Actor() actor: string,
+  ): Promise<Project> {
+    return this.projects.create(body, actor);
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<Project> {
+    return this.projects.get(id);
+  }
+
+  @Patch(':id')
+  update(
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(updateProjectSchema)) body: UpdateProjectInput,
+    @Actor() actor: string,
+  ): Promise<Project> {
+    return this.projects.update(id, body, actor);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id') id: string, @Actor() actor: string): Promise<void> {
+    return this.projects.remove(id, actor);
+  }
+}

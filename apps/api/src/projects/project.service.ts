@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  createProjectSchema,
+  PageQuery,
+  Project,
+  projectPageSchema,
+  updateProjectSchema,
+} from '@switchboard/contracts';
+import type { z } from 'zod';
+import { AuditService } from '../audit/audit.service';
+import { decodeCursor, pageFrom } from '../audit/page-cursor';
+import { AdminError } from '../common/errors';
+import type { Project as ProjectRow } from '../generated/prisma/client';
+import { VirtualKeyGatewayAuth } from '../keys/virtual-key.gateway-auth';
+import { type ProjectRecord, ProjectRepository, type ProjectWrite } from './project.repository';
+
+export type CreateProjectInput = z.output<typeof createProjectSchema>;
+export type UpdateProjectInput = z.output<typeof updateProjectSchema>;
+export type ProjectPage = z.output<typeof projectPageSchema>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+@Injectable()
+export class ProjectService {
+  constructor(
+    private readonly repo: ProjectRepository,
+    private readonly audit: AuditService,
+    private readonly gatewayAuth: VirtualKeyGatewayAuth,
+  ) {}
+
+  async list(query: PageQuery): Promise<ProjectPage> {
+    const rows = await this.repo.findPageByName(decodeCursor(query.cursor), query.limit + 1);
+    const page = pageFrom(rows, query.limit, (p) => p.name);
+    return { data: page.rows.map(toResponse), nextCursor: page.nextCursor };
+  }
+
+  async get(id: string): Promise<Project> {
+    const project = UUID.test(id) ? await this.repo.findById(id) : null;
+    if (!project) throw notFound(id);
+    return toResponse(project);
+  }
+
+  async create(input: CreateProjectInput, actor: string): Promise<Project> {
+    return toResponse(await this.repo.create(input, (w) => this.record(actor, 'project.create', w)));
+  }
+
+  async update(id: string, patch: UpdateProjectInput, actor: string): Promise<Project> {
+    const updated = UUID.test(id)
+      ? await this.repo.update(id, patch, (w) => this.record(actor, 'project.update', w))
+      : null;
+    if (!updated) throw notFound(id);
+    return toResponse(updated);
+  }
+
+  /** Refused while the project has active keys; its revoked keys are deleted with it. */
+  async remove(id: string, actor: string): Promise<void> {
+    if (!UUID.test(id)) throw notFound(id);
+    const outcome = await this.repo.deleteUnlessActiveKeys(id, (w) =>
+      this.record(actor, 'project.delete', w),
+    );
+    switch (outcome.kind) {
+      case 'missing':
+        throw notFound(id);
+      case 'has_active_keys':
+        throw new AdminError(
+          409,
+          'conflict',
+          `This project still has ${plural(outcome.activeKeys, 'active key')}; revoke ${outcome.activeKeys === 1 ? 'it' : 'them'} first.`,
+        );
+      case 'deleted':
+        // Its revoked keys are gone from the database: drop them from memory everywhere too.
+        if (outcome.revokedKeysDeleted > 0) await this.gatewayAuth.changed();
+        return;
+    }
+  }
+
+  private async record(actor: string, action: string, w: ProjectWrite): Promise<void> {
+    const target = w.after ?? w.before;
+    await this.audit.record(
+      {
+        actor,
+        action,
+        targetType: 'project',
+        targetId: target?.id ?? null,
+        before: w.before && {
+          ...snapshot(w.before),
+          ...(w.deletedKeyIds ? { deletedRevokedKeyIds: w.deletedKeyIds } : {}),
+        },
+        after: w.after && snapshot(w.after),
+      },
+      w.tx,
+    );
+  }
+}
+
+function snapshot(project: ProjectRow) {
+  return { id: project.id, name: project.name, description: project.description, tags: project.tags };
+}
+
+function toResponse(project: ProjectRecord): Project {
+  return {
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    tags: project.tags,
+    spendUsd: project.spendUsd,
+    keyCount: project.keyCount,
+    createdAt: project.createdAt.toISOString(),
+    updatedAt: project.updatedAt.toISOString(),
+  };
+}
+
+function notFound(id: string): AdminError {
+  return new AdminError(404, 'not_found', `There is no project with id '${id}'.`);
+}

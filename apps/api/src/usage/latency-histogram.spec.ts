@@ -1,0 +1,60 @@
+import {
+  LATENCY_BOUNDS_MS,
+  LATENCY_BUCKETS,
+  estimateQuantile,
+  emptyHistogram,
+  latencyBucket,
+} from './latency-histogram';
+import { planRanges } from './usage-stats.service';
+
+describe('latency histogram', () => {
+  it('puts a latency in the bucket whose lower bound it reaches (as width_bucket does)', () => {
+    expect(latencyBucket(0)).toBe(0);
+    expect(latencyBucket(49)).toBe(0);
+    expect(latencyBucket(50)).toBe(1);
+    expect(latencyBucket(999)).toBe(6);
+    expect(latencyBucket(1000)).toBe(7);
+    expect(latencyBucket(60_000)).toBe(LATENCY_BUCKETS - 1);
+    expect(latencyBucket(10 ** 9)).toBe(LATENCY_BUCKETS - 1);
+  });
+
+  it('estimates percentiles by interpolating inside the bucket', () => {
+    const hist = emptyHistogram();
+    hist[latencyBucket(150)] = 50; // [100, 200)
+    hist[latencyBucket(1200)] = 50; // [1000, 1500)
+    expect(estimateQuantile(hist, 0.5)).toBe(200);
+    expect(estimateQuantile(hist, 0.25)).toBe(150);
+    expect(estimateQuantile(hist, 0.95)).toBe(1450);
+    expect(estimateQuantile(emptyHistogram(), 0.5)).toBeNull();
+  });
+
+  it('answers the lower bound of the open last bucket', () => {
+    const hist = emptyHistogram();
+    hist[LATENCY_BUCKETS - 1] = 3;
+    expect(estimateQuantile(hist, 0.95)).toBe(LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1]);
+  });
+});
+
+describe('planRanges', () => {
+  const d = (s: string) => new Date(s);
+  it('reads whole hours from the hourly rollup and the ragged edges from the minute rollup', () => {
+    expect(planRanges(d('2026-01-01T10:30:20Z'), d('2026-01-01T14:15:00Z'), 'hour')).toEqual([
+      { table: 'UsageRollupHour', from: d('2026-01-01T11:00:00Z'), to: d('2026-01-01T14:00:00Z') },
+      { table: 'UsageRollup', from: d('2026-01-01T10:30:00Z'), to: d('2026-01-01T11:00:00Z') },
+      { table: 'UsageRollup', from: d('2026-01-01T14:00:00Z'), to: d('2026-01-01T14:15:00Z') },
+    ]);
+  });
+  it('uses only the minute rollup for minute buckets and for less than a whole hour', () => {
+    expect(planRanges(d('2026-01-01T10:00:00Z'), d('2026-01-01T14:00:00Z'), 'minute')).toEqual([
+      { table: 'UsageRollup', from: d('2026-01-01T10:00:00Z'), to: d('2026-01-01T14:00:00Z') },
+    ]);
+    expect(planRanges(d('2026-01-01T10:10:00Z'), d('2026-01-01T10:50:30Z'), 'day')).toEqual([
+      { table: 'UsageRollup', from: d('2026-01-01T10:10:00Z'), to: d('2026-01-01T10:51:00Z') },
+    ]);
+  });
+  it('uses only the hourly rollup for whole hours', () => {
+    expect(planRanges(d('2026-01-01T00:00:00Z'), d('2026-01-31T00:00:00Z'), 'day')).toEqual([
+      { table: 'UsageRollupHour', from: d('2026-01-01T00:00:00Z'), to: d('2026-01-31T00:00:00Z') },
+    ]);
+  });
+});

@@ -1,0 +1,88 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { z } from 'zod';
+import { ConfigError } from '../config/app-config';
+import { RequestLogRepository } from './request-log.repository';
+
+// To move into config/app-config.ts (owned by the lead) as `logRetentionDays`.
+const retentionEnvSchema = z.object({
+  /** Days of raw request logs to keep; 0 keeps them forever. Usage rollups are never deleted. */
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+});
+
+export function logRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
+  const parsed = retentionEnvSchema.safeParse({ LOG_RETENTION_DAYS: env.LOG_RETENTION_DAYS || undefined });
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `LOG_RETENTION_DAYS: ${i.message}`));
+  }
+  return parsed.data.LOG_RETENTION_DAYS;
+}
+
+export type RetentionStore = Pick<RequestLogRepository, 'deleteCreatedBefore' | 'deleteBatchMarkersBefore'>;
+
+const DAY_MS = 86_400_000;
+/** Batch ids only guard retries that happen within seconds; a day is plenty. */
+const BATCH_MARKER_TTL_MS = DAY_MS;
+
+/**
+ * Deletes raw request logs older than `retentionDays` in chunks (short statements, so the writer is never
+ * blocked for long), never touching the usage rollups. Returns how many rows it deleted.
+ */
+export async function pruneRequestLogs(
+  store: RetentionStore,
+  options: { retentionDays: number; now?: Date; chunkSize?: number },
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const chunkSize = options.chunkSize ?? 10_000;
+  await store.deleteBatchMarkersBefore(new Date(now.getTime() - BATCH_MARKER_TTL_MS));
+  if (options.retentionDays <= 0) return 0;
+  const cutoff = new Date(now.getTime() - options.retentionDays * DAY_MS);
+  let deleted = 0;
+  for (;;) {
+    const n = await store.deleteCreatedBefore(cutoff, chunkSize);
+    deleted += n;
+    if (n < chunkSize) return deleted;
+  }
+}
+
+const RUN_EVERY_MS = 3_600_000;
+const FIRST_RUN_AFTER_MS = 60_000;
+
+/** Runs pruneRequestLogs a minute after start and then hourly. */
+@Injectable()
+export class LogRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('LogRetention');
+  private readonly retentionDays = logRetentionDays();
+  private timers: NodeJS.Timeout[] = [];
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly repo: RequestLogRepository) {}
+
+  onApplicationBootstrap(): void {
+    const first = setTimeout(() => void this.run(), FIRST_RUN_AFTER_MS);
+    const every = setInterval(() => void this.run(), RUN_EVERY_MS);
+    first.unref();
+    every.unref();
+    this.timers = [first, every];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    await this.running;
+  }
+
+  run(): Promise<void> {
+    this.running ??= pruneRequestLogs(this.repo, { retentionDays: this.retentionDays })
+      .then((deleted) => {
+        if (deleted > 0)
+          this.logger.log(`deleted ${deleted} request logs older than ${this.retentionDays} days`);
+      })
+      .catch((err: unknown) => {
+        this.logger.warn(`request-log retention failed: ${err instanceof Error ? err.message : String(err)}`);
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+}

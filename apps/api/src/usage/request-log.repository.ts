@@ -1,0 +1,220 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../database/prisma.service';
+import type { RequestLogEntry } from '../gateway/gateway-auth';
+import type { Prisma } from '../generated/prisma/client';
+import { rollupUpsertSql } from './rollup-sql';
+
+/** What the writer needs from storage; a batch id makes a retried batch idempotent. */
+export interface RequestLogStore {
+  /** Writes the rows, the rollups and the spend in one statement; `duplicate` when this batch id was written before. */
+  writeBatch(batchId: string, entries: readonly RequestLogEntry[]): Promise<'written' | 'duplicate'>;
+}
+
+export interface RequestLogFilter {
+  from?: Date;
+  to?: Date;
+  projectId?: string;
+  keyId?: string;
+  modelGroup?: string;
+  deploymentId?: string;
+  status?: 'success' | 'error' | number;
+}
+
+export interface LogCursor {
+  createdAt: Date;
+  id: bigint;
+}
+
+const LIST_COLUMNS = {
+  id: true,
+  createdAt: true,
+  requestId: true,
+  route: true,
+  keyId: true,
+  projectId: true,
+  modelGroup: true,
+  deploymentId: true,
+  deploymentName: true,
+  attemptCount: true,
+  status: true,
+  errorType: true,
+  errorMessage: true,
+  latencyMs: true,
+  ttftMs: true,
+  promptTokens: true,
+  completionTokens: true,
+  totalTokens: true,
+  costUsd: true,
+  stream: true,
+  endUser: true,
+} satisfies Prisma.RequestLogSelect;
+
+export type RequestLogRow = Prisma.RequestLogGetPayload<{ select: typeof LIST_COLUMNS }>;
+export type RequestLogDetailRow = RequestLogRow & { attempts: Prisma.JsonValue };
+
+// The columns of one batch row as jsonb_to_recordset reads them (names match the JSON keys).
+const RECORD_COLUMNS = `"createdAt" timestamptz, "requestId" text, route text, "keyId" uuid, "projectId" uuid,
+  "modelGroup" text, "deploymentId" uuid, "deploymentName" text, attempts jsonb, "attemptCount" int, status int,
+  "errorType" text, "errorMessage" text, "latencyMs" int, "ttftMs" int, "gatewayMs" float8, "promptTokens" int,
+  "completionTokens" int, "totalTokens" int, "costUsd" float8, stream boolean, "endUser" text`;
+const LOG_COLUMNS = `"createdAt", "requestId", route, "keyId", "projectId", "modelGroup", "deploymentId", "deploymentName",
+  attempts, "attemptCount", status, "errorType", "errorMessage", "latencyMs", "ttftMs", "gatewayMs", "promptTokens",
+  "completionTokens", "totalTokens", "costUsd", stream, "endUser"`;
+
+/**
+ * One statement, hence one transaction: claim the batch id (nothing else happens when it was claimed
+ * before), insert the rows, add them to both rollups, and add spend and last use to keys and projects
+ * with one UPDATE per key and per project.
+ */
+const WRITE_BATCH_SQL = `
+WITH claim AS (
+  INSERT INTO "RequestLogBatch" (id) VALUES ($1::uuid) ON CONFLICT DO NOTHING RETURNING id
+), input AS (
+  SELECT r.* FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
+  WHERE EXISTS (SELECT 1 FROM claim)
+), logs AS (
+  INSERT INTO "RequestLog" (${LOG_COLUMNS}) SELECT ${LOG_COLUMNS} FROM input RETURNING 1
+), minute_rollup AS (${rollupUpsertSql('UsageRollup', 'input')}
+  RETURNING 1
+), hour_rollup AS (${rollupUpsertSql('UsageRollupHour', 'input')}
+  RETURNING 1
+), key_spend AS (
+  UPDATE "VirtualKey" k
+  SET "spendUsd" = k."spendUsd" + v.cost, "periodSpendUsd" = k."periodSpendUsd" + v.cost,
+      "lastUsedAt" = GREATEST(k."lastUsedAt", v.last)
+  FROM (SELECT "keyId" AS id, sum("costUsd") AS cost, max("createdAt") AS last
+        FROM input WHERE "keyId" IS NOT NULL GROUP BY 1 ORDER BY 1) v
+  WHERE k.id = v.id
+  RETURNING 1
+), project_spend AS (
+  UPDATE "Project" p SET "spendUsd" = p."spendUsd" + v.cost
+  FROM (SELECT "projectId" AS id, sum("costUsd") AS cost FROM input WHERE "projectId" IS NOT NULL GROUP BY 1 ORDER BY 1) v
+  WHERE p.id = v.id
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM logs)::int AS inserted`;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INT4_MAX = 2_147_483_647;
+
+// A malformed row must never make its whole batch fail forever, so every value is made acceptable to its
+// column: NUL bytes (rejected by text and jsonb) removed, ids that are not UUIDs dropped, numbers bounded.
+const text = (s: string | null | undefined): string | null =>
+  s === null || s === undefined ? null : String(s).replaceAll('\u0000', '');
+const uuid = (s: string | null | undefined): string | null => (s && UUID_RE.test(s) ? s : null);
+const int = (n: number | null | undefined): number =>
+  typeof n === 'number' && Number.isFinite(n) ? Math.max(-INT4_MAX, Math.min(INT4_MAX, Math.round(n))) : 0;
+const nullableInt = (n: number | null | undefined): number | null =>
+  n === null || n === undefined ? null : int(n);
+const float = (n: number | null | undefined): number => (typeof n === 'number' && Number.isFinite(n) ? n : 0);
+const timestamp = (d: Date): string =>
+  (d instanceof Date && !Number.isNaN(d.getTime()) ? d : new Date()).toISOString();
+
+function toRecord(e: RequestLogEntry) {
+  const attempts = (e.attempts ?? []).map((a) => ({
+    deploymentId: text(a.deploymentId) ?? '',
+    deploymentName: text(a.deploymentName) ?? '',
+    modelGroup: text(a.modelGroup) ?? '',
+    status: int(a.status),
+    errorKind: text(a.errorKind),
+    latencyMs: float(a.latencyMs),
+    startedAt: float(a.startedAt),
+  }));
+  return {
+    createdAt: timestamp(e.createdAt),
+    requestId: text(e.requestId) ?? '',
+    route: text(e.route) ?? '',
+    keyId: uuid(e.keyId),
+    projectId: uuid(e.projectId),
+    modelGroup: text(e.modelGroup) ?? '',
+    deploymentId: uuid(e.deploymentId),
+    deploymentName: text(e.deploymentName),
+    attempts,
+    attemptCount: attempts.length,
+    status: int(e.status),
+    errorType: text(e.errorType),
+    errorMessage: text(e.errorMessage),
+    latencyMs: Math.max(0, int(e.latencyMs)),
+    ttftMs: nullableInt(e.ttftMs),
+    gatewayMs: e.gatewayMs === null || e.gatewayMs === undefined ? null : float(e.gatewayMs),
+    promptTokens: int(e.promptTokens),
+    completionTokens: int(e.completionTokens),
+    totalTokens: int(e.totalTokens),
+    costUsd: float(e.costUsd),
+    stream: Boolean(e.stream),
+    endUser: text(e.endUser),
+  };
+}
+
+function statusWhere(status: RequestLogFilter['status']): Prisma.RequestLogWhereInput {
+  if (status === undefined) return {};
+  if (status === 'success') return { status: { lt: 400 } };
+  if (status === 'error') return { status: { gte: 400 } };
+  return { status };
+}
+
+@Injectable()
+export class RequestLogRepository implements RequestLogStore {
+  constructor(private readonly prisma: PrismaService) {}
+
+  async writeBatch(batchId: string, entries: readonly RequestLogEntry[]): Promise<'written' | 'duplicate'> {
+    const rows = await this.prisma.$queryRawUnsafe<{ claimed: number; inserted: number }[]>(
+      WRITE_BATCH_SQL,
+      batchId,
+      JSON.stringify(entries.map(toRecord)),
+    );
+    return rows[0]?.claimed ? 'written' : 'duplicate';
+  }
+
+  /** Newest first, keyset-paginated on (createdAt, id) so every page is an index range scan. */
+  async findPage(filter: RequestLogFilter, after: LogCursor | null, limit: number): Promise<RequestLogRow[]> {
+    const createdAt: Prisma.DateTimeFilter = {};
+    if (filter.from) createdAt.gte = filter.from;
+    if (filter.to) createdAt.lt = filter.to;
+    const where: Prisma.RequestLogWhereInput = {
+      createdAt,
+      projectId: filter.projectId,
+      keyId: filter.keyId,
+      modelGroup: filter.modelGroup,
+      deploymentId: filter.deploymentId,
+      ...statusWhere(filter.status),
+      ...(after
+        ? {
+            AND: [
+              { createdAt: { lte: after.createdAt } },
+              { OR: [{ createdAt: { lt: after.createdAt } }, { id: { lt: after.id } }] },
+            ],
+          }
+        : {}),
+    };
+    return this.prisma.requestLog.findMany({
+      where,
+      select: LIST_COLUMNS,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+  }
+
+  async findById(id: bigint): Promise<RequestLogDetailRow | null> {
+    return this.prisma.requestLog.findUnique({ where: { id }, select: { ...LIST_COLUMNS, attempts: true } });
+  }
+
+  /** Deletes up to `limit` rows created before `cutoff`; returns how many it deleted. */
+  async deleteCreatedBefore(cutoff: Date, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM "RequestLog" WHERE id IN (
+        SELECT id FROM "RequestLog" WHERE "createdAt" < ${cutoff} LIMIT ${limit}
+      )`;
+  }
+
+  async deleteBatchMarkersBefore(cutoff: Date): Promise<number> {
+    return this.prisma.requestLogBatch
+      .deleteMany({ where: { createdAt: { lt: cutoff } } })
+      .then((r) => r.count);
+  }
+
+  /** Closes the pool again after the writer's last flush at shutdown (the client reconnects on use). */
+  async release(): Promise<void> {
+    await this.prisma.$disconnect();
+  }
+}

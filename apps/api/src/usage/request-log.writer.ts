@@ -1,0 +1,196 @@
+import { Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { RequestLogEntry, RequestLogSink } from '../gateway/gateway-auth';
+import type { RequestLogStore } from './request-log.repository';
+
+export interface RequestLogWriterOptions {
+  /** Write what is queued at least this often. */
+  flushIntervalMs: number;
+  /** Rows per INSERT; a full batch is written at once instead of waiting for the timer. */
+  batchSize: number;
+  /** Rows held in memory at most (queued plus being written); beyond it new rows are dropped and counted. */
+  queueMax: number;
+  /** First retry delay after a failed write; doubles per failure up to `retryMaxMs`. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** How long shutdown waits for the queue to drain. */
+  shutdownTimeoutMs?: number;
+  /** Called once after the final flush at shutdown (e.g. to close the pool the flush reopened). */
+  onClosed?: () => Promise<void>;
+}
+
+export interface RequestLogWriterStats {
+  /** Rows in memory: waiting plus being written. */
+  queued: number;
+  written: number;
+  dropped: number;
+  failedFlushes: number;
+}
+
+const DROP_WARNING_EVERY_MS = 10_000;
+
+const firstLine = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0] : String(err));
+
+/**
+ * The request-log sink: `enqueue` only pushes to an in-memory queue, and batches are written off the
+ * request path. A batch that fails stays in memory and is retried with backoff under the same batch id,
+ * so it is written exactly once even when a commit's acknowledgement was lost.
+ */
+export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
+  private readonly logger = new Logger('RequestLogWriter');
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private pending: RequestLogEntry[] = [];
+  /** The batch being written or waiting for a retry; kept until it is known to be written. */
+  private inflight: { id: string; rows: RequestLogEntry[] } | null = null;
+  private draining: Promise<void> | null = null;
+  private consecutiveFailures = 0;
+  private retryAt = 0;
+  private written = 0;
+  private dropped = 0;
+  private failedFlushes = 0;
+  private droppedSinceWarning = 0;
+  private lastDropWarning = 0;
+  private kickScheduled = false;
+  private timer: NodeJS.Timeout | null;
+  private closed = false;
+
+  constructor(
+    private readonly store: RequestLogStore,
+    private readonly options: RequestLogWriterOptions,
+  ) {
+    this.retryBaseMs = options.retryBaseMs ?? 250;
+    this.retryMaxMs = options.retryMaxMs ?? 10_000;
+    this.timer = setInterval(() => this.tick(), options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  enqueue(entry: RequestLogEntry): void {
+    if (this.pending.length + (this.inflight?.rows.length ?? 0) >= this.options.queueMax) {
+      this.drop();
+      return;
+    }
+    this.pending.push(entry);
+    // After close() no timer runs, so a straggler is written at once.
+    if ((this.pending.length >= this.options.batchSize || this.closed) && !this.kickScheduled) {
+      // Never start I/O on the caller's stack: the request path only pushes.
+      this.kickScheduled = true;
+      setImmediate(() => {
+        this.kickScheduled = false;
+        if (Date.now() >= this.retryAt) void this.drain(this.closed);
+      });
+    }
+  }
+
+  stats(): RequestLogWriterStats {
+    return {
+      queued: this.pending.length + (this.inflight?.rows.length ?? 0),
+      written: this.written,
+      dropped: this.dropped,
+      failedFlushes: this.failedFlushes,
+    };
+  }
+
+  /**
+   * Writes everything queued, retrying failures (without the usual backoff) until done or until
+   * `timeoutMs` has passed. Resolves true when the queue is empty.
+   */
+  async flush(timeoutMs = this.options.shutdownTimeoutMs ?? 5000): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.draining) await this.draining;
+      if (!this.inflight && this.pending.length === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await this.drain(true);
+      if (this.inflight && Date.now() < deadline) {
+        await new Promise((r) =>
+          setTimeout(r, Math.min(this.retryBaseMs, Math.max(0, deadline - Date.now()))),
+        );
+      }
+    }
+  }
+
+  /**
+   * Nest calls this after the HTTP server has closed, so every request has handed over its row: write
+   * them all (bounded), then stop.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    const done = await this.flush();
+    if (!done) {
+      this.logger.error(
+        `shutdown: ${this.stats().queued} request-log rows could not be written within ` +
+          `${this.options.shutdownTimeoutMs ?? 5000} ms and are lost`,
+      );
+    }
+    await this.options.onClosed?.().catch(() => undefined);
+  }
+
+  private tick(): void {
+    if (Date.now() >= this.retryAt) void this.drain(true);
+  }
+
+  /** Writes batches one after another: all rows (`all`) or only full batches. One drain at a time. */
+  private drain(all: boolean): Promise<void> {
+    this.draining ??= this.writeBatches(all).finally(() => {
+      this.draining = null;
+    });
+    return this.draining;
+  }
+
+  private async writeBatches(all: boolean): Promise<void> {
+    for (;;) {
+      if (!this.inflight) {
+        const enough = all ? this.pending.length > 0 : this.pending.length >= this.options.batchSize;
+        if (!enough) return;
+        this.inflight = { id: randomUUID(), rows: this.pending.splice(0, this.options.batchSize) };
+      }
+      const batch = this.inflight;
+      try {
+        // `duplicate`: an earlier attempt did commit; its acknowledgement was lost.
+        await this.store.writeBatch(batch.id, batch.rows);
+        this.written += batch.rows.length;
+        this.inflight = null;
+        if (this.consecutiveFailures > 0) {
+          this.logger.log(`request-log writes recovered after ${this.consecutiveFailures} failed attempts`);
+        }
+        this.consecutiveFailures = 0;
+        this.retryAt = 0;
+      } catch (err) {
+        this.failedFlushes++;
+        this.consecutiveFailures++;
+        const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (this.consecutiveFailures - 1));
+        this.retryAt = Date.now() + backoff;
+        // One line per failure streak and then every tenth, so an outage does not flood the log.
+        if (this.consecutiveFailures === 1 || this.consecutiveFailures % 10 === 0) {
+          this.logger.warn(
+            `could not write ${batch.rows.length} request-log rows (${firstLine(err)}); ` +
+              `keeping ${this.stats().queued} rows and retrying in ${backoff} ms`,
+          );
+        }
+        return;
+      }
+    }
+  }
+
+  private drop(): void {
+    this.dropped++;
+    this.droppedSinceWarning++;
+    const now = Date.now();
+    if (now - this.lastDropWarning >= DROP_WARNING_EVERY_MS) {
+      this.lastDropWarning = now;
+      this.logger.warn(
+        `request-log queue is full (${this.options.queueMax} rows): dropped ${this.droppedSinceWarning} ` +
+          `new rows since the last warning (${this.dropped} in total)`,
+      );
+      this.droppedSinceWarning = 0;
+    }
+  }
+}

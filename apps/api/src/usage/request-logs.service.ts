@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import {
+  attemptSchema,
+  type LogListQuery,
+  type RequestLog,
+  type RequestLogDetail,
+} from '@switchboard/contracts';
+import { z } from 'zod';
+import { AdminError } from '../common/errors';
+import { type LogCursor, RequestLogRepository, type RequestLogRow } from './request-log.repository';
+
+const attemptsSchema = z.array(attemptSchema);
+const INT8_MAX = 9_223_372_036_854_775_807n;
+
+/** `<createdAt ISO>_<id>` in base64url: opaque to clients, and all the keyset needs. */
+export function encodeCursor(row: { createdAt: Date; id: bigint }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}_${row.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): LogCursor {
+  const [iso, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('_');
+  const createdAt = new Date(iso ?? '');
+  if (!id || !/^\d{1,19}$/.test(id) || Number.isNaN(createdAt.getTime()) || BigInt(id) > INT8_MAX) {
+    throw new AdminError(
+      400,
+      'invalid_cursor',
+      'The cursor is not one this API returned; start from the first page.',
+    );
+  }
+  return { createdAt, id: BigInt(id) };
+}
+
+/** A log id from a URL; null when it cannot be one (so the caller answers 404). */
+export function parseLogId(raw: string): bigint | null {
+  if (!/^\d{1,19}$/.test(raw)) return null;
+  const id = BigInt(raw);
+  return id > 0n && id <= INT8_MAX ? id : null;
+}
+
+function toRequestLog(row: RequestLogRow): RequestLog {
+  return { ...row, id: row.id.toString(), createdAt: row.createdAt.toISOString() };
+}
+
+@Injectable()
+export class RequestLogsService {
+  constructor(private readonly repo: RequestLogRepository) {}
+
+  async list(query: LogListQuery): Promise<{ data: RequestLog[]; nextCursor: string | null }> {
+    const after = query.cursor ? decodeCursor(query.cursor) : null;
+    const rows = await this.repo.findPage(
+      {
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+        projectId: query.projectId,
+        keyId: query.keyId,
+        modelGroup: query.modelGroup,
+        deploymentId: query.deploymentId,
+        status: query.status,
+      },
+      after,
+      query.limit + 1,
+    );
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toRequestLog),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  async get(rawId: string): Promise<RequestLogDetail> {
+    const id = parseLogId(rawId);
+    const row = id === null ? null : await this.repo.findById(id);
+    if (!row) throw new AdminError(404, 'not_found', `No request log with id '${rawId}'.`);
+    const { attempts, ...rest } = row;
+    const parsed = attemptsSchema.safeParse(attempts);
+    return { ...toRequestLog(rest), attempts: parsed.success ? parsed.data : [] };
+  }
+}

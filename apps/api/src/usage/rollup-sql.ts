@@ -1,0 +1,63 @@
+import { LATENCY_BOUNDS_SQL, LATENCY_BUCKETS } from './latency-histogram';
+
+/**
+ * SQL shared by the request-log writer (which adds each batch to the rollups) and the stats benchmark
+ * (which builds rollups from seeded rows), so that both produce exactly the same aggregation.
+ */
+
+/** Stands for "no deployment / project / key" in rollup keys, which cannot hold NULL. */
+export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+export type RollupTable = 'UsageRollup' | 'UsageRollupHour';
+
+export const ROLLUP_UNIT: Readonly<Record<RollupTable, 'minute' | 'hour'>> = {
+  UsageRollup: 'minute',
+  UsageRollupHour: 'hour',
+};
+
+const KEY_COLUMNS = `bucket, "modelGroup", "deploymentId", "projectId", "keyId"`;
+const SUMMED = [
+  'requests',
+  'errors',
+  'promptTokens',
+  'completionTokens',
+  'totalTokens',
+  'costUsd',
+  'latencyMsSum',
+];
+const indexes = Array.from({ length: LATENCY_BUCKETS }, (_, i) => i);
+
+/**
+ * Adds the rows of `source` into a rollup table: `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`
+ * with every measure summed (the histogram element by element). `source` is any relation with the
+ * RequestLog columns createdAt, modelGroup, deploymentId, deploymentName, projectId, keyId, status,
+ * latencyMs, promptTokens, completionTokens and totalTokens, costUsd: the table itself or a CTE.
+ * Groups are inserted in key order so that concurrent writers lock rows in the same order.
+ */
+export function rollupUpsertSql(table: RollupTable, source: string, where = ''): string {
+  const unit = ROLLUP_UNIT[table];
+  const nil = `'${NIL_UUID}'::uuid`;
+  const hist = indexes.map((i) => `count(*) FILTER (WHERE s.lb = ${i})`).join(', ');
+  const merged = indexes
+    .map((i) => `t."latencyHist"[${i + 1}] + EXCLUDED."latencyHist"[${i + 1}]`)
+    .join(', ');
+  return `
+INSERT INTO "${table}" AS t (${KEY_COLUMNS}, "deploymentName", ${SUMMED.map((c) => `"${c}"`).join(', ')}, "latencyHist")
+SELECT date_trunc('${unit}', s."createdAt", 'UTC'), s."modelGroup",
+  COALESCE(s."deploymentId", ${nil}), COALESCE(s."projectId", ${nil}), COALESCE(s."keyId", ${nil}),
+  max(s."deploymentName"), count(*), count(*) FILTER (WHERE s.status >= 400),
+  sum(s."promptTokens"), sum(s."completionTokens"), sum(s."totalTokens"), sum(s."costUsd"), sum(s."latencyMs"),
+  ARRAY[${hist}]::int[]
+FROM (SELECT x.*, width_bucket(x."latencyMs", ${LATENCY_BOUNDS_SQL}) AS lb FROM ${source} x ${where}) s
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+  "deploymentName" = COALESCE(EXCLUDED."deploymentName", t."deploymentName"),
+  ${SUMMED.map((c) => `"${c}" = t."${c}" + EXCLUDED."${c}"`).join(',\n  ')},
+  "latencyHist" = ARRAY[${merged}]::int[]`;
+}
+
+/** `ARRAY[sum(h[1]), …]` over rollup rows aliased `alias`: the summed histogram as float8[]. */
+export function summedHistogramSql(alias: string): string {
+  return `ARRAY[${indexes.map((i) => `sum(${alias}."latencyHist"[${i + 1}])`).join(', ')}]::float8[]`;
+}

@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import type { Distribution, DistributionQuery } from '@switchboard/contracts';
+import { AdminError } from '../common/errors';
+import { addHistogram, emptyHistogram, estimateQuantile } from './latency-histogram';
+import {
+  type RollupRange,
+  type RollupSum,
+  type StatsGroupBy,
+  type StatsInterval,
+  UsageStatsRepository,
+} from './usage-stats.repository';
+import type { UsageSummary, UsageSummaryQuery } from './usage-summary.schema';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const INTERVAL_MS: Readonly<Record<StatsInterval, number>> = {
+  minute: MINUTE_MS,
+  hour: HOUR_MS,
+  day: 86_400_000,
+};
+
+/** Most buckets one distribution answers (e.g. 50 hours by minute, 125 days by hour). */
+export const MAX_BUCKETS = 3000;
+
+const floorTo = (ms: number, step: number): number => Math.floor(ms / step) * step;
+const ceilTo = (ms: number, step: number): number => Math.ceil(ms / step) * step;
+
+/** [from, to) widened to whole minutes, the rollups' resolution: a minute counts when it starts before `to`. */
+export function minuteSpan(from: Date, to: Date): { start: number; end: number } {
+  return { start: floorTo(from.getTime(), MINUTE_MS), end: ceilTo(to.getTime(), MINUTE_MS) };
+}
+
+/**
+ * Which rollup rows cover [from, to): whole hours from the hourly table and the ragged edges from the
+ * minute table, so a month reads a few hundred rows per group. Minute buckets need the minute table.
+ */
+export function planRanges(from: Date, to: Date, interval: StatsInterval | null): RollupRange[] {
+  const { start, end } = minuteSpan(from, to);
+  if (end <= start) return [];
+  const hourStart = ceilTo(start, HOUR_MS);
+  const hourEnd = floorTo(end, HOUR_MS);
+  if (interval === 'minute' || hourEnd <= hourStart) {
+    return [{ table: 'UsageRollup', from: new Date(start), to: new Date(end) }];
+  }
+  const ranges: RollupRange[] = [
+    { table: 'UsageRollupHour', from: new Date(hourStart), to: new Date(hourEnd) },
+  ];
+  if (start < hourStart)
+    ranges.push({ table: 'UsageRollup', from: new Date(start), to: new Date(hourStart) });
+  if (hourEnd < end) ranges.push({ table: 'UsageRollup', from: new Date(hourEnd), to: new Date(end) });
+  return ranges;
+}
+
+interface Totals {
+  requests: number;
+  errors: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  costUsd: number;
+  hist: number[];
+}
+
+const emptyTotals = (): Totals => ({
+  requests: 0,
+  errors: 0,
+  promptTokens: 0,
+  completionTokens: 0,
+  totalTokens: 0,
+  costUsd: 0,
+  hist: emptyHistogram(),
+});
+
+function add(into: Totals, row: RollupSum): void {
+  into.requests += row.requests;
+  into.errors += row.errors;
+  into.promptTokens += row.promptTokens;
+  into.completionTokens += row.completionTokens;
+  into.totalTokens += row.totalTokens;
+  into.costUsd += row.costUsd;
+  addHistogram(into.hist, row.latencyHist);
+}
+
+function values(t: Totals) {
+  return {
+    requests: t.requests,
+    errors: t.errors,
+    promptTokens: t.promptTokens,
+    completionTokens: t.completionTokens,
+    totalTokens: t.totalTokens,
+    // Sums of many float costs carry binary noise; a micro-dollar is finer than any price.
+    costUsd: Math.round(t.costUsd * 1e6) / 1e6,
+    latencyP50Ms: estimateQuantile(t.hist, 0.5),
+    latencyP95Ms: estimateQuantile(t.hist, 0.95),
+  };
+}
+
+const NONE_LABEL: Readonly<Record<StatsGroupBy, string>> = {
+  deployment: '(no deployment)',
+  project: '(no project)',
+  key: '(no key)',
+  modelGroup: '(none)',
+};
+
+function parseRange(fromIso: string, toIso: string): { from: Date; to: Date } {
+  const from = new Date(fromIso);
+  const to = new Date(toIso);
+  if (!(from < to)) throw new AdminError(400, 'invalid_range', '`from` must be before `to`.');
+  return { from, to };
+}
+
+/** Usage statistics for the console, answered from the rollups only (never from raw request logs). */
+@Injectable()
+export class UsageStatsService {
+  constructor(private readonly repo: UsageStatsRepository) {}
+
+  async distribution(query: DistributionQuery): Promise<Distribution> {
+    const { from, to } = parseRange(query.from, query.to);
+    const step = INTERVAL_MS[query.interval];
+    const { start, end } = minuteSpan(from, to);
+    const first = floorTo(start, step);
+    const bucketCount = Math.ceil((end - first) / step);
+    if (bucketCount > MAX_BUCKETS) {
+      throw new AdminError(
+        400,
+        'too_many_buckets',
+        `That range has ${bucketCount} ${query.interval} buckets; the most is ${MAX_BUCKETS}. Choose a coarser interval.`,
+      );
+    }
+    const rows = await this.repo.sumRollups(
+      planRanges(from, to, query.interval),
+      query.groupBy,
+      query.interval,
+    );
+
+    const groups = new Map<
+      string | null,
+      { totals: Totals; buckets: Map<number, Totals>; name: string | null }
+    >();
+    const all = emptyTotals();
+    for (const row of rows) {
+      let g = groups.get(row.key);
+      if (!g) groups.set(row.key, (g = { totals: emptyTotals(), buckets: new Map(), name: null }));
+      const at = row.bucket ? row.bucket.getTime() : first;
+      let b = g.buckets.get(at);
+      if (!b) g.buckets.set(at, (b = emptyTotals()));
+      add(b, row);
+      add(g.totals, row);
+      add(all, row);
+      g.name ??= row.deploymentName;
+    }
+
+    const ids = [...groups.keys()].filter((k): k is string => k !== null);
+    const names = await this.repo.labels(query.groupBy, ids);
+    const label = (key: string | null, fallbackName: string | null): string => {
+      if (key === null) return NONE_LABEL[query.groupBy];
+      if (query.groupBy === 'modelGroup') return key;
+      return names.get(key) ?? fallbackName ?? `deleted ${query.groupBy} ${key.slice(0, 8)}`;
+    };
+
+    const bucketStarts: number[] = [];
+    for (let t = first; t < end; t += step) bucketStarts.push(t);
+    const result = [...groups.entries()].map(([key, g]) => ({
+      key,
+      label: label(key, query.groupBy === 'deployment' ? g.name : null),
+      totals: { ...values(g.totals), share: all.requests > 0 ? g.totals.requests / all.requests : 0 },
+      // Every bucket of the range, zeros included, so charts need no gap filling.
+      buckets: bucketStarts.map((t) => ({
+        bucket: new Date(t).toISOString(),
+        ...values(g.buckets.get(t) ?? emptyTotals()),
+      })),
+    }));
+    result.sort((a, b) => b.totals.requests - a.totals.requests || a.label.localeCompare(b.label));
+
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      groupBy: query.groupBy,
+      interval: query.interval,
+      totals: values(all),
+      groups: result,
+    };
+  }
+
+  async summary(query: UsageSummaryQuery): Promise<UsageSummary> {
+    const { from, to } = parseRange(query.from, query.to);
+    const rows = await this.repo.sumRollups(planRanges(from, to, null), null, null);
+    const all = emptyTotals();
+    for (const row of rows) add(all, row);
+    const { start, end } = minuteSpan(from, to);
+    const v = values(all);
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      ...v,
+      errorRate: all.requests > 0 ? all.errors / all.requests : 0,
+      requestsPerMinute: all.requests / Math.max(1, (end - start) / MINUTE_MS),
+    };
+  }
+}

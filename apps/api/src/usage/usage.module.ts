@@ -1,0 +1,46 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { REQUEST_LOG_SINK } from '../gateway/gateway-auth';
+import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { LogRetentionService } from './log-retention.service';
+import { RequestLogRepository } from './request-log.repository';
+import { RequestLogWriter } from './request-log.writer';
+import { RequestLogsService } from './request-logs.service';
+import { RequestLogsController, UsageStatsController } from './usage.controller';
+import { UsageStatsRepository } from './usage-stats.repository';
+import { UsageStatsService } from './usage-stats.service';
+
+/**
+ * Where requests end up: the batched request-log writer (the gateway's REQUEST_LOG_SINK), usage rollups,
+ * log retention, and the admin endpoints that read them. Brings the (global) metrics module along.
+ */
+@Global()
+@Module({
+  imports: [MetricsModule],
+  controllers: [RequestLogsController, UsageStatsController],
+  providers: [
+    RequestLogRepository,
+    UsageStatsRepository,
+    RequestLogsService,
+    UsageStatsService,
+    LogRetentionService,
+    {
+      provide: RequestLogWriter,
+      inject: [APP_CONFIG, RequestLogRepository, MetricsService],
+      useFactory: (config: AppConfig, repo: RequestLogRepository, metrics: MetricsService) => {
+        const writer = new RequestLogWriter(repo, {
+          flushIntervalMs: config.logFlushIntervalMs,
+          batchSize: config.logBatchSize,
+          queueMax: config.logQueueMax,
+          onClosed: () => repo.release(),
+        });
+        metrics.watchLogWriter(() => writer.stats());
+        return writer;
+      },
+    },
+    { provide: REQUEST_LOG_SINK, useExisting: RequestLogWriter },
+  ],
+  exports: [REQUEST_LOG_SINK, RequestLogWriter],
+})
+export class UsageModule {}
