@@ -111,7 +111,15 @@ async function main() {
     log(`building ${projects.join(', ')} (cached after the first time)…`);
     const build = spawnSync(
       process.execPath,
-      [path.join(root, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '-p', projects.join(','), '--outputStyle=static'],
+      [
+        path.join(root, 'node_modules/nx/dist/bin/nx.js'),
+        'run-many',
+        '-t',
+        'build',
+        '-p',
+        projects.join(','),
+        '--outputStyle=static',
+      ],
       { cwd: root, env, stdio: 'inherit' },
     );
     if (build.status !== 0) process.exit(build.status ?? 1);
@@ -119,7 +127,21 @@ async function main() {
 
   if (demo) {
     for (const [i, p] of DEMO_PORTS.entries()) {
-      run(process.execPath, ['apps/fake-upstream/dist/main.js', '--port', String(p), '--name', `upstream-${i + 1}`, '--ttft-ms', '80', '--tokens-per-second', '60'], `fake upstream ${i + 1}`);
+      run(
+        process.execPath,
+        [
+          'apps/fake-upstream/dist/main.js',
+          '--port',
+          String(p),
+          '--name',
+          `upstream-${i + 1}`,
+          '--ttft-ms',
+          '80',
+          '--tokens-per-second',
+          '60',
+        ],
+        `fake upstream ${i + 1}`,
+      );
     }
   }
 
@@ -131,7 +153,11 @@ async function main() {
     log('demo: three fake upstreams registered as deployments of model group gpt-4.1');
   }
 
-  run(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', 'apps/web', '-p', String(webPort)], 'dashboard');
+  run(
+    process.execPath,
+    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', 'apps/web', '-p', String(webPort)],
+    'dashboard',
+  );
   await waitFor(`http://127.0.0.1:${webPort}/login`, 60_000);
 
   const key = masterKey();

@@ -44,7 +44,8 @@ function withUnrefTimers(bg: BgModule): Record<string, unknown> {
     if (name.startsWith('__wbg_setTimeout_') && typeof fn === 'function') {
       imports[name] = (...args: unknown[]) => {
         const handle: unknown = (fn as (...a: unknown[]) => unknown)(...args);
-        if (handle && typeof handle === 'object' && 'unref' in handle && typeof handle.unref === 'function') handle.unref();
+        if (handle && typeof handle === 'object' && 'unref' in handle && typeof handle.unref === 'function')
+          handle.unref();
         return handle;
       };
     }
