@@ -7,9 +7,11 @@ import { APP_CONFIG, type AppConfig } from './config/app-config';
 import { DatabaseModule } from './database/database.module';
 import { DeploymentModule } from './deployments/deployment.module';
 import { GatewayModule } from './gateway/gateway.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { HealthModule } from './health/health.module';
 import { ImportModule } from './import/import.module';
 import { LiteLLMCompatModule } from './litellm-compat/litellm-compat.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { RoutingModule } from './routing/routing.module';
 import { AuthModule } from './auth/auth.module';
 import { KeysModule } from './keys/keys.module';
@@ -30,12 +32,14 @@ export class AppModule {
         GatewayModule,
         DeploymentModule,
         UsageModule,
+        MetricsModule,
         AuthModule,
         KeysModule,
         ProjectsModule,
         PricesModule,
         ImportModule,
         LiteLLMCompatModule,
+        OpenApiModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

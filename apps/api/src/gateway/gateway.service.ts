@@ -13,6 +13,7 @@ import type {
   UpstreamTarget,
   Usage,
 } from '../providers/provider.types';
+import { MetricsService } from '../metrics/metrics.service';
 import { ProviderRequestError } from '../providers/provider-request.error';
 import { SseParser } from '../providers/sse';
 import {
@@ -144,6 +145,7 @@ export class GatewayService {
     @Inject(GATEWAY_AUTH) private readonly auth: GatewayAuth,
     @Inject(REQUEST_LOG_SINK) private readonly logSink: RequestLogSink,
     @Inject(COST_CALCULATOR) private readonly cost: CostCalculator,
+    private readonly metrics: MetricsService,
   ) {}
 
   // ---------------------------------------------------------------- models
@@ -232,9 +234,11 @@ export class GatewayService {
         ...entry,
       };
       admission.release({ totalTokens: full.totalTokens, costUsd: full.costUsd });
+      this.metrics.requestFinished(full);
       this.logSink.enqueue(full);
     };
 
+    this.metrics.requestStarted();
     try {
       await this.run(state, reply, finish);
     } catch (err) {
