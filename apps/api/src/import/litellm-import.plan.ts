@@ -1,0 +1,194 @@
+import type { ImportPlan, RoutingStrategyName } from '@switchboard/contracts';
+import { createModelGroupSchema } from '@switchboard/contracts';
+import type { CreateDeploymentInput, UpdateDeploymentInput } from '../deployments/deployment.service';
+import type { CreateModelGroupInput, UpdateModelGroupInput } from '../model-groups/model-group.service';
+import { normaliseStrategy } from '../routing/routing.types';
+import type { ImportedDeployment, ImportedGroupPolicy, LiteLLMImport } from './litellm-config.reader';
+
+/** A model group as stored, for comparison. */
+export interface CurrentGroup {
+  name: string;
+  strategy: string;
+  numRetries: number;
+  fallbacks: string[];
+  allowedFails: number;
+  cooldownSeconds: number;
+  timeoutMs: number | null;
+  streamIdleTimeoutMs: number | null;
+}
+
+/** A deployment as stored, for comparison; its key stays encrypted until `sameKey` looks at it. */
+export interface CurrentDeployment {
+  id: string;
+  name: string;
+  modelGroup: string;
+  provider: string;
+  model: string;
+  apiBase: string | null;
+  apiKeyEncrypted: string | null;
+  apiVersion: string | null;
+  weight: number | null;
+  priority: number;
+  rpmLimit: number | null;
+  tpmLimit: number | null;
+  timeoutMs: number | null;
+  tags: string[];
+}
+
+export interface CurrentState {
+  groups: CurrentGroup[];
+  deployments: CurrentDeployment[];
+}
+
+export type ImportChange = ImportPlan['changes'][number];
+
+/** What applying the plan takes, in order. */
+export interface ImportOperations {
+  createGroups: CreateModelGroupInput[];
+  updateGroups: { name: string; patch: UpdateModelGroupInput }[];
+  createDeployments: CreateDeploymentInput[];
+  updateDeployments: { id: string; name: string; patch: UpdateDeploymentInput }[];
+}
+
+export interface PlannedImport {
+  changes: ImportChange[];
+  warnings: string[];
+  operations: ImportOperations;
+}
+
+const GROUP_FIELDS = [
+  'strategy',
+  'numRetries',
+  'fallbacks',
+  'allowedFails',
+  'cooldownSeconds',
+  'timeoutMs',
+  'streamIdleTimeoutMs',
+] as const satisfies readonly (keyof ImportedGroupPolicy)[];
+
+const DEPLOYMENT_FIELDS = [
+  'modelGroup',
+  'provider',
+  'model',
+  'apiBase',
+  'apiKey',
+  'apiVersion',
+  'weight',
+  'priority',
+  'rpmLimit',
+  'tpmLimit',
+  'timeoutMs',
+  'tags',
+] as const satisfies readonly (keyof ImportedDeployment)[];
+
+function same(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return a === b;
+}
+
+/**
+ * Compares what the file describes with what is stored. Groups compare only the policy fields the file
+ * sets (a missing router setting leaves an existing group alone); deployments compare every field the
+ * file can express (`enabled` is the console's business and never changes through an import).
+ * `sameKey` answers whether a stored (encrypted) key equals the file's.
+ */
+export function planImport(
+  imported: LiteLLMImport,
+  current: CurrentState,
+  sameKey: (encrypted: string | null, key: string | null) => boolean,
+): PlannedImport {
+  const warnings = [...imported.warnings];
+  const groupsByName = new Map(current.groups.map((g) => [g.name, g]));
+  const deploymentsByName = new Map(current.deployments.map((d) => [d.name, d]));
+  const known = new Set([...groupsByName.keys(), ...imported.groups.map((g) => g.name)]);
+  const changes: ImportChange[] = [];
+  const operations: ImportOperations = {
+    createGroups: [],
+    updateGroups: [],
+    createDeployments: [],
+    updateDeployments: [],
+  };
+
+  for (const group of imported.groups) {
+    const policy = { ...group.policy };
+    if (policy.fallbacks) policy.fallbacks = checkFallbacks(group.name, policy.fallbacks, known, warnings);
+    const existing = groupsByName.get(group.name);
+    if (!existing) {
+      operations.createGroups.push(createModelGroupSchema.parse({ name: group.name, ...policy }));
+      changes.push({ action: 'create', kind: 'modelGroup', name: group.name, fields: [] });
+      continue;
+    }
+    const stored = { ...existing, strategy: storedStrategy(existing.strategy) };
+    const fields = GROUP_FIELDS.filter((f) => policy[f] !== undefined && !same(policy[f], stored[f]));
+    if (fields.length === 0) {
+      changes.push({ action: 'unchanged', kind: 'modelGroup', name: group.name, fields: [] });
+      continue;
+    }
+    const patch: UpdateModelGroupInput = {};
+    for (const f of fields) Object.assign(patch, { [f]: policy[f] });
+    operations.updateGroups.push({ name: group.name, patch });
+    changes.push({ action: 'update', kind: 'modelGroup', name: group.name, fields: [...fields] });
+  }
+
+  for (const d of imported.deployments) {
+    const existing = deploymentsByName.get(d.name);
+    if (!existing) {
+      operations.createDeployments.push({ ...d, enabled: true });
+      changes.push({ action: 'create', kind: 'deployment', name: d.name, fields: [] });
+      continue;
+    }
+    const fields: string[] = DEPLOYMENT_FIELDS.filter((f) =>
+      f === 'apiKey' ? !sameKey(existing.apiKeyEncrypted, d.apiKey) : !same(d[f], existing[f]),
+    );
+    if (fields.length === 0) {
+      changes.push({ action: 'unchanged', kind: 'deployment', name: d.name, fields: [] });
+      continue;
+    }
+    const patch: UpdateDeploymentInput = {};
+    for (const f of fields) Object.assign(patch, { [f]: d[f as keyof ImportedDeployment] });
+    operations.updateDeployments.push({ id: existing.id, name: d.name, patch });
+    changes.push({ action: 'update', kind: 'deployment', name: d.name, fields });
+  }
+
+  const importedNames = new Set(imported.deployments.map((d) => d.name));
+  const importedGroups = new Set(imported.groups.map((g) => g.name));
+  const left = current.deployments.filter(
+    (d) => importedGroups.has(d.modelGroup) && !importedNames.has(d.name),
+  );
+  if (left.length > 0) {
+    warnings.push(
+      `Not in the file, left as they are (an import never deletes): ${left.map((d) => `'${d.name}' (${d.modelGroup})`).join(', ')}.`,
+    );
+  }
+  return { changes, warnings, operations };
+}
+
+/** Fallbacks must name other groups that exist or are being imported; the rest is dropped with a warning. */
+function checkFallbacks(
+  group: string,
+  fallbacks: string[],
+  known: Set<string>,
+  warnings: string[],
+): string[] {
+  const kept: string[] = [];
+  for (const target of fallbacks) {
+    if (kept.includes(target)) continue;
+    if (target === group)
+      warnings.push(`fallbacks for '${group}': a group cannot fall back to itself; ignored.`);
+    else if (!known.has(target))
+      warnings.push(
+        `fallbacks for '${group}': there is no model group '${target}' here or in the file; ignored.`,
+      );
+    else kept.push(target);
+  }
+  return kept.slice(0, 10);
+}
+
+function storedStrategy(name: string): RoutingStrategyName | string {
+  return normaliseStrategy(name) ?? name;
+}
+
+export function summarise(changes: ImportChange[]): ImportPlan['summary'] {
+  const count = (action: ImportChange['action']) => changes.filter((c) => c.action === action).length;
+  return { create: count('create'), update: count('update'), unchanged: count('unchanged') };
+}
