@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { PageHeader } from '@/components/ui';
-import { OverviewPlaceholder } from '@/features/overview/components/overview-placeholder';
+import { OverviewDashboard } from '@/features/overview/components/overview-dashboard';
 
 export const metadata: Metadata = { title: 'Overview' };
 
@@ -8,7 +8,7 @@ export default function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description="Traffic, spend and health across the whole gateway." />
-      <OverviewPlaceholder />
+      <OverviewDashboard />
     </>
   );
 }

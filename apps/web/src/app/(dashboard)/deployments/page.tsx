@@ -1,21 +1,19 @@
 import type { Metadata } from 'next';
-import { EmptyState, PageHeader } from '@/components/ui';
-import { DeploymentsIcon } from '@/components/ui/icons';
+import { Suspense } from 'react';
+import { PageSkeleton } from '@/components/ui';
+import { Toaster } from '@/components/ui/toast';
+import { DeploymentsPage } from '@/features/deployments/components/deployments-page';
 
 export const metadata: Metadata = { title: 'Deployments' };
 
-export default function DeploymentsPage() {
+export default function Page() {
   return (
     <>
-      <PageHeader
-        title="Deployments"
-        description="Upstream model endpoints the gateway routes requests to."
-      />
-      <EmptyState
-        icon={<DeploymentsIcon size={22} />}
-        title="Deployments will be listed here"
-        description="Each deployment pairs one upstream model with its endpoint, encrypted API key, rate limits and prices. This page will show their health, cooldowns and recent traffic."
-      />
+      {/* The filter lives in the URL (?modelGroup=…), read on the client. */}
+      <Suspense fallback={<PageSkeleton label="Loading deployments" />}>
+        <DeploymentsPage />
+      </Suspense>
+      <Toaster />
     </>
   );
 }

@@ -1,0 +1,181 @@
+'use client';
+
+import type { Deployment } from '@switchboard/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { Badge, Button } from '@/components/ui';
+import { formatMs } from '@/components/ui/format';
+import { PencilIcon, TrashIcon } from '@/components/ui/action-icons';
+import { CloseIcon } from '@/components/ui/icons';
+import { Switch } from '@/components/ui/switch';
+import { toast } from '@/components/ui/toast';
+import { modelGroupHref } from '@/features/model-groups/links';
+import { testDeploymentMutationOptions, updateDeploymentMutationOptions } from '../queries';
+import { PROVIDER_LABELS } from '../deployment-form';
+import { DeploymentState, UsageMeter } from './deployment-state';
+import styles from './deployments-table.module.css';
+
+export const DEPLOYMENT_COLUMNS = 7;
+
+interface DeploymentRowProps {
+  deployment: Deployment;
+  now: number;
+  onEdit: (deployment: Deployment) => void;
+  onDelete: (deployment: Deployment) => void;
+}
+
+export function DeploymentRow({ deployment, now, onEdit, onDelete }: DeploymentRowProps) {
+  const queryClient = useQueryClient();
+  const test = useMutation(testDeploymentMutationOptions());
+  const toggle = useMutation(updateDeploymentMutationOptions(queryClient));
+  const { state } = deployment;
+  const resultId = `test-result-${deployment.id}`;
+
+  function setEnabled(enabled: boolean) {
+    toggle.mutate(
+      { deployment, patch: { enabled } },
+      {
+        onSuccess: (updated) =>
+          toast.success(
+            enabled ? `${updated.name} enabled` : `${updated.name} disabled`,
+            enabled
+              ? `New ${updated.modelGroup} requests can go to it now.`
+              : 'New requests skip it; running ones finish.',
+          ),
+        onError: (error) =>
+          toast.error(`Could not ${enabled ? 'enable' : 'disable'} ${deployment.name}`, error.message),
+      },
+    );
+  }
+
+  const showResult = test.isSuccess || test.isError;
+
+  return (
+    <>
+      <tr className={showResult ? styles.hasResult : undefined}>
+        <th scope="row" className={styles.nameCell}>
+          <span className={styles.name}>{deployment.name}</span>
+          <span
+            className={styles.sub}
+            title={`${PROVIDER_LABELS[deployment.provider]} · ${deployment.model}`}
+          >
+            {PROVIDER_LABELS[deployment.provider]} · <span className={styles.model}>{deployment.model}</span>
+          </span>
+        </th>
+        <td>
+          <Link
+            href={modelGroupHref(deployment.modelGroup)}
+            className={styles.groupLink}
+            title={deployment.modelGroup}
+          >
+            {deployment.modelGroup}
+          </Link>
+        </td>
+        <td>
+          <DeploymentState deployment={deployment} now={now} />
+        </td>
+
+        <td>
+          <UsageMeter used={state.rpmUsed} limit={deployment.rpmLimit} unit="rpm" />
+          <UsageMeter used={state.tpmUsed} limit={deployment.tpmLimit} unit="tpm" />
+        </td>
+        <td className={styles.latency}>
+          <span title={state.ttftMs !== null ? `Time to first token ${formatMs(state.ttftMs)}` : undefined}>
+            {formatMs(state.latencyMs)}
+          </span>
+          <span className={styles.sub}>{state.inFlight} in flight</span>
+        </td>
+        <td>
+          <Switch
+            checked={deployment.enabled}
+            onCheckedChange={setEnabled}
+            pending={toggle.isPending}
+            aria-label="Enabled"
+            title={deployment.enabled ? `Disable ${deployment.name}` : `Enable ${deployment.name}`}
+          />
+        </td>
+        <td>
+          <div className={styles.actions}>
+            {/* Visible "Test"; the accessible name says what it tests. */}
+            <Button
+              size="sm"
+              variant="secondary"
+              loading={test.isPending}
+              aria-label="Test connection"
+              title={`Test the connection to ${deployment.name}'s upstream`}
+              aria-controls={showResult ? resultId : undefined}
+              onClick={() => test.mutate(deployment)}
+            >
+              Test
+            </Button>
+            <button
+              type="button"
+              className={styles.iconButton}
+              aria-label={`Edit ${deployment.name}`}
+              title="Edit"
+              onClick={() => onEdit(deployment)}
+            >
+              <PencilIcon />
+            </button>
+            <button
+              type="button"
+              className={`${styles.iconButton} ${styles.danger}`}
+              aria-label={`Delete ${deployment.name}`}
+              title="Delete"
+              onClick={() => onDelete(deployment)}
+            >
+              <TrashIcon />
+            </button>
+          </div>
+        </td>
+      </tr>
+      {showResult ? (
+        <tr className={styles.resultRow}>
+          <td colSpan={DEPLOYMENT_COLUMNS}>
+            <div id={resultId} className={styles.result} role="status">
+              {test.isSuccess ? (
+                <>
+                  <Badge tone={test.data.ok ? 'success' : 'danger'} dot>
+                    {test.data.ok ? 'Connected' : 'Failed'}
+                  </Badge>
+                  <span className={styles.resultText}>
+                    {test.data.ok ? (
+                      <>
+                        {deployment.name} answered
+                        {test.data.status !== null ? ` HTTP ${test.data.status}` : ''} in{' '}
+                        {formatMs(test.data.latencyMs)}.
+                      </>
+                    ) : (
+                      <>
+                        {test.data.message}
+                        <span className={styles.resultMeta}>
+                          {test.data.status !== null ? ` · HTTP ${test.data.status}` : ''} ·{' '}
+                          {formatMs(test.data.latencyMs)}
+                        </span>
+                      </>
+                    )}
+                  </span>
+                </>
+              ) : (
+                <>
+                  <Badge tone="danger" dot>
+                    Test not run
+                  </Badge>
+                  <span className={styles.resultText}>{test.error?.message}</span>
+                </>
+              )}
+              <button
+                type="button"
+                className={styles.dismiss}
+                onClick={() => test.reset()}
+                aria-label="Dismiss test result"
+              >
+                <CloseIcon size={14} />
+              </button>
+            </div>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}

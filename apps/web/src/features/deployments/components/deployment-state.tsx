@@ -1,0 +1,113 @@
+import type { Deployment } from '@switchboard/contracts';
+import { Badge } from '@/components/ui';
+import styles from './deployment-state.module.css';
+
+/** `42 s`, `3 min 05 s`, `1 h 02 min`. */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  if (total < 60) return `${total} s`;
+  const minutes = Math.floor(total / 60);
+  if (minutes < 60) return `${minutes} min ${String(total % 60).padStart(2, '0')} s`;
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+const REASONS: Record<string, string> = {
+  failures: 'too many failures',
+  rate_limited: 'rate limited by the upstream',
+  auth: 'the upstream rejected the key',
+};
+
+/** Healthy, cooling down (with the time left, counted down here between refreshes) or disabled. */
+export function DeploymentState({ deployment, now }: { deployment: Deployment; now: number }) {
+  const { state } = deployment;
+  if (state.status === 'disabled') {
+    return (
+      <div className={styles.state}>
+        <Badge tone="neutral" dot>
+          Disabled
+        </Badge>
+      </div>
+    );
+  }
+  if (state.status === 'cooling_down') {
+    const until = state.cooldownUntil ? Date.parse(state.cooldownUntil) : null;
+    const left = until === null ? null : until - now;
+    const reason = state.cooldownReason
+      ? (REASONS[state.cooldownReason] ?? state.cooldownReason.replace(/_/g, ' '))
+      : null;
+    return (
+      <div className={styles.state}>
+        <Badge tone="warn" dot>
+          Cooling down
+        </Badge>
+        {/* One line under the badge, so a cooldown never makes the row taller; the full error is in the tooltip. */}
+        <span
+          className={styles.line}
+          title={[reason, state.lastError].filter(Boolean).join(': ') || undefined}
+        >
+          <span className={styles.detail}>
+            {left === null
+              ? 'until it recovers'
+              : left > 0
+                ? `${formatCountdown(left)} left`
+                : 'back any moment'}
+          </span>
+          {state.lastError || reason ? (
+            <span className={styles.error}>· {state.lastError ?? reason}</span>
+          ) : null}
+        </span>
+      </div>
+    );
+  }
+  return (
+    <div className={styles.state}>
+      <Badge tone="success" dot>
+        Healthy
+      </Badge>
+    </div>
+  );
+}
+
+/** `12 / 60 rpm` over a thin bar when there is a limit; just `12 rpm` (no bar) otherwise. */
+export function UsageMeter({
+  used,
+  limit,
+  unit,
+}: {
+  used: number;
+  limit: number | null;
+  unit: 'rpm' | 'tpm';
+}) {
+  const format = (n: number) => n.toLocaleString('en-US');
+  if (limit === null) {
+    return (
+      <div className={styles.meter}>
+        <span className={styles.meterValue} title={`No ${unit} limit`}>
+          {format(used)} {unit}
+          <span className="visually-hidden"> (no limit)</span>
+        </span>
+        <span className={styles.trackSpace} aria-hidden="true" />
+      </div>
+    );
+  }
+  const ratio = limit > 0 ? Math.min(1, used / limit) : 0;
+  const tone = ratio >= 0.9 ? styles.hot : ratio >= 0.7 ? styles.warm : '';
+  return (
+    <div className={styles.meter}>
+      <span className={styles.meterValue}>
+        {format(used)} / {format(limit)} {unit}
+      </span>
+      <span
+        className={styles.track}
+        role="meter"
+        aria-label={`${unit.toUpperCase()} used`}
+        aria-valuemin={0}
+        aria-valuemax={limit}
+        aria-valuenow={Math.min(used, limit)}
+        aria-valuetext={`${format(used)} of ${format(limit)} ${unit} (${Math.round(ratio * 100)} %)`}
+      >
+        <span className={`${styles.fill} ${tone}`} style={{ width: `${ratio * 100}%` }} />
+      </span>
+    </div>
+  );
+}

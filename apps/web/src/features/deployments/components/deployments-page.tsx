@@ -1,0 +1,249 @@
+'use client';
+
+import type { Deployment } from '@switchboard/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Route } from 'next';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useId, useState } from 'react';
+import { Button, buttonClassName, Card, EmptyState, ErrorState, PageHeader } from '@/components/ui';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { DeploymentsIcon } from '@/components/ui/icons';
+import { InlineAlert } from '@/components/ui/inline-alert';
+import { Select } from '@/components/ui/select';
+import { toast } from '@/components/ui/toast';
+import { modelGroupNamesQueryOptions } from '@/features/model-groups/queries';
+import {
+  DEPLOYMENT_PAGE_SIZE,
+  deleteDeploymentMutationOptions,
+  deploymentListQueryOptions,
+  LIVE_REFRESH_MS,
+} from '../queries';
+import { DeploymentFormDialog, type DeploymentFormTarget } from './deployment-form-dialog';
+import { DeploymentsTable } from './deployments-table';
+import styles from './deployments-page.module.css';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+
+/** The deployments list: live state every 3 s, server-side paging, add / edit / test / delete. */
+export function DeploymentsPage() {
+  const searchParams = useSearchParams();
+  const modelGroup = searchParams.get('modelGroup') ?? undefined;
+  // Remount the list when the filter changes so paging starts again at page 1.
+  return <DeploymentsList key={modelGroup ?? ''} modelGroup={modelGroup} />;
+}
+
+function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const queryClient = useQueryClient();
+  const filterId = useId();
+
+  // Cursors of the pages before the current one; the last is the current page's cursor.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const cursor = cursors.at(-1);
+  const list = useQuery(deploymentListQueryOptions({ modelGroup, cursor, limit: DEPLOYMENT_PAGE_SIZE }));
+  const groupNames = useQuery(modelGroupNamesQueryOptions());
+
+  const [formTarget, setFormTarget] = useState<DeploymentFormTarget | null>(null);
+  const [deleteTarget, setDeleteTarget] = useState<Deployment | null>(null);
+  const remove = useMutation(deleteDeploymentMutationOptions(queryClient));
+
+  const page = list.data;
+  const rows = page?.data ?? null;
+
+  // Deleting the last row of a later page leaves it empty: step back instead of showing nothing.
+  useEffect(() => {
+    if (rows && rows.length === 0 && cursors.length > 0 && !list.isPlaceholderData)
+      setCursors((c) => c.slice(0, -1));
+  }, [rows, cursors.length, list.isPlaceholderData]);
+
+  function setFilter(next: string) {
+    const params = new URLSearchParams();
+    if (next) params.set('modelGroup', next);
+    const query = params.toString();
+    router.replace((query ? `${pathname}?${query}` : pathname) as Route, { scroll: false });
+  }
+
+  function confirmDelete() {
+    if (!deleteTarget) return;
+    remove.mutate(deleteTarget, {
+      onSuccess: () => {
+        toast.success(
+          `Deployment ${deleteTarget.name} deleted`,
+          `${deleteTarget.modelGroup} no longer routes to it.`,
+        );
+        setDeleteTarget(null);
+        remove.reset();
+      },
+    });
+  }
+
+  const filterOptions = [...(groupNames.data ?? [])];
+  if (modelGroup && !filterOptions.includes(modelGroup)) filterOptions.unshift(modelGroup);
+
+  const addButton = (
+    <Button variant="primary" onClick={() => setFormTarget({ mode: 'create', modelGroup })}>
+      Add deployment
+    </Button>
+  );
+
+  let body;
+  if (list.isError && !page) {
+    body = (
+      <ErrorState
+        title="Could not load deployments"
+        message={list.error.message}
+        onRetry={() => void list.refetch()}
+        retrying={list.isFetching}
+      />
+    );
+  } else if (rows && rows.length === 0 && cursors.length === 0) {
+    body = modelGroup ? (
+      <EmptyState
+        icon={<DeploymentsIcon size={22} />}
+        title={`No deployments in ${modelGroup}`}
+        description="Requests for this model group fail until it has at least one enabled deployment."
+        actions={
+          <>
+            <Button variant="primary" onClick={() => setFormTarget({ mode: 'create', modelGroup })}>
+              Add a deployment to {modelGroup}
+            </Button>
+            <Button variant="secondary" onClick={() => setFilter('')}>
+              Show all deployments
+            </Button>
+          </>
+        }
+      />
+    ) : (
+      <EmptyState
+        icon={<DeploymentsIcon size={22} />}
+        title="No deployments yet"
+        description="A deployment connects one upstream model (OpenAI, Azure, Anthropic or any OpenAI-compatible server) to a model group that clients call by name."
+        actions={
+          <>
+            <Button variant="primary" onClick={() => setFormTarget({ mode: 'create' })}>
+              Add your first deployment
+            </Button>
+            <Link href="/import" className={buttonClassName({ variant: 'secondary' })}>
+              Import a LiteLLM config
+            </Link>
+          </>
+        }
+      />
+    );
+  } else {
+    body = (
+      <Card padding="none" className={styles.tableCard}>
+        <DeploymentsTable
+          deployments={rows}
+          onEdit={(d) => setFormTarget({ mode: 'edit', deployment: d })}
+          onDelete={setDeleteTarget}
+        />
+      </Card>
+    );
+  }
+
+  const pageNumber = cursors.length + 1;
+  const showPager = page !== undefined && (cursors.length > 0 || page.nextCursor !== null);
+
+  return (
+    <>
+      <PageHeader
+        title="Deployments"
+        description="Upstream model endpoints the gateway routes each model group's requests to, with their live health and load."
+        actions={addButton}
+      />
+
+      <div className={styles.toolbar}>
+        <div className={styles.filter}>
+          <label htmlFor={filterId} className={styles.filterLabel}>
+            Model group
+          </label>
+          <Select
+            id={filterId}
+            compact
+            value={modelGroup ?? ''}
+            onChange={(event) => setFilter(event.target.value)}
+            className={styles.filterSelect}
+          >
+            <option value="">All model groups</option>
+            {filterOptions.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </Select>
+        </div>
+        <p className={styles.live} aria-live="off">
+          <span className={list.isError ? styles.liveDotError : styles.liveDot} aria-hidden="true" />
+          {list.dataUpdatedAt > 0
+            ? `Live · refreshes every ${LIVE_REFRESH_MS / 1000} s · updated ${timeFormat.format(list.dataUpdatedAt)}`
+            : `Live · refreshes every ${LIVE_REFRESH_MS / 1000} s`}
+        </p>
+      </div>
+
+      {list.isError && page ? (
+        <div className={styles.notice}>
+          <InlineAlert tone="warn" title="Live refresh failed">
+            {list.error.message} Showing the data from {timeFormat.format(list.dataUpdatedAt)}; retrying every{' '}
+            {LIVE_REFRESH_MS / 1000} s.
+          </InlineAlert>
+        </div>
+      ) : null}
+
+      {body}
+
+      {showPager ? (
+        <nav className={styles.pager} aria-label="Deployments pages">
+          <span className={styles.pageInfo}>
+            Page {pageNumber} · {DEPLOYMENT_PAGE_SIZE} per page
+          </span>
+          <div className={styles.pagerButtons}>
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={cursors.length === 0}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+            >
+              Previous page
+            </Button>
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={!page?.nextCursor || list.isPlaceholderData}
+              onClick={() => {
+                const next = page?.nextCursor;
+                if (next) setCursors((c) => [...c, next]);
+              }}
+            >
+              Next page
+            </Button>
+          </div>
+        </nav>
+      ) : null}
+
+      <DeploymentFormDialog target={formTarget} onClose={() => setFormTarget(null)} />
+
+      <ConfirmDialog
+        open={deleteTarget !== null}
+        title={`Delete ${deleteTarget?.name ?? 'deployment'}?`}
+        description={
+          <>
+            <strong>{deleteTarget?.name}</strong> stops receiving <strong>{deleteTarget?.modelGroup}</strong>{' '}
+            traffic at once, and its settings and encrypted API key are removed. Requests already running
+            finish. This cannot be undone.
+          </>
+        }
+        confirmLabel="Delete"
+        pending={remove.isPending}
+        error={remove.error?.message ?? null}
+        onConfirm={confirmDelete}
+        onCancel={() => {
+          setDeleteTarget(null);
+          remove.reset();
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+'use client';
+
+import type { Deployment } from '@switchboard/contracts';
+import { Skeleton } from '@/components/ui';
+import { Table, Th } from '@/components/ui/table';
+import { useNow } from '../hooks/use-now';
+import { DEPLOYMENT_COLUMNS, DeploymentRow } from './deployment-row';
+import styles from './deployments-table.module.css';
+
+interface DeploymentsTableProps {
+  /** `null` while the first page loads: skeleton rows of the final height. */
+  deployments: Deployment[] | null;
+  skeletonRows?: number;
+  onEdit: (deployment: Deployment) => void;
+  onDelete: (deployment: Deployment) => void;
+}
+
+function Head() {
+  return (
+    <thead>
+      <tr>
+        <Th className={styles.nameCell}>Deployment</Th>
+        <Th>Model group</Th>
+        <Th>State</Th>
+        <Th>Usage / min</Th>
+        <Th>Latency · load</Th>
+        <Th>Enabled</Th>
+        <Th>
+          <span className="visually-hidden">Actions</span>
+        </Th>
+      </tr>
+    </thead>
+  );
+}
+
+export function DeploymentsTable({ deployments, skeletonRows = 5, onEdit, onDelete }: DeploymentsTableProps) {
+  // Tick once a second only while some deployment is counting down its cooldown.
+  const counting = deployments?.some((d) => d.state.status === 'cooling_down') ?? false;
+  const now = useNow(counting);
+
+  return (
+    <Table caption="Deployments" captionHidden className={styles.table} aria-busy={deployments === null}>
+      <Head />
+      <tbody>
+        {deployments === null
+          ? Array.from({ length: skeletonRows }, (_, i) => (
+              <tr key={i} aria-hidden="true">
+                <th scope="row" className={styles.nameCell}>
+                  <Skeleton width={150} height={14} />
+                  <Skeleton width={110} height={12} className={styles.skeletonSub} />
+                </th>
+                {Array.from({ length: DEPLOYMENT_COLUMNS - 1 }, (_, c) => (
+                  <td key={c}>
+                    <Skeleton width={c === DEPLOYMENT_COLUMNS - 2 ? 110 : c === 4 ? 36 : 72} height={14} />
+                  </td>
+                ))}
+              </tr>
+            ))
+          : deployments.map((deployment) => (
+              <DeploymentRow
+                key={deployment.id}
+                deployment={deployment}
+                now={now}
+                onEdit={onEdit}
+                onDelete={onDelete}
+              />
+            ))}
+      </tbody>
+    </Table>
+  );
+}

@@ -1,0 +1,207 @@
+import {
+  createDeploymentSchema,
+  updateDeploymentSchema,
+  type CreateDeployment,
+  type Deployment,
+  type ProviderKind,
+  type UpdateDeployment,
+} from '@switchboard/contracts';
+import { formErrorsFromZod, parseOptionalNumber, type FormErrors } from '@/components/ui/form-errors';
+
+export const PROVIDER_LABELS: Record<ProviderKind, string> = {
+  openai: 'OpenAI',
+  azure: 'Azure OpenAI',
+  'openai-compatible': 'OpenAI-compatible',
+  anthropic: 'Anthropic',
+};
+
+interface ProviderFormSpec {
+  summary: string;
+  model: { hint: string; placeholder: string };
+  apiBase: { required: boolean; hint: string; placeholder: string };
+  /** Only Azure routes by API version. */
+  apiVersion: { hint: string; placeholder: string } | null;
+  apiKey: { hint: string };
+}
+
+/** What each upstream kind needs from the operator; the contract enforces the same rules. */
+export const PROVIDER_SPECS: Record<ProviderKind, ProviderFormSpec> = {
+  openai: {
+    summary: 'api.openai.com, or any endpoint that speaks the OpenAI API with an OpenAI key.',
+    model: { hint: 'The model name the upstream expects.', placeholder: 'gpt-4o-mini' },
+    apiBase: {
+      required: false,
+      hint: 'Optional. Defaults to https://api.openai.com/v1.',
+      placeholder: 'https://api.openai.com/v1',
+    },
+    apiVersion: null,
+    apiKey: { hint: 'Sent as a bearer token. Stored encrypted; it cannot be read back.' },
+  },
+  azure: {
+    summary: 'Azure OpenAI: one resource endpoint, the deployment name and an API version.',
+    model: {
+      hint: 'The Azure deployment name (not the model family).',
+      placeholder: 'gpt-4o-prod',
+    },
+    apiBase: {
+      required: true,
+      hint: 'The resource endpoint, without /openai/deployments/….',
+      placeholder: 'https://my-resource.openai.azure.com',
+    },
+    apiVersion: { hint: 'Optional. Defaults to 2024-10-21.', placeholder: '2024-10-21' },
+    apiKey: { hint: 'Sent as the api-key header. Stored encrypted; it cannot be read back.' },
+  },
+  'openai-compatible': {
+    summary: 'A self-hosted or third-party server with an OpenAI-style API (vLLM, Ollama, LM Studio …).',
+    model: { hint: 'The model name the server expects.', placeholder: 'llama-3.1-8b-instruct' },
+    apiBase: {
+      required: true,
+      hint: 'The base URL, usually ending in /v1.',
+      placeholder: 'http://127.0.0.1:8000/v1',
+    },
+    apiVersion: null,
+    apiKey: { hint: 'Optional: only if the server checks one. Stored encrypted.' },
+  },
+  anthropic: {
+    summary: 'The Anthropic Messages API; requests and answers are translated from the OpenAI format.',
+    model: { hint: 'The Claude model name.', placeholder: 'claude-sonnet-4-5' },
+    apiBase: {
+      required: false,
+      hint: 'Optional. Defaults to https://api.anthropic.com.',
+      placeholder: 'https://api.anthropic.com',
+    },
+    apiVersion: null,
+    apiKey: { hint: 'Sent as the x-api-key header. Stored encrypted; it cannot be read back.' },
+  },
+};
+
+/** Labels double as the start of each field's error message ("API base is required …"). */
+export const FIELD_LABELS = {
+  name: 'Name',
+  modelGroup: 'Model group',
+  provider: 'Provider',
+  model: 'Upstream model',
+  apiBase: 'API base',
+  apiKey: 'API key',
+  apiVersion: 'API version',
+  weight: 'Weight',
+  priority: 'Priority',
+  rpmLimit: 'RPM limit',
+  tpmLimit: 'TPM limit',
+  timeoutMs: 'Timeout',
+  tags: 'Tags',
+  enabled: 'Enabled',
+} as const;
+
+export type DeploymentField = keyof typeof FIELD_LABELS;
+
+/** What the inputs hold: text as typed, so half-typed numbers are not lost. */
+export interface DeploymentFormValues {
+  name: string;
+  modelGroup: string;
+  provider: ProviderKind;
+  model: string;
+  apiBase: string;
+  /** Create: the key. Edit: a replacement (empty = keep the stored one). */
+  apiKey: string;
+  /** Edit only: remove the stored key. */
+  clearApiKey: boolean;
+  apiVersion: string;
+  weight: string;
+  priority: string;
+  rpmLimit: string;
+  tpmLimit: string;
+  timeoutMs: string;
+  tags: string;
+  enabled: boolean;
+}
+
+const text = (value: number | string | null | undefined) =>
+  value === null || value === undefined ? '' : String(value);
+
+export function initialFormValues(deployment?: Deployment, modelGroup?: string): DeploymentFormValues {
+  return {
+    name: deployment?.name ?? '',
+    modelGroup: deployment?.modelGroup ?? modelGroup ?? '',
+    provider: deployment?.provider ?? 'openai',
+    model: deployment?.model ?? '',
+    apiBase: text(deployment?.apiBase),
+    apiKey: '',
+    clearApiKey: false,
+    apiVersion: text(deployment?.apiVersion),
+    weight: text(deployment?.weight),
+    priority: deployment ? String(deployment.priority) : '0',
+    rpmLimit: text(deployment?.rpmLimit),
+    tpmLimit: text(deployment?.tpmLimit),
+    timeoutMs: text(deployment?.timeoutMs),
+    tags: deployment?.tags.join(', ') ?? '',
+    enabled: deployment?.enabled ?? true,
+  };
+}
+
+const orNull = (value: string) => (value.trim() === '' ? null : value.trim());
+
+function parseTags(raw: string): string[] {
+  return [
+    ...new Set(
+      raw
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+/** Every field except the key, in the contract's shape. */
+function settingsFrom(values: DeploymentFormValues) {
+  return {
+    name: values.name.trim(),
+    modelGroup: values.modelGroup.trim(),
+    provider: values.provider,
+    model: values.model.trim(),
+    apiBase: orNull(values.apiBase),
+    apiVersion: values.provider === 'azure' ? orNull(values.apiVersion) : null,
+    weight: parseOptionalNumber(values.weight),
+    priority: parseOptionalNumber(values.priority) ?? 0,
+    rpmLimit: parseOptionalNumber(values.rpmLimit),
+    tpmLimit: parseOptionalNumber(values.tpmLimit),
+    timeoutMs: parseOptionalNumber(values.timeoutMs),
+    enabled: values.enabled,
+    tags: parseTags(values.tags),
+  };
+}
+
+type Built<T> = { ok: true; body: T } | { ok: false; errors: FormErrors };
+
+/** Validates with the shared create contract, so the form and the API agree on every rule. */
+export function buildCreateBody(values: DeploymentFormValues): Built<CreateDeployment> {
+  const parsed = createDeploymentSchema.safeParse({ ...settingsFrom(values), apiKey: orNull(values.apiKey) });
+  if (!parsed.success) return { ok: false, errors: formErrorsFromZod(parsed.error, FIELD_LABELS) };
+  return { ok: true, body: parsed.data };
+}
+
+const sameValue = (a: unknown, b: unknown) =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => v === b[i]) : a === b;
+
+/**
+ * Only the fields that changed. The key is write-only: empty keeps it, a new value replaces it,
+ * "remove" clears it. Provider rules span fields, so the result is also checked as a whole.
+ */
+export function buildUpdatePatch(values: DeploymentFormValues, current: Deployment): Built<UpdateDeployment> {
+  const settings = settingsFrom(values);
+  const replacementKey = orNull(values.apiKey);
+  const whole = createDeploymentSchema.safeParse({ ...settings, apiKey: replacementKey });
+  if (!whole.success) return { ok: false, errors: formErrorsFromZod(whole.error, FIELD_LABELS) };
+
+  const patch: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(whole.data)) {
+    if (field === 'apiKey') continue;
+    if (!sameValue(value, current[field as keyof Deployment])) patch[field] = value;
+  }
+  if (values.clearApiKey) patch.apiKey = null;
+  else if (replacementKey !== null) patch.apiKey = replacementKey;
+
+  const parsed = updateDeploymentSchema.safeParse(patch);
+  if (!parsed.success) return { ok: false, errors: formErrorsFromZod(parsed.error, FIELD_LABELS) };
+  return { ok: true, body: parsed.data };
+}

@@ -1,0 +1,101 @@
+import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
+import type { Deployment, UpdateDeployment } from '@switchboard/contracts';
+import { modelGroupKeys } from '@/features/model-groups/queries';
+import {
+  createDeployment,
+  deleteDeployment,
+  getDeployment,
+  listDeployments,
+  testDeployment,
+  updateDeployment,
+  type DeploymentListParams,
+} from './api';
+
+export const DEPLOYMENT_PAGE_SIZE = 25;
+/** Live columns (state, in-flight, rpm/tpm, latency) refresh this often while the page is visible. */
+export const LIVE_REFRESH_MS = 3_000;
+
+export const deploymentKeys = {
+  all: ['deployments'] as const,
+  lists: () => [...deploymentKeys.all, 'list'] as const,
+  list: (params: DeploymentListParams) => [...deploymentKeys.lists(), params] as const,
+  details: () => [...deploymentKeys.all, 'detail'] as const,
+  detail: (id: string) => [...deploymentKeys.details(), id] as const,
+};
+
+export const deploymentListQueryOptions = (params: DeploymentListParams) =>
+  queryOptions({
+    queryKey: deploymentKeys.list(params),
+    queryFn: ({ signal }) => listDeployments(params, signal),
+    refetchInterval: LIVE_REFRESH_MS,
+    staleTime: 0,
+    placeholderData: keepPreviousData,
+  });
+
+/** A group's deployments (all of them, up to the API's 500 per page) for the routing editor. */
+export const groupDeploymentsQueryOptions = (modelGroup: string) =>
+  deploymentListQueryOptions({ modelGroup, limit: 500 });
+
+export const deploymentDetailQueryOptions = (id: string) =>
+  queryOptions({
+    queryKey: deploymentKeys.detail(id),
+    queryFn: ({ signal }) => getDeployment(id, signal),
+  });
+
+/**
+ * A deployment write changes the deployment lists and its group's detail (count, expected split);
+ * the group list only when a group gains or loses a member.
+ */
+async function invalidateAfterWrite(
+  queryClient: QueryClient,
+  groups: { changed: string[]; membership: boolean },
+): Promise<void> {
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: deploymentKeys.lists() }),
+    ...groups.changed.map((name) => queryClient.invalidateQueries({ queryKey: modelGroupKeys.detail(name) })),
+    groups.membership ? queryClient.invalidateQueries({ queryKey: modelGroupKeys.lists() }) : null,
+  ]);
+}
+
+export const createDeploymentMutationOptions = (queryClient: QueryClient) =>
+  mutationOptions({
+    mutationKey: [...deploymentKeys.all, 'create'],
+    mutationFn: createDeployment,
+    onSuccess: (created) => {
+      queryClient.setQueryData(deploymentKeys.detail(created.id), created);
+      // Naming a new group creates it, so the group list changes too.
+      return invalidateAfterWrite(queryClient, { changed: [created.modelGroup], membership: true });
+    },
+  });
+
+export const updateDeploymentMutationOptions = (queryClient: QueryClient) =>
+  mutationOptions({
+    mutationKey: [...deploymentKeys.all, 'update'],
+    mutationFn: ({ deployment, patch }: { deployment: Deployment; patch: UpdateDeployment }) =>
+      updateDeployment(deployment.id, patch),
+    onSuccess: (updated, { deployment: before }) => {
+      queryClient.setQueryData(deploymentKeys.detail(updated.id), updated);
+      const moved = before.modelGroup !== updated.modelGroup;
+      return invalidateAfterWrite(queryClient, {
+        changed: moved ? [before.modelGroup, updated.modelGroup] : [updated.modelGroup],
+        membership: moved,
+      });
+    },
+  });
+
+export const deleteDeploymentMutationOptions = (queryClient: QueryClient) =>
+  mutationOptions({
+    mutationKey: [...deploymentKeys.all, 'delete'],
+    mutationFn: (deployment: Deployment) => deleteDeployment(deployment.id),
+    onSuccess: (_result, deployment) => {
+      queryClient.removeQueries({ queryKey: deploymentKeys.detail(deployment.id) });
+      return invalidateAfterWrite(queryClient, { changed: [deployment.modelGroup], membership: true });
+    },
+  });
+
+/** Changes nothing on the server, so nothing to invalidate. */
+export const testDeploymentMutationOptions = () =>
+  mutationOptions({
+    mutationKey: [...deploymentKeys.all, 'test'],
+    mutationFn: (deployment: Pick<Deployment, 'id'>) => testDeployment(deployment.id),
+  });

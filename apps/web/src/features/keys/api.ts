@@ -1,0 +1,78 @@
+import {
+  type CreatedKey,
+  createdKeySchema,
+  type CreateKey,
+  type Distribution,
+  distributionSchema,
+  modelGroupPageSchema,
+  type UpdateKey,
+  type VirtualKey,
+  virtualKeyPageSchema,
+  virtualKeySchema,
+} from '@switchboard/contracts';
+import type { z } from 'zod';
+import { rangeWindow, type TimeRange } from '@/components/ui/time-range';
+import { apiRequest } from '@/lib/api-client';
+
+export type KeyPage = z.infer<typeof virtualKeyPageSchema>;
+
+export interface KeyListFilters {
+  projectId?: string;
+  includeRevoked: boolean;
+}
+
+export function listKeys(
+  { projectId, includeRevoked }: KeyListFilters,
+  { cursor, limit }: { cursor?: string | null; limit: number },
+  signal?: AbortSignal,
+): Promise<KeyPage> {
+  const params = new URLSearchParams({ limit: String(limit), includeRevoked: String(includeRevoked) });
+  if (projectId) params.set('projectId', projectId);
+  if (cursor) params.set('cursor', cursor);
+  return apiRequest(`/api/keys?${params}`, { schema: virtualKeyPageSchema, signal });
+}
+
+export function createKey(body: CreateKey): Promise<CreatedKey> {
+  return apiRequest('/api/keys', { method: 'POST', body, schema: createdKeySchema });
+}
+
+export function updateKey({ id, body }: { id: string; body: UpdateKey }): Promise<VirtualKey> {
+  return apiRequest(`/api/keys/${encodeURIComponent(id)}`, {
+    method: 'PATCH',
+    body,
+    schema: virtualKeySchema,
+  });
+}
+
+export function revokeKey(id: string): Promise<VirtualKey> {
+  return apiRequest(`/api/keys/${encodeURIComponent(id)}/revoke`, {
+    method: 'POST',
+    schema: virtualKeySchema,
+  });
+}
+
+export function rotateKey({
+  id,
+  gracePeriodSeconds,
+}: {
+  id: string;
+  gracePeriodSeconds: number;
+}): Promise<CreatedKey> {
+  return apiRequest(`/api/keys/${encodeURIComponent(id)}/rotate`, {
+    method: 'POST',
+    body: { gracePeriodSeconds },
+    schema: createdKeySchema,
+  });
+}
+
+/** Model group names, for the allowed-models picker and the Dify model names. */
+export async function listModelGroupNames(signal?: AbortSignal): Promise<string[]> {
+  const page = await apiRequest('/api/model-groups?limit=500', { schema: modelGroupPageSchema, signal });
+  return page.data.map((group) => group.name).sort((a, b) => a.localeCompare(b));
+}
+
+/** Requests, errors and cost per key over a recent window (from the usage rollups). */
+export function fetchKeyUsage(range: TimeRange, signal?: AbortSignal): Promise<Distribution> {
+  const params = new URLSearchParams({ ...rangeWindow(range), groupBy: 'key', interval: 'day' });
+  return apiRequest(`/api/stats/distribution?${params}`, { schema: distributionSchema, signal });
+}

@@ -1,0 +1,110 @@
+'use client';
+
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Button, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
+import { KeyIcon } from '@/components/ui/icons';
+import { keyListQueryOptions, keyUsageQueryOptions } from '../queries';
+import { KeyCard, type KeyUsage } from './key-card';
+import styles from './keys.module.css';
+
+interface ProjectKeysProps {
+  projectId: string;
+  publicUrl: string | null;
+  onIssueKey: () => void;
+}
+
+/** A project's keys with their usage in the last 24 hours; revoked keys on request. */
+export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysProps) {
+  const [includeRevoked, setIncludeRevoked] = useState(false);
+  const keys = useInfiniteQuery(keyListQueryOptions({ projectId, includeRevoked }));
+  const usage = useQuery(keyUsageQueryOptions('24h'));
+
+  const usageByKey = useMemo(() => {
+    const map = new Map<string, KeyUsage>();
+    for (const group of usage.data?.groups ?? []) {
+      if (group.key) map.set(group.key, group.totals);
+    }
+    return map;
+  }, [usage.data]);
+
+  const list = keys.data?.pages.flatMap((page) => page.data) ?? [];
+
+  return (
+    <section aria-labelledby="project-keys-heading">
+      <div className={styles.keysHeader}>
+        <h2 id="project-keys-heading" className={styles.keysTitle}>
+          Keys
+        </h2>
+        <label className={styles.checkRow}>
+          <input
+            type="checkbox"
+            checked={includeRevoked}
+            onChange={(event) => setIncludeRevoked(event.target.checked)}
+          />
+          <span>Show revoked keys</span>
+        </label>
+      </div>
+
+      {keys.isError && !keys.data ? (
+        <ErrorState
+          title="Could not load this project’s keys"
+          message={keys.error.message}
+          onRetry={() => void keys.refetch()}
+          retrying={keys.isFetching}
+        />
+      ) : keys.isPending ? (
+        <ul className={styles.keyList} aria-busy="true" aria-label="Loading keys">
+          {[0, 1].map((i) => (
+            <li key={i}>
+              <Card className={styles.keyCard}>
+                <Skeleton width={180} height={20} />
+                <Skeleton width={140} height={14} />
+                <div className={styles.facts}>
+                  {Array.from({ length: 6 }, (_, j) => (
+                    <div key={j}>
+                      <Skeleton width={80} height={10} />
+                      <Skeleton width={120} height={16} className={styles.skeletonGap} />
+                    </div>
+                  ))}
+                </div>
+              </Card>
+            </li>
+          ))}
+        </ul>
+      ) : list.length === 0 ? (
+        <EmptyState
+          icon={<KeyIcon size={22} />}
+          title={includeRevoked ? 'This project has no keys' : 'No active keys'}
+          description="Issue a key to let an app such as Dify call the gateway. You choose which model groups it may use, its rate limits, budget and expiry."
+          actions={
+            <Button variant="primary" onClick={onIssueKey}>
+              Issue the first key
+            </Button>
+          }
+        />
+      ) : (
+        <>
+          <ul className={styles.keyList} aria-label="Keys">
+            {list.map((key) => (
+              <KeyCard
+                key={key.id}
+                apiKey={key}
+                usage={usageByKey.get(key.id)}
+                usageLoading={usage.isPending}
+                publicUrl={publicUrl}
+              />
+            ))}
+          </ul>
+          {keys.hasNextPage ? (
+            <div className={styles.loadMore}>
+              <Button onClick={() => void keys.fetchNextPage()} loading={keys.isFetchingNextPage}>
+                Load more keys
+              </Button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,242 @@
+'use client';
+
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { Route } from 'next';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useMemo } from 'react';
+import { Button, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
+import { formatCount, formatDateTime, formatMs, formatTimestamp, formatUsd } from '@/components/ui/format';
+import { LogsIcon } from '@/components/ui/icons';
+import { Table, Td, Th } from '@/components/ui/table';
+import { keyOptionsQueryOptions } from '@/features/keys/queries';
+import { projectOptionsQueryOptions } from '@/features/projects/queries';
+import {
+  DEFAULT_LOG_RANGE,
+  hasActiveFilters,
+  type LogFilters,
+  logFiltersToSearch,
+  parseLogFilters,
+} from '../filters';
+import { logListQueryOptions } from '../queries';
+import { LogFiltersBar } from './log-filters-bar';
+import { StatusBadge } from './status-badge';
+import styles from './logs.module.css';
+
+const COLUMNS = [
+  'Time',
+  'Project',
+  'Key',
+  'Model group',
+  'Deployment',
+  'Status',
+  'Latency',
+  'Tokens',
+  'Cost (USD)',
+];
+const NUMERIC = new Set(['Latency', 'Tokens', 'Cost (USD)']);
+const SKELETON_ROWS = 8;
+
+/** Server-paged request logs with filters kept in the URL; each row opens the request's detail. */
+export function LogsView() {
+  const router = useRouter();
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const filters = useMemo(
+    () => parseLogFilters(new URLSearchParams(searchParams.toString())),
+    [searchParams],
+  );
+
+  const logs = useInfiniteQuery(logListQueryOptions(filters));
+  const projects = useQuery(projectOptionsQueryOptions());
+  const keys = useQuery(keyOptionsQueryOptions());
+
+  const projectNames = useMemo(
+    () => new Map((projects.data ?? []).map((p) => [p.id, p.name])),
+    [projects.data],
+  );
+  const keyNames = useMemo(
+    () => new Map((keys.data ?? []).map((k) => [k.id, k.alias ?? k.prefix])),
+    [keys.data],
+  );
+
+  const setFilters = (next: LogFilters) => {
+    router.replace(`${pathname}${logFiltersToSearch(next)}` as Route, { scroll: false });
+  };
+
+  const rows = logs.data?.pages.flatMap((page) => page.data) ?? [];
+  const detailSearch = searchParams.toString();
+
+  return (
+    <div className={styles.page}>
+      <Card className={styles.filterCard}>
+        <LogFiltersBar
+          filters={filters}
+          onChange={setFilters}
+          onReset={() => setFilters({ range: DEFAULT_LOG_RANGE })}
+        />
+      </Card>
+
+      <div className={styles.listHeader}>
+        <p className={styles.count} aria-live="polite">
+          {logs.data
+            ? `${rows.length}${logs.hasNextPage ? '+' : ''} ${rows.length === 1 ? 'request' : 'requests'}, newest first`
+            : '\u00a0'}
+        </p>
+        <Button
+          size="sm"
+          onClick={() => void logs.refetch()}
+          loading={logs.isRefetching && !logs.isFetchingNextPage}
+        >
+          Refresh
+        </Button>
+      </div>
+
+      {logs.isError && !logs.data ? (
+        <ErrorState
+          title="Could not load request logs"
+          message={logs.error.message}
+          onRetry={() => void logs.refetch()}
+          retrying={logs.isFetching}
+        />
+      ) : logs.isPending ? (
+        <Card padding="none" className={styles.tableCard} aria-busy="true">
+          <LogsTable>
+            {Array.from({ length: SKELETON_ROWS }, (_, row) => (
+              <tr key={row}>
+                {COLUMNS.map((column) => (
+                  <Td key={column} align={NUMERIC.has(column) ? 'end' : 'start'}>
+                    <Skeleton
+                      width={column === 'Time' ? 110 : 64}
+                      height={12}
+                      className={NUMERIC.has(column) ? styles.skeletonEnd : undefined}
+                    />
+                  </Td>
+                ))}
+              </tr>
+            ))}
+          </LogsTable>
+        </Card>
+      ) : rows.length === 0 ? (
+        <EmptyState
+          icon={<LogsIcon size={22} />}
+          title={hasActiveFilters(filters) ? 'No requests match these filters' : 'No requests yet'}
+          description={
+            hasActiveFilters(filters)
+              ? 'Widen the time range or clear a filter.'
+              : 'Requests sent through the gateway with a virtual key appear here within a few seconds.'
+          }
+          actions={
+            hasActiveFilters(filters) ? (
+              <Button onClick={() => setFilters({ range: DEFAULT_LOG_RANGE })}>Clear all filters</Button>
+            ) : (
+              <Link href="/projects">Issue a key under Projects &amp; keys</Link>
+            )
+          }
+        />
+      ) : (
+        <Card padding="none" className={styles.tableCard}>
+          <LogsTable>
+            {rows.map((log) => (
+              <tr key={log.id}>
+                <Td nowrap>
+                  <Link
+                    href={`/logs/${log.id}${detailSearch ? `?${detailSearch}` : ''}` as Route}
+                    className={styles.timeLink}
+                    title={formatDateTime(log.createdAt)}
+                    aria-label={`View request from ${formatDateTime(log.createdAt)}`}
+                  >
+                    <time dateTime={log.createdAt}>{formatTimestamp(log.createdAt)}</time>
+                  </Link>
+                </Td>
+                <Td className={styles.ellipsis} data-label="Project">
+                  {log.projectId ? (
+                    (projectNames.get(log.projectId) ?? shortId(log.projectId))
+                  ) : (
+                    <span className={styles.muted}>—</span>
+                  )}
+                </Td>
+                <Td className={styles.ellipsis} data-label="Key">
+                  {log.keyId ? (
+                    (keyNames.get(log.keyId) ?? shortId(log.keyId))
+                  ) : (
+                    <span className={styles.muted}>—</span>
+                  )}
+                </Td>
+                <Td nowrap data-label="Model group">
+                  <code className={styles.code}>{log.modelGroup}</code>
+                </Td>
+                <Td nowrap data-label="Deployment">
+                  {log.deploymentName ?? <span className={styles.muted}>—</span>}
+                </Td>
+                <Td data-label="Status">
+                  <span className={styles.statusCell}>
+                    <StatusBadge status={log.status} />
+                    {log.errorType ? (
+                      <span className={styles.errorKind} title={log.errorMessage ?? log.errorType}>
+                        {log.errorType}
+                      </span>
+                    ) : log.attemptCount > 1 ? (
+                      <span
+                        className={styles.retried}
+                        title={`${log.attemptCount} attempts: the router retried or failed over`}
+                      >
+                        {log.attemptCount} attempts
+                      </span>
+                    ) : null}
+                  </span>
+                </Td>
+                <Td align="end" nowrap data-label="Latency">
+                  {formatMs(log.latencyMs)}
+                </Td>
+                <Td
+                  align="end"
+                  nowrap
+                  data-label="Tokens"
+                  title={`${log.promptTokens} in, ${log.completionTokens} out`}
+                >
+                  {formatCount(log.totalTokens)}
+                </Td>
+                <Td align="end" nowrap data-label="Cost">
+                  {formatUsd(log.costUsd)}
+                </Td>
+              </tr>
+            ))}
+          </LogsTable>
+          <div className={styles.loadMore}>
+            {logs.hasNextPage ? (
+              <Button onClick={() => void logs.fetchNextPage()} loading={logs.isFetchingNextPage}>
+                Load more
+              </Button>
+            ) : (
+              <p className={styles.muted}>
+                End of the list{filters.range === 'all' ? '' : ' for this time range'}.
+              </p>
+            )}
+          </div>
+        </Card>
+      )}
+    </div>
+  );
+}
+
+function shortId(id: string): string {
+  return `${id.slice(0, 8)}…`;
+}
+
+function LogsTable({ children }: { children: React.ReactNode }) {
+  return (
+    <Table caption="Request logs" captionHidden dense className={styles.logTable}>
+      <thead>
+        <tr>
+          {COLUMNS.map((column) => (
+            <Th key={column} align={NUMERIC.has(column) ? 'end' : 'start'}>
+              {column}
+            </Th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </Table>
+  );
+}

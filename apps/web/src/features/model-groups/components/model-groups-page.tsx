@@ -1,0 +1,199 @@
+'use client';
+
+import type { ModelGroup } from '@switchboard/contracts';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useEffect, useState } from 'react';
+import { Button, Card, EmptyState, ErrorState, PageHeader, Skeleton } from '@/components/ui';
+import { ModelGroupsIcon } from '@/components/ui/icons';
+import { Table, Td, Th } from '@/components/ui/table';
+import { modelGroupHref } from '../links';
+import { MODEL_GROUP_PAGE_SIZE, modelGroupListQueryOptions } from '../queries';
+import { STRATEGY_INFO } from '../strategies';
+import { CreateGroupDialog } from './create-group-dialog';
+import { DeleteGroupDialog } from './delete-group-dialog';
+import styles from './model-groups-page.module.css';
+
+const COLUMNS = 7;
+
+/** Every model group with its policy at a glance; each links to its routing editor. */
+export function ModelGroupsPage() {
+  const [cursors, setCursors] = useState<string[]>([]);
+  const list = useQuery(modelGroupListQueryOptions({ cursor: cursors.at(-1), limit: MODEL_GROUP_PAGE_SIZE }));
+  const [creating, setCreating] = useState(false);
+  const [deleteTarget, setDeleteTarget] = useState<ModelGroup | null>(null);
+
+  const page = list.data;
+  const rows = page?.data ?? null;
+
+  useEffect(() => {
+    if (rows && rows.length === 0 && cursors.length > 0 && !list.isPlaceholderData)
+      setCursors((c) => c.slice(0, -1));
+  }, [rows, cursors.length, list.isPlaceholderData]);
+
+  let body;
+  if (list.isError && !page) {
+    body = (
+      <ErrorState
+        title="Could not load model groups"
+        message={list.error.message}
+        onRetry={() => void list.refetch()}
+        retrying={list.isFetching}
+      />
+    );
+  } else if (rows && rows.length === 0 && cursors.length === 0) {
+    body = (
+      <EmptyState
+        icon={<ModelGroupsIcon size={22} />}
+        title="No model groups yet"
+        description="A model group is the model name clients ask for (e.g. gpt-4o-mini). Adding a deployment with a new group name creates the group too."
+        actions={
+          <>
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              Create your first group
+            </Button>
+            <Link href="/deployments" className={styles.secondaryLink}>
+              Go to deployments
+            </Link>
+          </>
+        }
+      />
+    );
+  } else {
+    body = (
+      <Card padding="none" className={styles.tableCard}>
+        <Table caption="Model groups" captionHidden className={styles.table}>
+          <thead>
+            <tr>
+              <Th className={styles.nameCell}>Model group</Th>
+              <Th>Strategy</Th>
+              <Th align="end">Deployments</Th>
+              <Th align="end">Retries</Th>
+              <Th>Fallbacks</Th>
+              <Th align="end">Cooldown</Th>
+              <Th>
+                <span className="visually-hidden">Actions</span>
+              </Th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows === null
+              ? Array.from({ length: 4 }, (_, i) => (
+                  <tr key={i} aria-hidden="true">
+                    <th scope="row" className={styles.nameCell}>
+                      <Skeleton width={140} height={14} />
+                    </th>
+                    {Array.from({ length: COLUMNS - 1 }, (_, c) => (
+                      <td key={c}>
+                        <Skeleton width={c === COLUMNS - 2 ? 150 : 70} height={14} />
+                      </td>
+                    ))}
+                  </tr>
+                ))
+              : rows.map((group) => (
+                  <tr key={group.id}>
+                    <th scope="row" className={styles.nameCell}>
+                      <Link href={modelGroupHref(group.name)} className={styles.name}>
+                        {group.name}
+                      </Link>
+                    </th>
+                    <Td nowrap>{STRATEGY_INFO[group.strategy].label}</Td>
+                    <Td align="end" nowrap>
+                      {group.deploymentCount === 0 ? (
+                        <span className={styles.warn}>none</span>
+                      ) : (
+                        group.deploymentCount
+                      )}
+                    </Td>
+                    <Td align="end">{group.numRetries}</Td>
+                    <Td>
+                      {group.fallbacks.length > 0 ? (
+                        <span className={styles.fallbacks}>{group.fallbacks.join(' → ')}</span>
+                      ) : (
+                        <span className={styles.muted}>none</span>
+                      )}
+                    </Td>
+                    <Td align="end" nowrap>
+                      {group.cooldownSeconds} s
+                      <span className={styles.sub}>after {group.allowedFails} fails</span>
+                    </Td>
+                    <Td nowrap>
+                      <div className={styles.actions}>
+                        <Link
+                          href={modelGroupHref(group.name)}
+                          className={styles.actionLink}
+                          aria-label={`Edit routing of ${group.name}`}
+                        >
+                          Edit routing
+                        </Link>
+                        <Button
+                          size="sm"
+                          variant="ghost"
+                          className={styles.danger}
+                          aria-label={`Delete ${group.name}`}
+                          onClick={() => setDeleteTarget(group)}
+                        >
+                          Delete
+                        </Button>
+                      </div>
+                    </Td>
+                  </tr>
+                ))}
+          </tbody>
+        </Table>
+      </Card>
+    );
+  }
+
+  const showPager = page !== undefined && (cursors.length > 0 || page.nextCursor !== null);
+
+  return (
+    <>
+      <PageHeader
+        title="Model groups"
+        description="Each group is a model name clients call. Its routing policy decides which deployment answers, how failures are retried and where traffic falls back."
+        actions={
+          <Button variant="primary" onClick={() => setCreating(true)}>
+            Create group
+          </Button>
+        }
+      />
+      {body}
+      {showPager ? (
+        <nav className={styles.pager} aria-label="Model group pages">
+          <span className={styles.pageInfo}>
+            Page {cursors.length + 1} · {MODEL_GROUP_PAGE_SIZE} per page
+          </span>
+          <div className={styles.pagerButtons}>
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={cursors.length === 0}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
+            >
+              Previous page
+            </Button>
+            <Button
+              size="sm"
+              variant="secondary"
+              disabled={!page?.nextCursor || list.isPlaceholderData}
+              onClick={() => {
+                const next = page?.nextCursor;
+                if (next) setCursors((c) => [...c, next]);
+              }}
+            >
+              Next page
+            </Button>
+          </div>
+        </nav>
+      ) : null}
+      <p className={styles.footnote}>
+        Unless a group sets its own, each attempt times out after 600,000 ms and a stream after 300,000 ms
+        without a chunk.
+      </p>
+
+      <CreateGroupDialog open={creating} onClose={() => setCreating(false)} />
+      <DeleteGroupDialog group={deleteTarget} onClose={() => setDeleteTarget(null)} />
+    </>
+  );
+}

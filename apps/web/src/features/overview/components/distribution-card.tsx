@@ -1,0 +1,220 @@
+'use client';
+
+import type { Distribution } from '@switchboard/contracts';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import { Card, ErrorState, Skeleton } from '@/components/ui';
+import { formatCount, formatInteger, formatMs, formatPercent, formatUsd } from '@/components/ui/format';
+import { Table, Td, Th } from '@/components/ui/table';
+import { TIME_RANGE_SPECS, type TimeRange } from '@/components/ui/time-range';
+import type { StatsGroupBy } from '../api';
+import { distributionQueryOptions } from '../queries';
+import { CHART_HEIGHT, DistributionChart, seriesColor } from './distribution-chart';
+import styles from './overview.module.css';
+
+interface DistributionCardProps {
+  range: TimeRange;
+  groupBy: Extract<StatsGroupBy, 'deployment' | 'project'>;
+}
+
+const NOUNS: Record<DistributionCardProps['groupBy'], { one: string; title: string; all: string }> = {
+  deployment: { one: 'deployment', title: 'Deployment', all: 'All deployments' },
+  project: { one: 'project', title: 'Project', all: 'All projects' },
+};
+
+const SKELETON_ROWS = 3;
+
+/** How requests split across deployments (or projects): a stacked chart over time and the numbers. */
+export function DistributionCard({ range, groupBy }: DistributionCardProps) {
+  const query = useQuery(distributionQueryOptions(range, groupBy));
+  const noun = NOUNS[groupBy];
+  const headingId = `distribution-${groupBy}-heading`;
+  const phrase = TIME_RANGE_SPECS[range].phrase;
+
+  return (
+    <Card padding="none" className={styles.distribution} aria-labelledby={headingId}>
+      <header className={styles.distributionHeader}>
+        <div>
+          <h2 id={headingId} className={styles.sectionTitle}>
+            Traffic by {noun.one}
+          </h2>
+          <p className={styles.sectionDescription}>
+            Requests per {TIME_RANGE_SPECS[range].interval} in the {phrase}, stacked by {noun.one}.
+          </p>
+        </div>
+        <span className={styles.live} title="Refreshes every 5 seconds">
+          <span
+            className={`${styles.liveDot} ${query.isFetching ? '' : styles.liveDotIdle}`}
+            aria-hidden="true"
+          />
+          Live
+        </span>
+      </header>
+
+      {query.isError && !query.data ? (
+        <div className={styles.distributionBody}>
+          <ErrorState
+            title={`Could not load traffic by ${noun.one}`}
+            message={query.error.message}
+            onRetry={() => void query.refetch()}
+            retrying={query.isFetching}
+          />
+        </div>
+      ) : !query.data ? (
+        <DistributionSkeleton caption={`Requests by ${noun.one}`} groupTitle={noun.title} />
+      ) : query.data.totals.requests === 0 ? (
+        <div className={styles.distributionBody}>
+          <div className={styles.emptyChart} style={{ height: CHART_HEIGHT }}>
+            <p className={styles.emptyTitle}>No requests in the {phrase}</p>
+            <p className={styles.emptyText}>
+              Send requests through <code>/v1/chat/completions</code> with a virtual key and they show up here
+              within seconds. Need a key? <Link href="/projects">Create one under Projects &amp; keys</Link>.
+            </p>
+          </div>
+        </div>
+      ) : (
+        <>
+          <div className={styles.distributionBody}>
+            <DistributionChart distribution={query.data} groupNoun={noun.one} />
+          </div>
+          <DistributionTable distribution={query.data} noun={noun} />
+        </>
+      )}
+    </Card>
+  );
+}
+
+function DistributionTable({
+  distribution,
+  noun,
+}: {
+  distribution: Distribution;
+  noun: (typeof NOUNS)[keyof typeof NOUNS];
+}) {
+  const totals = distribution.totals;
+  return (
+    <Table caption={`Requests by ${noun.one}`} captionHidden className={styles.distributionTable}>
+      <thead>
+        <tr>
+          <Th>{noun.title}</Th>
+          <Th align="end">Requests</Th>
+          <Th align="end">Share</Th>
+          <Th align="end">Errors</Th>
+          <Th align="end">Latency p50</Th>
+          <Th align="end">Latency p95</Th>
+          <Th align="end">Tokens</Th>
+          <Th align="end">Cost (USD)</Th>
+        </tr>
+      </thead>
+      <tbody>
+        {distribution.groups.map((group, index) => (
+          <tr key={group.key ?? `none-${index}`}>
+            <Th scope="row" nowrap={false} className={styles.groupCell}>
+              <span className={styles.swatch} style={{ background: seriesColor(index) }} aria-hidden="true" />
+              <span className={styles.groupLabel}>{group.label}</span>
+            </Th>
+            <Td align="end" nowrap>
+              {formatInteger(group.totals.requests)}
+            </Td>
+            <Td align="end" nowrap>
+              <span className={styles.share}>
+                <span className={styles.shareBar} aria-hidden="true">
+                  <span
+                    className={styles.shareFill}
+                    style={{
+                      width: `${Math.round(group.totals.share * 100)}%`,
+                      background: seriesColor(index),
+                    }}
+                  />
+                </span>
+                {formatPercent(group.totals.share)}
+              </span>
+            </Td>
+            <Td align="end" nowrap className={group.totals.errors > 0 ? styles.errorText : undefined}>
+              {formatInteger(group.totals.errors)}
+              {group.totals.requests > 0 && group.totals.errors > 0 ? (
+                <span className={styles.muted}>
+                  {' '}
+                  ({formatPercent(group.totals.errors / group.totals.requests)})
+                </span>
+              ) : null}
+            </Td>
+            <Td align="end" nowrap>
+              {formatMs(group.totals.latencyP50Ms)}
+            </Td>
+            <Td align="end" nowrap>
+              {formatMs(group.totals.latencyP95Ms)}
+            </Td>
+            <Td align="end" nowrap>
+              {formatCount(group.totals.totalTokens)}
+            </Td>
+            <Td align="end" nowrap>
+              {formatUsd(group.totals.costUsd)}
+            </Td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <Th scope="row">{noun.all}</Th>
+          <Td align="end" nowrap>
+            {formatInteger(totals.requests)}
+          </Td>
+          <Td align="end" nowrap>
+            100 %
+          </Td>
+          <Td align="end" nowrap>
+            {formatInteger(totals.errors)}
+          </Td>
+          <Td align="end" nowrap>
+            {formatMs(totals.latencyP50Ms)}
+          </Td>
+          <Td align="end" nowrap>
+            {formatMs(totals.latencyP95Ms)}
+          </Td>
+          <Td align="end" nowrap>
+            {formatCount(totals.totalTokens)}
+          </Td>
+          <Td align="end" nowrap>
+            {formatUsd(totals.costUsd)}
+          </Td>
+        </tr>
+      </tfoot>
+    </Table>
+  );
+}
+
+function DistributionSkeleton({ caption, groupTitle }: { caption: string; groupTitle: string }) {
+  return (
+    <div aria-busy="true" aria-label={`Loading ${caption.toLowerCase()}`} role="status">
+      <div className={styles.distributionBody}>
+        <Skeleton height={CHART_HEIGHT} radius="md" />
+      </div>
+      <Table caption={caption} captionHidden className={styles.distributionTable}>
+        <thead>
+          <tr>
+            <Th>{groupTitle}</Th>
+            <Th align="end">Requests</Th>
+            <Th align="end">Share</Th>
+            <Th align="end">Errors</Th>
+            <Th align="end">Latency p50</Th>
+            <Th align="end">Latency p95</Th>
+            <Th align="end">Tokens</Th>
+            <Th align="end">Cost (USD)</Th>
+          </tr>
+        </thead>
+        <tbody>
+          {Array.from({ length: SKELETON_ROWS }, (_, row) => (
+            <tr key={row}>
+              {Array.from({ length: 8 }, (_, cell) => (
+                <Td key={cell}>
+                  <Skeleton width={cell === 0 ? 120 : 56} height={12} />
+                </Td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+'use client';
+
+import type { Distribution } from '@switchboard/contracts';
+import { useMemo } from 'react';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatInteger } from '@/components/ui/format';
+import styles from './overview.module.css';
+
+export const CHART_HEIGHT = 240;
+/** Groups drawn with their own colour; the rest are summed into "Other". */
+export const MAX_SERIES = 7;
+
+export function seriesColor(index: number): string {
+  return index < MAX_SERIES ? `var(--chart-${index + 1})` : 'var(--chart-other)';
+}
+
+interface Series {
+  dataKey: string;
+  label: string;
+  color: string;
+}
+
+type Row = { t: string } & Record<string, number | string>;
+
+function buildChart(distribution: Distribution): { series: Series[]; rows: Row[] } {
+  const shown = distribution.groups.slice(0, MAX_SERIES);
+  const rest = distribution.groups.slice(MAX_SERIES);
+  // Keys by position: recharts reads dots in a dataKey as a path, and deployment names contain dots.
+  const series: Series[] = shown.map((group, index) => ({
+    dataKey: `s${index}`,
+    label: group.label,
+    color: seriesColor(index),
+  }));
+  if (rest.length > 0)
+    series.push({ dataKey: 'other', label: `Other (${rest.length})`, color: seriesColor(MAX_SERIES) });
+
+  const bucketCount = distribution.groups[0]?.buckets.length ?? 0;
+  const rows: Row[] = [];
+  for (let i = 0; i < bucketCount; i++) {
+    const row: Row = { t: distribution.groups[0]?.buckets[i]?.bucket ?? '' };
+    shown.forEach((group, index) => {
+      row[`s${index}`] = group.buckets[i]?.requests ?? 0;
+    });
+    if (rest.length > 0) row.other = rest.reduce((sum, group) => sum + (group.buckets[i]?.requests ?? 0), 0);
+    rows.push(row);
+  }
+  return { series, rows };
+}
+
+const tickFormats: Record<Distribution['interval'], Intl.DateTimeFormatOptions> = {
+  minute: { hour: '2-digit', minute: '2-digit' },
+  hour: { month: 'short', day: 'numeric', hour: '2-digit' },
+  day: { month: 'short', day: 'numeric' },
+};
+
+const tooltipFormats: Record<Distribution['interval'], Intl.DateTimeFormatOptions> = {
+  minute: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+  hour: { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' },
+  day: { dateStyle: 'medium' },
+};
+
+const INTERVAL_WORD: Record<Distribution['interval'], string> = {
+  minute: 'minute',
+  hour: 'hour',
+  day: 'day',
+};
+
+/** Stacked bars of requests per time bucket, one colour per group. */
+export function DistributionChart({
+  distribution,
+  groupNoun,
+}: {
+  distribution: Distribution;
+  groupNoun: string;
+}) {
+  const { series, rows } = useMemo(() => buildChart(distribution), [distribution]);
+  const tick = useMemo(
+    () => new Intl.DateTimeFormat(undefined, tickFormats[distribution.interval]),
+    [distribution.interval],
+  );
+  const tooltipTime = useMemo(
+    () => new Intl.DateTimeFormat(undefined, tooltipFormats[distribution.interval]),
+    [distribution.interval],
+  );
+
+  return (
+    <figure className={styles.chart} style={{ height: CHART_HEIGHT }}>
+      <figcaption className="visually-hidden">
+        Stacked bar chart of requests per {INTERVAL_WORD[distribution.interval]} by {groupNoun}. The table
+        below lists the same numbers.
+      </figcaption>
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
+        <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap="12%">
+          <CartesianGrid vertical={false} stroke="var(--color-border)" />
+          <XAxis
+            dataKey="t"
+            tickFormatter={(value: string) => (value ? tick.format(new Date(value)) : '')}
+            tick={{ fontSize: 11, fill: 'var(--color-text-subtle)' }}
+            tickLine={false}
+            axisLine={{ stroke: 'var(--color-border-strong)' }}
+            minTickGap={28}
+          />
+          <YAxis
+            allowDecimals={false}
+            width={44}
+            tick={{ fontSize: 11, fill: 'var(--color-text-subtle)' }}
+            tickLine={false}
+            axisLine={false}
+            tickFormatter={(value: number) => formatInteger(value)}
+            label={{
+              value: 'requests',
+              angle: -90,
+              position: 'insideLeft',
+              offset: 10,
+              style: { fontSize: 11, fill: 'var(--color-text-subtle)', textAnchor: 'middle' },
+            }}
+          />
+          <Tooltip
+            cursor={{ fill: 'var(--color-surface-hover)' }}
+            isAnimationActive={false}
+            content={({ active, label }) => {
+              if (!active || typeof label !== 'string') return null;
+              const row = rows.find((r) => r.t === label);
+              if (!row) return null;
+              const total = series.reduce((sum, s) => sum + Number(row[s.dataKey] ?? 0), 0);
+              return (
+                <div className={styles.tooltip}>
+                  <p className={styles.tooltipTitle}>{tooltipTime.format(new Date(label))}</p>
+                  <ul className={styles.tooltipList}>
+                    {series.map((s) => (
+                      <li key={s.dataKey}>
+                        <span className={styles.swatch} style={{ background: s.color }} aria-hidden="true" />
+                        <span className={styles.tooltipLabel}>{s.label}</span>
+                        <span className={styles.tooltipValue}>
+                          {formatInteger(Number(row[s.dataKey] ?? 0))}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                  <p className={styles.tooltipTotal}>
+                    <span>Total</span>
+                    <span>{formatInteger(total)} requests</span>
+                  </p>
+                </div>
+              );
+            }}
+          />
+          {series.map((s, index) => (
+            <Bar
+              key={s.dataKey}
+              dataKey={s.dataKey}
+              name={s.label}
+              stackId="requests"
+              fill={s.color}
+              isAnimationActive={false}
+              radius={index === series.length - 1 ? [2, 2, 0, 0] : 0}
+            />
+          ))}
+        </BarChart>
+      </ResponsiveContainer>
+    </figure>
+  );
+}

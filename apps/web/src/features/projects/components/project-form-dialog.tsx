@@ -1,0 +1,203 @@
+'use client';
+
+import {
+  createProjectSchema,
+  type CreateProject,
+  type Project,
+  updateProjectSchema,
+  type UpdateProject,
+} from '@switchboard/contracts';
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import type { Route } from 'next';
+import { useState, type FormEvent } from 'react';
+import { Button, Field, Input } from '@/components/ui';
+import { Dialog } from '@/components/ui/dialog';
+import {
+  formErrorsFromApi,
+  formErrorsFromZod,
+  hasFormErrors,
+  NO_FORM_ERRORS,
+  type FormErrors,
+} from '@/components/ui/form-errors';
+import { InlineAlert } from '@/components/ui/inline-alert';
+import { Textarea } from '@/components/ui/textarea';
+import { toast } from '@/components/ui/toast';
+import { createProjectMutationOptions, updateProjectMutationOptions } from '../queries';
+import styles from './projects.module.css';
+
+const LABELS = { name: 'Project name', description: 'Description', tags: 'Tags' } as const;
+const FORM_ID = 'project-form';
+
+function splitTags(raw: string): string[] {
+  return [
+    ...new Set(
+      raw
+        .split(',')
+        .map((tag) => tag.trim())
+        .filter(Boolean),
+    ),
+  ];
+}
+
+interface ProjectFormDialogProps {
+  open: boolean;
+  onClose: () => void;
+  /** Edit this project; without it the dialog creates one. */
+  project?: Project;
+}
+
+/**
+ * Create or edit a project (name, description, tags), validated with the shared contract.
+ * Give it a new `key` each time it opens so it starts from a clean form.
+ */
+export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogProps) {
+  const router = useRouter();
+  const [name, setName] = useState(project?.name ?? '');
+  const [description, setDescription] = useState(project?.description ?? '');
+  const [tags, setTags] = useState(project?.tags.join(', ') ?? '');
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+
+  const create = useMutation(createProjectMutationOptions());
+  const update = useMutation(updateProjectMutationOptions());
+  const pending = create.isPending || update.isPending;
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (pending) return;
+    const fields = {
+      name,
+      description: description.trim() === '' ? null : description,
+      tags: splitTags(tags),
+    };
+    const onError = (error: Error) => setErrors(formErrorsFromApi(error, LABELS));
+
+    if (project) {
+      const body: UpdateProject = fields;
+      const parsed = updateProjectSchema.safeParse(body);
+      if (!parsed.success) return showErrors(formErrorsFromZod(parsed.error, LABELS));
+      setErrors(NO_FORM_ERRORS);
+      update.mutate(
+        { id: project.id, body: parsed.data },
+        {
+          onSuccess: (saved) => {
+            toast.success('Project saved', `“${saved.name}” was updated.`);
+            onClose();
+          },
+          onError,
+        },
+      );
+      return;
+    }
+
+    const body: CreateProject = fields;
+    const parsed = createProjectSchema.safeParse(body);
+    if (!parsed.success) return showErrors(formErrorsFromZod(parsed.error, LABELS));
+    setErrors(NO_FORM_ERRORS);
+    create.mutate(parsed.data, {
+      onSuccess: (created) => {
+        toast.success('Project created', `Issue a key for “${created.name}” to start sending requests.`);
+        onClose();
+        router.push(`/projects/${created.id}` as Route);
+      },
+      onError,
+    });
+  }
+
+  function showErrors(next: FormErrors) {
+    setErrors(next);
+    // Put the cursor where the first problem is.
+    const first = (['name', 'description', 'tags'] as const).find((field) => next.fields[field]);
+    if (first) document.getElementById(`project-${first}`)?.focus();
+  }
+
+  return (
+    <Dialog
+      open={open}
+      onClose={() => {
+        if (!pending) onClose();
+      }}
+      title={project ? 'Edit project' : 'New project'}
+      description={
+        project
+          ? undefined
+          : 'A project groups virtual keys and their spend, e.g. one per team, app or environment.'
+      }
+      footer={
+        <>
+          <Button variant="ghost" onClick={onClose} disabled={pending}>
+            Cancel
+          </Button>
+          <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
+            {project ? 'Save changes' : 'Create project'}
+          </Button>
+        </>
+      }
+    >
+      <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
+        {hasFormErrors(errors) && errors.other.length > 0 ? (
+          <InlineAlert tone="danger" title="The project could not be saved">
+            {errors.other.join(' ')}
+          </InlineAlert>
+        ) : null}
+        <Field
+          id="project-name"
+          label={LABELS.name}
+          error={errors.fields.name}
+          hint="Shown in logs and usage tables."
+        >
+          {(control) => (
+            <Input
+              id={control.id}
+              aria-describedby={control['aria-describedby']}
+              invalid={control.invalid}
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              autoComplete="off"
+              maxLength={128}
+              required
+              data-autofocus
+              disabled={pending}
+            />
+          )}
+        </Field>
+        <Field
+          id="project-description"
+          label={`${LABELS.description} (optional)`}
+          error={errors.fields.description}
+        >
+          {(control) => (
+            <Textarea
+              id={control.id}
+              aria-describedby={control['aria-describedby']}
+              invalid={control.invalid}
+              value={description}
+              onChange={(event) => setDescription(event.target.value)}
+              maxLength={2000}
+              rows={3}
+              disabled={pending}
+            />
+          )}
+        </Field>
+        <Field
+          id="project-tags"
+          label={`${LABELS.tags} (optional)`}
+          hint="Comma-separated, e.g. team-search, production."
+          error={errors.fields.tags}
+        >
+          {(control) => (
+            <Input
+              id={control.id}
+              aria-describedby={control['aria-describedby']}
+              invalid={control.invalid}
+              value={tags}
+              onChange={(event) => setTags(event.target.value)}
+              autoComplete="off"
+              disabled={pending}
+            />
+          )}
+        </Field>
+      </form>
+    </Dialog>
+  );
+}
