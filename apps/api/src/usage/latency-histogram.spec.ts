@@ -37,24 +37,36 @@ describe('latency histogram', () => {
 
 describe('planRanges', () => {
   const d = (s: string) => new Date(s);
+  const range = (table: string, from: string, to: string) => ({ table, from: d(from), to: d(to) });
+
   it('reads whole hours from the hourly rollup and the ragged edges from the minute rollup', () => {
     expect(planRanges(d('2026-01-01T10:30:20Z'), d('2026-01-01T14:15:00Z'), 'hour')).toEqual([
-      { table: 'UsageRollupHour', from: d('2026-01-01T11:00:00Z'), to: d('2026-01-01T14:00:00Z') },
-      { table: 'UsageRollup', from: d('2026-01-01T10:30:00Z'), to: d('2026-01-01T11:00:00Z') },
-      { table: 'UsageRollup', from: d('2026-01-01T14:00:00Z'), to: d('2026-01-01T14:15:00Z') },
+      range('UsageRollupHour', '2026-01-01T11:00:00Z', '2026-01-01T14:00:00Z'),
+      range('UsageRollup', '2026-01-01T10:30:00Z', '2026-01-01T11:00:00Z'),
+      range('UsageRollup', '2026-01-01T14:00:00Z', '2026-01-01T14:15:00Z'),
     ]);
   });
+
+  it('reads whole days from the daily rollup, then hours, then minutes', () => {
+    expect(planRanges(d('2026-01-01T22:30:00Z'), d('2026-01-31T01:10:00Z'), 'day')).toEqual([
+      range('UsageRollupDay', '2026-01-02T00:00:00Z', '2026-01-31T00:00:00Z'),
+      range('UsageRollupHour', '2026-01-01T23:00:00Z', '2026-01-02T00:00:00Z'),
+      range('UsageRollup', '2026-01-01T22:30:00Z', '2026-01-01T23:00:00Z'),
+      range('UsageRollupHour', '2026-01-31T00:00:00Z', '2026-01-31T01:00:00Z'),
+      range('UsageRollup', '2026-01-31T01:00:00Z', '2026-01-31T01:10:00Z'),
+    ]);
+    // Hourly buckets never read the daily table.
+    expect(planRanges(d('2026-01-01T00:00:00Z'), d('2026-01-03T00:00:00Z'), 'hour')).toEqual([
+      range('UsageRollupHour', '2026-01-01T00:00:00Z', '2026-01-03T00:00:00Z'),
+    ]);
+  });
+
   it('uses only the minute rollup for minute buckets and for less than a whole hour', () => {
     expect(planRanges(d('2026-01-01T10:00:00Z'), d('2026-01-01T14:00:00Z'), 'minute')).toEqual([
-      { table: 'UsageRollup', from: d('2026-01-01T10:00:00Z'), to: d('2026-01-01T14:00:00Z') },
+      range('UsageRollup', '2026-01-01T10:00:00Z', '2026-01-01T14:00:00Z'),
     ]);
     expect(planRanges(d('2026-01-01T10:10:00Z'), d('2026-01-01T10:50:30Z'), 'day')).toEqual([
-      { table: 'UsageRollup', from: d('2026-01-01T10:10:00Z'), to: d('2026-01-01T10:51:00Z') },
-    ]);
-  });
-  it('uses only the hourly rollup for whole hours', () => {
-    expect(planRanges(d('2026-01-01T00:00:00Z'), d('2026-01-31T00:00:00Z'), 'day')).toEqual([
-      { table: 'UsageRollupHour', from: d('2026-01-01T00:00:00Z'), to: d('2026-01-31T00:00:00Z') },
+      range('UsageRollup', '2026-01-01T10:10:00Z', '2026-01-01T10:51:00Z'),
     ]);
   });
 });

@@ -63,7 +63,7 @@ const LOG_COLUMNS = `"createdAt", "requestId", route, "keyId", "projectId", "mod
 
 /**
  * One statement, hence one transaction: claim the batch id (nothing else happens when it was claimed
- * before), insert the rows, add them to both rollups, and add spend and last use to keys and projects
+ * before), insert the rows, add them to the three rollups, and add spend and last use to keys and projects
  * with one UPDATE per key and per project.
  */
 const WRITE_BATCH_SQL = `
@@ -77,6 +77,8 @@ WITH claim AS (
 ), minute_rollup AS (${rollupUpsertSql('UsageRollup', 'input')}
   RETURNING 1
 ), hour_rollup AS (${rollupUpsertSql('UsageRollupHour', 'input')}
+  RETURNING 1
+), day_rollup AS (${rollupUpsertSql('UsageRollupDay', 'input')}
   RETURNING 1
 ), key_spend AS (
   UPDATE "VirtualKey" k

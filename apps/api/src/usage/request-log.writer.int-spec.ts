@@ -88,7 +88,7 @@ describe('request-log writer (real PostgreSQL)', () => {
     expect(spend.get(owners.projects[1].id)).toBeCloseTo(5, 9);
   });
 
-  it('keeps minute and hour rollups equal to what the raw rows say', async () => {
+  it('keeps minute, hour and day rollups equal to what the raw rows say', async () => {
     const owners = await seedOwners(t.db, {
       projects: 2,
       keys: 4,
@@ -100,7 +100,7 @@ describe('request-log writer (real PostgreSQL)', () => {
       const dep = owners.deployments[i % 2];
       const status = i % 9 === 0 ? 429 : i % 13 === 0 ? 500 : 200;
       return logEntry({
-        // Spread over ~2.5 hours so rows share minutes and hours.
+        // Every 22.5 s over ~2.5 hours, so rows share minutes, hours and days.
         createdAt: new Date(base + i * 22_500),
         keyId: i % 17 === 0 ? null : key.id,
         projectId: i % 17 === 0 ? null : key.projectId,
@@ -123,6 +123,7 @@ describe('request-log writer (real PostgreSQL)', () => {
     for (const [table, unit] of [
       ['UsageRollup', 'minute'],
       ['UsageRollupHour', 'hour'],
+      ['UsageRollupDay', 'day'],
     ] as const) {
       const raw = await t.db.query(
         `SELECT date_trunc('${unit}', "createdAt", 'UTC') AS bucket, "modelGroup",

@@ -8,11 +8,12 @@ import { LATENCY_BOUNDS_SQL, LATENCY_BUCKETS } from './latency-histogram';
 /** Stands for "no deployment / project / key" in rollup keys, which cannot hold NULL. */
 export const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-export type RollupTable = 'UsageRollup' | 'UsageRollupHour';
+export type RollupTable = 'UsageRollup' | 'UsageRollupHour' | 'UsageRollupDay';
 
-export const ROLLUP_UNIT: Readonly<Record<RollupTable, 'minute' | 'hour'>> = {
+export const ROLLUP_UNIT: Readonly<Record<RollupTable, 'minute' | 'hour' | 'day'>> = {
   UsageRollup: 'minute',
   UsageRollupHour: 'hour',
+  UsageRollupDay: 'day',
 };
 
 const KEY_COLUMNS = `bucket, "modelGroup", "deploymentId", "projectId", "keyId"`;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Distribution, DistributionQuery } from '@switchboard/contracts';
 import { AdminError } from '../common/errors';
 import { addHistogram, emptyHistogram, estimateQuantile } from './latency-histogram';
+import type { RollupTable } from './rollup-sql';
 import {
   type RollupRange,
   type RollupSum,
@@ -13,10 +14,11 @@ import type { UsageSummary, UsageSummaryQuery } from './usage-summary.schema';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
 const INTERVAL_MS: Readonly<Record<StatsInterval, number>> = {
   minute: MINUTE_MS,
   hour: HOUR_MS,
-  day: 86_400_000,
+  day: DAY_MS,
 };
 
 /** Most buckets one distribution answers (e.g. 50 hours by minute, 125 days by hour). */
@@ -30,25 +32,40 @@ export function minuteSpan(from: Date, to: Date): { start: number; end: number }
   return { start: floorTo(from.getTime(), MINUTE_MS), end: ceilTo(to.getTime(), MINUTE_MS) };
 }
 
+/** The rollup tables from coarsest to finest, with the bucket width of each. */
+const LEVELS: readonly { table: RollupTable; step: number }[] = [
+  { table: 'UsageRollupDay', step: DAY_MS },
+  { table: 'UsageRollupHour', step: HOUR_MS },
+  { table: 'UsageRollup', step: MINUTE_MS },
+];
+
+/** Covers [start, end) with the coarsest whole buckets and the ragged edges with finer ones. */
+function cover(
+  start: number,
+  end: number,
+  levels: readonly { table: RollupTable; step: number }[],
+): RollupRange[] {
+  if (end <= start) return [];
+  const [level, ...finer] = levels;
+  const inner = { from: ceilTo(start, level.step), to: floorTo(end, level.step) };
+  if (finer.length === 0) return [{ table: level.table, from: new Date(start), to: new Date(end) }];
+  if (inner.to <= inner.from) return cover(start, end, finer);
+  return [
+    { table: level.table, from: new Date(inner.from), to: new Date(inner.to) },
+    ...cover(start, inner.from, finer),
+    ...cover(inner.to, end, finer),
+  ];
+}
+
 /**
- * Which rollup rows cover [from, to): whole hours from the hourly table and the ragged edges from the
- * minute table, so a month reads a few hundred rows per group. Minute buckets need the minute table.
+ * Which rollup rows cover [from, to): whole days from the daily table, whole hours around them from the
+ * hourly one and the ragged edges from the minute one, so a month reads about one row per group and day.
+ * A bucket size finer than a table's rules that table out (minute buckets read only the minute table).
  */
 export function planRanges(from: Date, to: Date, interval: StatsInterval | null): RollupRange[] {
   const { start, end } = minuteSpan(from, to);
-  if (end <= start) return [];
-  const hourStart = ceilTo(start, HOUR_MS);
-  const hourEnd = floorTo(end, HOUR_MS);
-  if (interval === 'minute' || hourEnd <= hourStart) {
-    return [{ table: 'UsageRollup', from: new Date(start), to: new Date(end) }];
-  }
-  const ranges: RollupRange[] = [
-    { table: 'UsageRollupHour', from: new Date(hourStart), to: new Date(hourEnd) },
-  ];
-  if (start < hourStart)
-    ranges.push({ table: 'UsageRollup', from: new Date(start), to: new Date(hourStart) });
-  if (hourEnd < end) ranges.push({ table: 'UsageRollup', from: new Date(hourEnd), to: new Date(end) });
-  return ranges;
+  const usable = interval === null ? LEVELS : LEVELS.filter((l) => l.step <= INTERVAL_MS[interval]);
+  return cover(start, end, usable);
 }
 
 interface Totals {

@@ -1,0 +1,468 @@
+// Console statistics at scale: `npm run bench:stats [-- --rows 10000000 --runs 20 --data-dir .data/bench-stats --keep]`.
+//
+// Starts its own embedded PostgreSQL, seeds request logs over 30 days across 9 deployments, 5 projects and
+// 20 keys (INSERT … SELECT generate_series), builds the usage rollups from them with the writer's own
+// aggregation SQL, starts the built app (`nx run api:build`, as `npm start` runs it) on 127.0.0.1 and times
+// /api/stats/distribution, /api/stats/summary and /api/logs. With --data-dir a seeded cluster is reused on
+// the next run (and kept). Not part of jest.
+import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import type { createApp as CreateApp } from '../apps/api/src/bootstrap';
+import type { createLogger as CreateLogger } from '../apps/api/src/common/logger';
+import type { RequestLogEntry } from '../apps/api/src/gateway/gateway-auth';
+import type { RequestLogWriter as RequestLogWriterClass } from '../apps/api/src/usage/request-log.writer';
+import type { AppConfig } from '../apps/api/src/config/app-config';
+import { startEmbeddedPostgres } from '../apps/api/src/database/embedded-postgres';
+import { applyMigrations } from '../apps/api/src/database/migration-runner';
+import { rollupUpsertSql } from '../apps/api/src/usage/rollup-sql';
+
+const MASTER_KEY = 'sk-sb-bench-master-key-0123456789';
+const DAY_MS = 86_400_000;
+const SEED_CHUNK = 1_000_000;
+const WRITER_ROWS = 50_000;
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '10000000' },
+    runs: { type: 'string', default: '20' },
+    'data-dir': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const ROWS = Number(args.rows);
+const RUNS = Number(args.runs);
+if (!Number.isInteger(ROWS) || ROWS < 1 || !Number.isInteger(RUNS) || RUNS < 1) {
+  console.error('usage: npm run bench:stats -- [--rows N] [--runs N] [--data-dir DIR] [--keep]');
+  process.exit(2);
+}
+
+const uuid = (kind: number, i: number): string =>
+  `00000000-0000-4000-8000-${String(kind * 1000 + i).padStart(12, '0')}`;
+const GROUPS = ['gpt-4.1', 'gpt-4.1-mini', 'text-embedding-3-large'];
+const DEPLOYMENTS = Array.from({ length: 9 }, (_, i) => ({
+  id: uuid(2, i),
+  name: `${GROUPS[i % 3]}-${['azure-eastus', 'azure-westeurope', 'openai'][Math.floor(i / 3)]}`,
+  group: GROUPS[i % 3],
+}));
+const PROJECTS = Array.from({ length: 5 }, (_, i) => ({ id: uuid(3, i), name: `project-${i + 1}` }));
+const KEYS = Array.from({ length: 20 }, (_, i) => ({
+  id: uuid(4, i),
+  projectId: PROJECTS[i % 5].id,
+  alias: `key-${i + 1}`,
+}));
+
+const sqlArray = (values: string[], type: string): string =>
+  `ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]::${type}[]`;
+
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await fn();
+  console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+async function seedOwners(db: Client): Promise<void> {
+  for (const g of GROUPS) {
+    await db.query(
+      `INSERT INTO "ModelGroup" (id, name, "updatedAt") VALUES (gen_random_uuid(), $1, now()) ON CONFLICT DO NOTHING`,
+      [g],
+    );
+  }
+  for (const d of DEPLOYMENTS) {
+    await db.query(
+      `INSERT INTO "Deployment" (id, name, "modelGroupId", provider, model, "apiBase", "updatedAt")
+       SELECT $1, $2, g.id, 'openai-compatible', $3, 'http://127.0.0.1:9', now() FROM "ModelGroup" g WHERE g.name = $3`,
+      [d.id, d.name, d.group],
+    );
+  }
+  for (const p of PROJECTS) {
+    await db.query(`INSERT INTO "Project" (id, name, "updatedAt") VALUES ($1, $2, now())`, [p.id, p.name]);
+  }
+  for (const k of KEYS) {
+    await db.query(
+      `INSERT INTO "VirtualKey" (id, "keyHash", prefix, "projectId", alias, "updatedAt")
+       VALUES ($1, md5($4), 'sk-sb-bnch…' || right($4, 4), $2, $3, now())`,
+      [k.id, k.projectId, k.alias, k.id],
+    );
+  }
+}
+
+/** 30 days of rows ending at `end`, evenly spread, with skewed latencies and a few percent errors. */
+async function seedLogs(db: Client, rows: number, end: number): Promise<void> {
+  const start = end - 30 * DAY_MS;
+  const stepMs = (30 * DAY_MS) / rows;
+  const depIds = sqlArray(
+    DEPLOYMENTS.map((d) => d.id),
+    'uuid',
+  );
+  const depNames = sqlArray(
+    DEPLOYMENTS.map((d) => d.name),
+    'text',
+  );
+  const depGroups = sqlArray(
+    DEPLOYMENTS.map((d) => d.group),
+    'text',
+  );
+  const keyIds = sqlArray(
+    KEYS.map((k) => k.id),
+    'uuid',
+  );
+  const keyProjects = sqlArray(
+    KEYS.map((k) => k.projectId),
+    'uuid',
+  );
+  // Bulk load without the secondary indexes, then build them once.
+  const indexes = await db.query<{ indexname: string; indexdef: string }>(
+    `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'RequestLog' AND indexname <> 'RequestLog_pkey'`,
+  );
+  for (const ix of indexes.rows) await db.query(`DROP INDEX "${ix.indexname}"`);
+  for (let from = 1; from <= rows; from += SEED_CHUNK) {
+    const to = Math.min(rows, from + SEED_CHUNK - 1);
+    await timed(`rows ${from.toLocaleString('en')}–${to.toLocaleString('en')}`, () =>
+      db.query(
+        `INSERT INTO "RequestLog" ("createdAt", "requestId", route, "keyId", "projectId", "modelGroup", "deploymentId",
+           "deploymentName", attempts, "attemptCount", status, "errorType", "errorMessage", "latencyMs", "ttftMs",
+           "gatewayMs", "promptTokens", "completionTokens", "totalTokens", "costUsd", stream, "endUser")
+         SELECT to_timestamp(($1::float8 + s.g * $2::float8) / 1000), 'bench-' || s.g, 'chat.completions',
+           (${keyIds})[s.k], (${keyProjects})[s.k], (${depGroups})[s.d], (${depIds})[s.d], (${depNames})[s.d],
+           jsonb_build_array(jsonb_build_object('deploymentId', (${depIds})[s.d], 'deploymentName', (${depNames})[s.d],
+             'modelGroup', (${depGroups})[s.d], 'status', s.status, 'errorKind', NULL, 'latencyMs', s.latency, 'startedAt', 0)),
+           1, s.status, CASE WHEN s.status >= 400 THEN 'api_error' END, CASE WHEN s.status >= 400 THEN 'upstream error' END,
+           s.latency, CASE WHEN s.stream THEN s.latency / 4 END, 1.2, s.prompt, s.completion, s.prompt + s.completion,
+           s.prompt * 2.5e-6 + s.completion * 1e-5, s.stream, NULL
+         FROM (
+           SELECT g, 1 + (g % 20)::int AS k, 1 + floor(random() * 9)::int AS d,
+             CASE WHEN r < 0.95 THEN 200 WHEN r < 0.98 THEN 429 ELSE 500 END AS status,
+             LEAST(120000, (80 + 900 * -ln(1 - random())))::int AS latency,
+             50 + floor(random() * 2000)::int AS prompt, 10 + floor(random() * 500)::int AS completion,
+             random() < 0.6 AS stream
+           FROM generate_series($3::bigint, $4::bigint) g, LATERAL (SELECT random() + 0 * g AS r) x
+         ) s`,
+        [start, stepMs, from, to],
+      ),
+    );
+  }
+  await timed('secondary indexes', async () => {
+    for (const ix of indexes.rows) await db.query(ix.indexdef);
+  });
+}
+
+/** Seeds the logs when there are none, and builds every rollup table that is still empty. */
+async function seed(db: Client, rows: number): Promise<boolean> {
+  await db.query(`SET synchronous_commit = off`);
+  await db.query(`SET work_mem = '512MB'`);
+  await db.query(`SET maintenance_work_mem = '1GB'`);
+  const isEmpty = async (table: string) =>
+    (await db.query(`SELECT 1 FROM "${table}" LIMIT 1`)).rowCount === 0;
+  let changed = false;
+  if (await isEmpty('RequestLog')) {
+    console.log(`Seeding ${rows.toLocaleString('en')} request logs over 30 days…`);
+    await seedOwners(db);
+    await seedLogs(db, rows, Date.now());
+    changed = true;
+  }
+  // The same aggregation the writer applies to each batch, over the whole table at once.
+  for (const table of ['UsageRollup', 'UsageRollupHour', 'UsageRollupDay'] as const) {
+    if (!(await isEmpty(table))) continue;
+    await timed(`${table} from RequestLog`, () => db.query(rollupUpsertSql(table, '"RequestLog"')));
+    changed = true;
+  }
+  if (changed) await timed('vacuum analyze', () => db.query(`VACUUM (ANALYZE)`));
+  return changed;
+}
+
+interface Result {
+  name: string;
+  runs: number;
+  p50Ms: number;
+  maxMs: number;
+  minMs: number;
+  bytes: number;
+}
+
+async function measure(name: string, url: string): Promise<Result> {
+  const headers = { authorization: `Bearer ${MASTER_KEY}` };
+  let bytes = 0;
+  for (let i = 0; i < 2; i++) {
+    const warm = await fetch(url, { headers });
+    const text = await warm.text();
+    if (warm.status !== 200) throw new Error(`${name}: HTTP ${warm.status} ${text}`);
+    bytes = text.length;
+  }
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    name,
+    runs: RUNS,
+    p50Ms: round(times[Math.floor((times.length - 1) / 2)]),
+    maxMs: round(times[times.length - 1]),
+    minMs: round(times[0]),
+    bytes,
+  };
+}
+
+/**
+ * The API as `npm start` runs it: compiled by tsc, which emits the decorator metadata Nest's injection
+ * needs (tsx's esbuild does not).
+ */
+interface BuiltApi {
+  createApp: typeof CreateApp;
+  createLogger: typeof CreateLogger;
+  RequestLogWriter: typeof RequestLogWriterClass;
+}
+
+function loadBuiltApi(): BuiltApi {
+  const root = path.resolve(__dirname, '..');
+  const build = spawnSync('npx', ['nx', 'run', 'api:build', '--outputStyle=static'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NX_NO_CLOUD: 'true', NX_DAEMON: 'false' },
+  });
+  if (build.status !== 0) throw new Error('`nx run api:build` failed');
+  const dist = (file: string): unknown => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built output, loaded after building it
+    return require(path.join(root, 'apps/api/dist', file));
+  };
+  return {
+    createApp: (dist('bootstrap.js') as Pick<BuiltApi, 'createApp'>).createApp,
+    createLogger: (dist('common/logger.js') as Pick<BuiltApi, 'createLogger'>).createLogger,
+    RequestLogWriter: (dist('usage/request-log.writer.js') as Pick<BuiltApi, 'RequestLogWriter'>)
+      .RequestLogWriter,
+  };
+}
+
+/** Times the writer itself: rows handed over as the gateway does, until all are in the database. */
+async function measureWriter(
+  app: Awaited<ReturnType<typeof CreateApp>>,
+  Writer: typeof RequestLogWriterClass,
+  newest: number,
+  rows: number,
+) {
+  const writer = app.get(Writer);
+  const entries: RequestLogEntry[] = Array.from({ length: rows }, (_, i) => {
+    const key = KEYS[i % KEYS.length];
+    const dep = DEPLOYMENTS[i % DEPLOYMENTS.length];
+    return {
+      createdAt: new Date(newest - 3_600_000 + Math.floor((i * 3_600_000) / rows)),
+      requestId: `bench-writer-${i}`,
+      route: 'chat.completions',
+      keyId: key.id,
+      projectId: key.projectId,
+      modelGroup: dep.group,
+      deploymentId: dep.id,
+      deploymentName: dep.name,
+      attempts: [
+        {
+          deploymentId: dep.id,
+          deploymentName: dep.name,
+          modelGroup: dep.group,
+          status: 200,
+          errorKind: null,
+          latencyMs: 640,
+          startedAt: 0,
+        },
+      ],
+      status: i % 50 === 0 ? 429 : 200,
+      errorType: null,
+      errorMessage: null,
+      latencyMs: 200 + (i % 3000),
+      ttftMs: null,
+      gatewayMs: 1.1,
+      promptTokens: 800,
+      completionTokens: 200,
+      totalTokens: 1000,
+      costUsd: 0.004,
+      stream: false,
+      endUser: null,
+    };
+  });
+  const before = writer.stats().written;
+  const started = performance.now();
+  for (const e of entries) writer.enqueue(e);
+  const enqueueMs = performance.now() - started;
+  if (!(await writer.flush(120_000))) throw new Error('the writer did not drain in 120 s');
+  const totalMs = performance.now() - started;
+  return {
+    rows: writer.stats().written - before,
+    enqueueMicrosPerRow: Math.round((enqueueMs * 100_000) / rows) / 100,
+    drainSeconds: Math.round(totalMs / 100) / 10,
+    rowsPerSecond: Math.round((rows * 1000) / totalMs),
+  };
+}
+
+async function main(): Promise<void> {
+  console.log('Building the API…');
+  const { createApp, createLogger, RequestLogWriter } = loadBuiltApi();
+  // Keep the seeded month whole while the bench runs (retention would start deleting its oldest minutes).
+  process.env.LOG_RETENTION_DAYS ??= '0';
+  const dataDir = args['data-dir']
+    ? path.resolve(args['data-dir'])
+    : await mkdtemp(path.join(tmpdir(), 'switchboard-bench-stats-'));
+  const keep = args.keep || Boolean(args['data-dir']);
+  console.log(`Embedded PostgreSQL in ${dataDir}`);
+  const pg = await startEmbeddedPostgres({ dataDir, database: 'switchboard_bench' });
+  const db = new Client({ connectionString: pg.connectionString });
+  let app: Awaited<ReturnType<typeof CreateApp>> | null = null;
+  try {
+    await applyMigrations(pg.connectionString);
+    await db.connect();
+    const started = performance.now();
+    const seeded = await seed(db, ROWS);
+    const seedSeconds = seeded ? Math.round((performance.now() - started) / 100) / 10 : null;
+    if (seedSeconds !== null) console.log(`Seeded in ${seedSeconds} s`);
+    const existing = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM "RequestLog"`)).rows[0].n);
+    console.log(`${existing.toLocaleString('en')} request logs`);
+    const sizes = await db.query<{ table: string; rows: string; size: string }>(
+      `SELECT relname AS table, reltuples::bigint::text AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
+       FROM pg_class WHERE relname IN ('RequestLog', 'UsageRollup', 'UsageRollupHour', 'UsageRollupDay') ORDER BY relname`,
+    );
+    const newest = (await db.query<{ t: Date }>(`SELECT max("createdAt") t FROM "RequestLog"`)).rows[0].t;
+    // "Now" is just after the newest row, so the ranges end where the data does.
+    const now = newest.getTime() + 60_000;
+
+    const config: AppConfig = {
+      env: 'production',
+      host: '127.0.0.1',
+      port: 0,
+      webPort: 0,
+      dataDir,
+      databaseUrl: pg.connectionString,
+      masterKey: MASTER_KEY,
+      encryptionKey: 'bench-encryption-key-0123456789abcdef012345',
+      redisUrl: undefined,
+      logLevel: 'silent',
+      maxRequestBodyBytes: 1024 * 1024,
+      publicUrl: undefined,
+      shutdownGraceMs: 1000,
+      logFlushIntervalMs: 250,
+      logBatchSize: 500,
+      logQueueMax: 100_000,
+    };
+    app = await createApp(config, createLogger('error'));
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const day = { from: iso(now - DAY_MS), to: iso(now) };
+    const month = { from: iso(now - 30 * DAY_MS), to: iso(now) };
+    const q = (p: Record<string, string>) => new URLSearchParams(p).toString();
+    const firstPage = (await (
+      await fetch(`${base}/api/logs?${q({ limit: '50' })}`, {
+        headers: { authorization: `Bearer ${MASTER_KEY}` },
+      })
+    ).json()) as { nextCursor: string };
+    const scenarios: [string, string][] = [
+      [
+        'distribution 24h/hour by deployment',
+        `/api/stats/distribution?${q({ ...day, interval: 'hour', groupBy: 'deployment' })}`,
+      ],
+      [
+        'distribution 24h/hour by project',
+        `/api/stats/distribution?${q({ ...day, interval: 'hour', groupBy: 'project' })}`,
+      ],
+      [
+        'distribution 30d/day by deployment',
+        `/api/stats/distribution?${q({ ...month, interval: 'day', groupBy: 'deployment' })}`,
+      ],
+      [
+        'distribution 30d/day by project',
+        `/api/stats/distribution?${q({ ...month, interval: 'day', groupBy: 'project' })}`,
+      ],
+      [
+        'distribution 30d/day by key',
+        `/api/stats/distribution?${q({ ...month, interval: 'day', groupBy: 'key' })}`,
+      ],
+      [
+        'distribution 1h/minute by deployment',
+        `/api/stats/distribution?${q({ from: iso(now - 3_600_000), to: iso(now), interval: 'minute', groupBy: 'deployment' })}`,
+      ],
+      [
+        'distribution 7d/hour by deployment',
+        `/api/stats/distribution?${q({ from: iso(now - 7 * DAY_MS), to: iso(now), interval: 'hour', groupBy: 'deployment' })}`,
+      ],
+      [
+        'distribution 24h/minute by deployment',
+        `/api/stats/distribution?${q({ ...day, interval: 'minute', groupBy: 'deployment' })}`,
+      ],
+      ['summary 24h', `/api/stats/summary?${q(day)}`],
+      ['summary 30d', `/api/stats/summary?${q(month)}`],
+      ['logs first page (no filter)', `/api/logs?${q({ limit: '50' })}`],
+      ['logs second page (cursor)', `/api/logs?${q({ limit: '50', cursor: firstPage.nextCursor })}`],
+      [
+        'logs project + status=error',
+        `/api/logs?${q({ limit: '50', projectId: PROJECTS[2].id, status: 'error' })}`,
+      ],
+      ['logs key + 24h', `/api/logs?${q({ limit: '50', keyId: KEYS[7].id, ...day })}`],
+      [
+        'logs deployment + status=429',
+        `/api/logs?${q({ limit: '50', deploymentId: DEPLOYMENTS[4].id, status: '429' })}`,
+      ],
+      [
+        'logs modelGroup, 10 days ago',
+        `/api/logs?${q({ limit: '50', modelGroup: GROUPS[1], to: iso(now - 10 * DAY_MS) })}`,
+      ],
+    ];
+    const results: Result[] = [];
+    for (const [name, url] of scenarios) results.push(await measure(name, `${base}${url}`));
+    const writerResult = await measureWriter(app, RequestLogWriter, newest.getTime(), WRITER_ROWS);
+
+    console.log('\nTables:');
+    for (const s of sizes.rows)
+      console.log(
+        `  ${s.table.padEnd(16)} ${Number(s.rows).toLocaleString('en').padStart(12)} rows  ${s.size}`,
+      );
+    console.log(
+      `\n${'scenario'.padEnd(40)} ${'p50 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'bytes'.padStart(9)}`,
+    );
+    for (const r of results) {
+      console.log(
+        `${r.name.padEnd(40)} ${r.p50Ms.toFixed(1).padStart(8)} ${r.maxMs.toFixed(1).padStart(8)} ${String(r.bytes).padStart(9)}`,
+      );
+    }
+    console.log(
+      `\nwriter: ${writerResult.rows.toLocaleString('en')} rows enqueued at ${writerResult.enqueueMicrosPerRow} µs/row, ` +
+        `all written in ${writerResult.drainSeconds} s (${writerResult.rowsPerSecond.toLocaleString('en')} rows/s)`,
+    );
+    const report = {
+      rows: existing,
+      seedSeconds,
+      runsPerScenario: RUNS,
+      tables: sizes.rows,
+      results,
+      writer: writerResult,
+      node: process.version,
+      at: new Date().toISOString(),
+    };
+    console.log(`\n${JSON.stringify(report, null, 2)}`);
+    const resultsDir = path.join(__dirname, 'results');
+    await mkdir(resultsDir, { recursive: true });
+    await writeFile(
+      path.join(resultsDir, `stats-${report.at.replace(/[:.]/g, '-')}.json`),
+      JSON.stringify(report, null, 2),
+    );
+  } finally {
+    await app?.close();
+    await db.end().catch(() => undefined);
+    await pg.stop();
+    if (!keep) await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
