@@ -4,7 +4,7 @@ import type { AuditEvent } from '@switchboard/contracts';
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Route } from 'next';
 import Link from 'next/link';
-import { useId, useState } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import {
   Badge,
   type BadgeTone,
@@ -17,6 +17,7 @@ import {
 } from '@/components/ui';
 import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { AuditIcon } from '@/components/ui/icons';
+import { Table, Th } from '@/components/ui/table';
 import { Select } from '@/components/ui/select';
 import type { AuditFilters } from '../api';
 import { ACTIONS, actionVerb, TARGET_TYPES, targetTypeLabel } from '../audit-catalog';
@@ -33,19 +34,28 @@ const VERB_TONES: Record<string, BadgeTone> = {
   revoke: 'danger',
 };
 
+function snapshotField(event: AuditEvent, field: string): string | null {
+  const snapshot = event.after ?? event.before;
+  if (typeof snapshot !== 'object' || snapshot === null || !(field in snapshot)) return null;
+  const value: unknown = (snapshot as Record<string, unknown>)[field];
+  return typeof value === 'string' ? value : null;
+}
+
+/** Where the target lives in the console, if it still exists there. */
 function targetHref(event: AuditEvent): Route | null {
-  if (!event.targetId) return null;
+  if (!event.targetId || actionVerb(event.action) === 'delete') return null;
   switch (event.targetType) {
     case 'project':
-      return event.action === 'project.delete' ? null : (`/projects/${event.targetId}` as Route);
+      return `/projects/${event.targetId}` as Route;
     case 'virtual_key': {
-      const snapshot = (event.after ?? event.before) as { projectId?: unknown } | null;
-      return typeof snapshot?.projectId === 'string' ? (`/projects/${snapshot.projectId}` as Route) : null;
+      const projectId = snapshotField(event, 'projectId');
+      return projectId ? (`/projects/${projectId}` as Route) : null;
     }
-    case 'model_group':
-      return event.action === 'model_group.delete'
-        ? null
-        : (`/model-groups/${encodeURIComponent(event.targetId)}` as Route);
+    case 'model_group': {
+      // Model group pages are addressed by name.
+      const name = snapshotField(event, 'name');
+      return name ? (`/model-groups/${encodeURIComponent(name)}` as Route) : null;
+    }
     case 'deployment':
       return '/deployments';
     default:
@@ -119,20 +129,37 @@ export function AuditView() {
           retrying={events.isFetching}
         />
       ) : events.isPending ? (
-        <Card padding="none" aria-busy="true">
-          <ol className={styles.list} aria-label="Loading audit events">
-            {Array.from({ length: 6 }, (_, i) => (
-              <li key={i} className={styles.event}>
-                <div className={styles.eventRow}>
-                  <Skeleton width={130} height={14} />
-                  <Skeleton width={110} height={14} />
-                  <Skeleton width={120} height={22} radius="full" />
-                  <Skeleton width={180} height={14} />
-                  <Skeleton width={110} height={30} />
-                </div>
-              </li>
-            ))}
-          </ol>
+        <Card padding="none" className={styles.tableCard} aria-busy="true">
+          <span className="visually-hidden" role="status">
+            Loading audit events
+          </span>
+          <div inert>
+            <AuditTable>
+              <tbody>
+                {Array.from({ length: 6 }, (_, i) => (
+                  <tr key={i} className={styles.eventRow}>
+                    <td>
+                      <Skeleton width={150} height={14} />
+                      <Skeleton width={80} height={10} className={styles.skeletonGap} />
+                    </td>
+                    <td>
+                      <Skeleton width={110} height={14} />
+                    </td>
+                    <td>
+                      <Skeleton width={120} height={22} radius="full" />
+                    </td>
+                    <td>
+                      <Skeleton width={180} height={14} />
+                      <Skeleton width={220} height={10} className={styles.skeletonGap} />
+                    </td>
+                    <td>
+                      <Skeleton width={110} height={30} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </AuditTable>
+          </div>
         </Card>
       ) : rows.length === 0 ? (
         <EmptyState
@@ -146,19 +173,12 @@ export function AuditView() {
           actions={filtered ? <Button onClick={() => setFilters({})}>Clear filters</Button> : undefined}
         />
       ) : (
-        <Card padding="none">
-          <div className={styles.listHead} aria-hidden="true">
-            <span>Time</span>
-            <span>Actor</span>
-            <span>Action</span>
-            <span>Target</span>
-            <span />
-          </div>
-          <ol className={styles.list} aria-label="Audit events">
+        <Card padding="none" className={styles.tableCard}>
+          <AuditTable>
             {rows.map((event) => (
-              <AuditEventItem key={event.id} event={event} />
+              <AuditEventRows key={event.id} event={event} />
             ))}
-          </ol>
+          </AuditTable>
           <div className={styles.loadMore}>
             {events.hasNextPage ? (
               <Button onClick={() => void events.fetchNextPage()} loading={events.isFetchingNextPage}>
@@ -174,31 +194,63 @@ export function AuditView() {
   );
 }
 
-function AuditEventItem({ event }: { event: AuditEvent }) {
+/** One `<tbody>` per event: the event row, then its before/after when expanded. */
+function AuditTable({ children }: { children: ReactNode }) {
+  return (
+    <Table caption="Audit events" captionHidden className={styles.auditTable}>
+      <colgroup>
+        <col className={styles.colTime} />
+        <col className={styles.colActor} />
+        <col className={styles.colAction} />
+        <col />
+        <col className={styles.colToggle} />
+      </colgroup>
+      <thead>
+        <tr>
+          <Th>Time</Th>
+          <Th>Actor</Th>
+          <Th>Action</Th>
+          <Th>Target</Th>
+          <Th align="end">
+            <span className="visually-hidden">Changes</span>
+          </Th>
+        </tr>
+      </thead>
+      {children}
+    </Table>
+  );
+}
+
+function AuditEventRows({ event }: { event: AuditEvent }) {
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const verb = actionVerb(event.action);
   const href = targetHref(event);
+  const label =
+    snapshotField(event, 'name') ?? snapshotField(event, 'alias') ?? snapshotField(event, 'model');
   const hasSnapshots = event.before !== null || event.after !== null;
 
   return (
-    <li className={styles.event}>
-      <div className={styles.eventRow}>
-        <span className={styles.cellTime}>
+    <tbody className={styles.event}>
+      <tr className={styles.eventRow}>
+        <td className={styles.cellTime}>
           <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)}>
             {formatDateTime(event.createdAt)}
           </time>
           <span className={styles.relative}>{formatRelative(event.createdAt)}</span>
-        </span>
-        <span className={styles.cellActor} title={event.actor}>
+        </td>
+        <td className={styles.cellActor} title={event.actor}>
           <span className={styles.mobileLabel}>Actor </span>
           {event.actor}
-        </span>
-        <span>
+        </td>
+        <td className={styles.cellAction}>
           <Badge tone={VERB_TONES[verb] ?? 'neutral'}>{event.action}</Badge>
-        </span>
-        <span className={styles.cellTarget}>
-          <span className={styles.targetType}>{targetTypeLabel(event.targetType)}</span>
+        </td>
+        <td className={styles.cellTarget}>
+          <span className={styles.targetType}>
+            {targetTypeLabel(event.targetType)}
+            {label ? <span className={styles.targetName}> {label}</span> : null}
+          </span>
           {event.targetId ? (
             href ? (
               <Link href={href} className={styles.targetId}>
@@ -208,8 +260,8 @@ function AuditEventItem({ event }: { event: AuditEvent }) {
               <code className={styles.targetId}>{event.targetId}</code>
             )
           ) : null}
-        </span>
-        <span className={styles.cellToggle}>
+        </td>
+        <td className={styles.cellToggle}>
           {hasSnapshots ? (
             <Button
               size="sm"
@@ -223,13 +275,15 @@ function AuditEventItem({ event }: { event: AuditEvent }) {
           ) : (
             <span className={styles.muted}>No details</span>
           )}
-        </span>
-      </div>
+        </td>
+      </tr>
       {hasSnapshots ? (
-        <div id={panelId} hidden={!open} className={styles.panel}>
-          {open ? <AuditDiff before={event.before} after={event.after} /> : null}
-        </div>
+        <tr id={panelId} hidden={!open} className={styles.panelRow}>
+          <td colSpan={5} className={styles.panel}>
+            {open ? <AuditDiff before={event.before} after={event.after} /> : null}
+          </td>
+        </tr>
       ) : null}
-    </li>
+    </tbody>
   );
 }

@@ -1,13 +1,10 @@
 'use client';
 
-import type { CreatedKey, VirtualKey } from '@switchboard/contracts';
-import { useMutation } from '@tanstack/react-query';
+import type { VirtualKey } from '@switchboard/contracts';
 import type { Route } from 'next';
 import Link from 'next/link';
 import { useId, useState } from 'react';
-import { Badge, type BadgeTone, Button, Card, Field } from '@/components/ui';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
-import { Dialog } from '@/components/ui/dialog';
+import { Badge, type BadgeTone, Button, Card } from '@/components/ui';
 import {
   formatCount,
   formatDate,
@@ -18,10 +15,6 @@ import {
   formatUsd,
 } from '@/components/ui/format';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { Select } from '@/components/ui/select';
-import { toast } from '@/components/ui/toast';
-import { revokeKeyMutationOptions, rotateKeyMutationOptions } from '../queries';
-import { KeySecretPanel } from './key-secret-panel';
 import styles from './keys.module.css';
 
 export interface KeyUsage {
@@ -30,13 +23,6 @@ export interface KeyUsage {
   costUsd: number;
   totalTokens: number;
 }
-
-const GRACE_PERIODS = [
-  { seconds: 0, label: 'No grace: the old secret stops working now' },
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 86_400, label: '24 hours' },
-  { seconds: 7 * 86_400, label: '7 days' },
-] as const;
 
 const PERIOD_NAMES = { daily: 'Daily', weekly: 'Weekly', monthly: 'Monthly', total: 'Lifetime' } as const;
 
@@ -61,28 +47,22 @@ interface KeyCardProps {
   apiKey: VirtualKey;
   usage: KeyUsage | undefined;
   usageLoading: boolean;
-  publicUrl: string | null;
+  onRotate: (key: VirtualKey) => void;
+  onRevoke: (key: VirtualKey) => void;
 }
 
-/** One key: status, allowed models, limits, usage, budget bar, and rotate / revoke. */
-export function KeyCard({ apiKey: key, usage, usageLoading, publicUrl }: KeyCardProps) {
+export function keyName(key: VirtualKey): string {
+  return key.alias ?? 'Unnamed key';
+}
+
+/** One key: status, allowed models, limits, usage, budget bar, and the rotate / revoke buttons. */
+export function KeyCard({ apiKey: key, usage, usageLoading, onRotate, onRevoke }: KeyCardProps) {
   const titleId = useId();
-  const [confirm, setConfirm] = useState<'revoke' | 'rotate' | null>(null);
-  const [grace, setGrace] = useState(0);
-  const [rotated, setRotated] = useState<CreatedKey | null>(null);
-  const revoke = useMutation(revokeKeyMutationOptions());
-  const rotate = useMutation(rotateKeyMutationOptions());
   const [now] = useState(() => Date.now());
 
-  const name = key.alias ?? 'Unnamed key';
+  const name = keyName(key);
   const status = keyStatus(key, now);
   const revoked = key.revokedAt !== null;
-
-  function closeConfirm() {
-    setConfirm(null);
-    revoke.reset();
-    rotate.reset();
-  }
 
   return (
     <li>
@@ -107,15 +87,10 @@ export function KeyCard({ apiKey: key, usage, usageLoading, publicUrl }: KeyCard
           </div>
           {revoked ? null : (
             <div className={styles.keyActions}>
-              <Button size="sm" onClick={() => setConfirm('rotate')} aria-describedby={titleId}>
+              <Button size="sm" onClick={() => onRotate(key)} aria-describedby={titleId}>
                 Rotate
               </Button>
-              <Button
-                size="sm"
-                variant="ghost"
-                onClick={() => setConfirm('revoke')}
-                aria-describedby={titleId}
-              >
+              <Button size="sm" variant="ghost" onClick={() => onRevoke(key)} aria-describedby={titleId}>
                 Revoke
               </Button>
             </div>
@@ -218,106 +193,6 @@ export function KeyCard({ apiKey: key, usage, usageLoading, publicUrl }: KeyCard
           </Link>
         </footer>
       </Card>
-
-      <ConfirmDialog
-        open={confirm === 'revoke'}
-        onCancel={closeConfirm}
-        title={`Revoke “${name}”?`}
-        description={
-          <>
-            Apps using <code>{key.prefix}</code> get “401 invalid API key” from their next request on. This
-            cannot be undone; issue a new key if you need one.
-          </>
-        }
-        confirmLabel="Revoke key"
-        pending={revoke.isPending}
-        error={revoke.error?.message}
-        onConfirm={() =>
-          revoke.mutate(key.id, {
-            onSuccess: () => {
-              setConfirm(null);
-              toast.success('Key revoked', `“${name}” no longer works.`);
-            },
-          })
-        }
-      />
-
-      <ConfirmDialog
-        open={confirm === 'rotate'}
-        onCancel={closeConfirm}
-        title={`Rotate “${name}”?`}
-        description="A new secret replaces the current one. Limits, budget and usage stay with the key."
-        confirmLabel="Rotate key"
-        tone="primary"
-        pending={rotate.isPending}
-        error={rotate.error?.message}
-        onConfirm={() =>
-          rotate.mutate(
-            { id: key.id, gracePeriodSeconds: grace },
-            {
-              onSuccess: (created) => {
-                // The "Key rotated" dialog with the new secret is the confirmation.
-                setConfirm(null);
-                setRotated(created);
-              },
-            },
-          )
-        }
-      >
-        <GraceChoice value={grace} onChange={setGrace} disabled={rotate.isPending} />
-      </ConfirmDialog>
-
-      <Dialog
-        open={rotated !== null}
-        onClose={() => setRotated(null)}
-        title="Key rotated"
-        description={`Update every app that uses “${name}” with the new secret.`}
-        size="lg"
-        dismissOnBackdrop={false}
-        footer={
-          <Button variant="primary" onClick={() => setRotated(null)} data-autofocus>
-            Done
-          </Button>
-        }
-      >
-        {rotated ? <KeySecretPanel created={rotated} publicUrl={publicUrl} /> : null}
-      </Dialog>
     </li>
-  );
-}
-
-function GraceChoice({
-  value,
-  onChange,
-  disabled,
-}: {
-  value: number;
-  onChange: (v: number) => void;
-  disabled: boolean;
-}) {
-  return (
-    <div className={styles.rotateChoice}>
-      <Field
-        id="rotate-grace"
-        label="Keep the old secret working for"
-        hint="Time to roll the new secret out to your apps."
-      >
-        {(control) => (
-          <Select
-            id={control.id}
-            aria-describedby={control['aria-describedby']}
-            value={String(value)}
-            onChange={(event) => onChange(Number(event.target.value))}
-            disabled={disabled}
-          >
-            {GRACE_PERIODS.map((option) => (
-              <option key={option.seconds} value={option.seconds}>
-                {option.label}
-              </option>
-            ))}
-          </Select>
-        )}
-      </Field>
-    </div>
   );
 }

@@ -5,6 +5,7 @@ import { useMemo, useState } from 'react';
 import { Button, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
 import { KeyIcon } from '@/components/ui/icons';
 import { keyListQueryOptions, keyUsageQueryOptions } from '../queries';
+import { type KeyAction, KeyActionDialogs, KEYS_HEADING_ID } from './key-action-dialogs';
 import { KeyCard, type KeyUsage } from './key-card';
 import styles from './keys.module.css';
 
@@ -17,6 +18,7 @@ interface ProjectKeysProps {
 /** A project's keys with their usage in the last 24 hours; revoked keys on request. */
 export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysProps) {
   const [includeRevoked, setIncludeRevoked] = useState(false);
+  const [action, setAction] = useState<KeyAction | null>(null);
   const keys = useInfiniteQuery(keyListQueryOptions({ projectId, includeRevoked }));
   const usage = useQuery(keyUsageQueryOptions('24h'));
 
@@ -31,9 +33,9 @@ export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysPro
   const list = keys.data?.pages.flatMap((page) => page.data) ?? [];
 
   return (
-    <section aria-labelledby="project-keys-heading">
+    <section aria-labelledby={KEYS_HEADING_ID}>
       <div className={styles.keysHeader}>
-        <h2 id="project-keys-heading" className={styles.keysTitle}>
+        <h2 id={KEYS_HEADING_ID} className={styles.keysTitle} tabIndex={-1}>
           Keys
         </h2>
         <label className={styles.checkRow}>
@@ -92,7 +94,8 @@ export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysPro
                 apiKey={key}
                 usage={usageByKey.get(key.id)}
                 usageLoading={usage.isPending}
-                publicUrl={publicUrl}
+                onRotate={(target) => setAction({ kind: 'rotate', key: target })}
+                onRevoke={(target) => setAction({ kind: 'revoke', key: target })}
               />
             ))}
           </ul>
@@ -105,6 +108,8 @@ export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysPro
           ) : null}
         </>
       )}
+
+      <KeyActionDialogs action={action} onClose={() => setAction(null)} publicUrl={publicUrl} />
     </section>
   );
 }

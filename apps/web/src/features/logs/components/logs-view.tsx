@@ -101,7 +101,10 @@ export function LogsView() {
         />
       ) : logs.isPending ? (
         <Card padding="none" className={styles.tableCard} aria-busy="true">
-          <LogsTable>
+          <span className="visually-hidden" role="status">
+            Loading request logs
+          </span>
+          <LogsTable inert>
             {Array.from({ length: SKELETON_ROWS }, (_, row) => (
               <tr key={row}>
                 {COLUMNS.map((column) => (
@@ -224,8 +227,9 @@ function shortId(id: string): string {
   return `${id.slice(0, 8)}…`;
 }
 
-function LogsTable({ children }: { children: React.ReactNode }) {
-  return (
+/** `inert` for the skeleton: same size as the real table, but not yet something to read or tab into. */
+function LogsTable({ children, inert }: { children: React.ReactNode; inert?: boolean }) {
+  const table = (
     <Table caption="Request logs" captionHidden dense className={styles.logTable}>
       <thead>
         <tr>
@@ -239,4 +243,5 @@ function LogsTable({ children }: { children: React.ReactNode }) {
       <tbody>{children}</tbody>
     </Table>
   );
+  return inert ? <div inert>{table}</div> : table;
 }

@@ -42,13 +42,19 @@ export function DistributionCard({ range, groupBy }: DistributionCardProps) {
             Requests per {TIME_RANGE_SPECS[range].interval} in the {phrase}, stacked by {noun.one}.
           </p>
         </div>
-        <span className={styles.live} title="Refreshes every 5 seconds">
-          <span
-            className={`${styles.liveDot} ${query.isFetching ? '' : styles.liveDotIdle}`}
-            aria-hidden="true"
-          />
-          Live
-        </span>
+        {query.isError && query.data ? (
+          <span className={`${styles.live} ${styles.liveFailed}`} role="status">
+            Update failed, retrying
+          </span>
+        ) : (
+          <span className={styles.live} title="Refreshes every 5 seconds">
+            <span
+              className={`${styles.liveDot} ${query.isFetching ? '' : styles.liveDotIdle}`}
+              aria-hidden="true"
+            />
+            Live
+          </span>
+        )}
       </header>
 
       {query.isError && !query.data ? (
@@ -186,35 +192,41 @@ function DistributionTable({
 
 function DistributionSkeleton({ caption, groupTitle }: { caption: string; groupTitle: string }) {
   return (
-    <div aria-busy="true" aria-label={`Loading ${caption.toLowerCase()}`} role="status">
-      <div className={styles.distributionBody}>
-        <Skeleton height={CHART_HEIGHT} radius="md" />
-      </div>
-      <Table caption={caption} captionHidden className={styles.distributionTable}>
-        <thead>
-          <tr>
-            <Th>{groupTitle}</Th>
-            <Th align="end">Requests</Th>
-            <Th align="end">Share</Th>
-            <Th align="end">Errors</Th>
-            <Th align="end">Latency p50</Th>
-            <Th align="end">Latency p95</Th>
-            <Th align="end">Tokens</Th>
-            <Th align="end">Cost (USD)</Th>
-          </tr>
-        </thead>
-        <tbody>
-          {Array.from({ length: SKELETON_ROWS }, (_, row) => (
-            <tr key={row}>
-              {Array.from({ length: 8 }, (_, cell) => (
-                <Td key={cell}>
-                  <Skeleton width={cell === 0 ? 120 : 56} height={12} />
-                </Td>
-              ))}
+    <div aria-busy="true">
+      <span className="visually-hidden" role="status">
+        Loading {caption.toLowerCase()}
+      </span>
+      {/* Same size as the loaded chart and table; inert until it holds data. */}
+      <div inert>
+        <div className={styles.distributionBody}>
+          <Skeleton height={CHART_HEIGHT} radius="md" />
+        </div>
+        <Table caption={caption} captionHidden className={styles.distributionTable}>
+          <thead>
+            <tr>
+              <Th>{groupTitle}</Th>
+              <Th align="end">Requests</Th>
+              <Th align="end">Share</Th>
+              <Th align="end">Errors</Th>
+              <Th align="end">Latency p50</Th>
+              <Th align="end">Latency p95</Th>
+              <Th align="end">Tokens</Th>
+              <Th align="end">Cost (USD)</Th>
             </tr>
-          ))}
-        </tbody>
-      </Table>
+          </thead>
+          <tbody>
+            {Array.from({ length: SKELETON_ROWS }, (_, row) => (
+              <tr key={row}>
+                {Array.from({ length: 8 }, (_, cell) => (
+                  <Td key={cell}>
+                    <Skeleton width={cell === 0 ? 120 : 56} height={12} />
+                  </Td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </div>
     </div>
   );
 }

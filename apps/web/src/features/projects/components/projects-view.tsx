@@ -47,7 +47,10 @@ export function ProjectsView() {
         />
       ) : query.isPending ? (
         <Card padding="none" className={styles.tableCard} aria-busy="true">
-          <ProjectsTable>
+          <span className="visually-hidden" role="status">
+            Loading projects
+          </span>
+          <ProjectsTable inert>
             {Array.from({ length: SKELETON_ROWS }, (_, row) => (
               <tr key={row}>
                 <Td>
@@ -132,8 +135,9 @@ export function ProjectsView() {
   );
 }
 
-function ProjectsTable({ children }: { children: React.ReactNode }) {
-  return (
+/** `inert` for the skeleton: same size as the real table, but not yet something to read or tab into. */
+function ProjectsTable({ children, inert }: { children: React.ReactNode; inert?: boolean }) {
+  const table = (
     <Table caption="Projects" captionHidden>
       <thead>
         <tr>
@@ -147,6 +151,7 @@ function ProjectsTable({ children }: { children: React.ReactNode }) {
       <tbody>{children}</tbody>
     </Table>
   );
+  return inert ? <div inert>{table}</div> : table;
 }
 
 export function PlusIcon() {
