@@ -113,6 +113,10 @@ describe('virtual keys on the data plane (through the admin API and the gateway)
     const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toContain("'gpt-4.1'");
     expect(body.error.message).toContain(key.alias);
+    // The refusal is in the request log, under the key, for the operator to see.
+    const refused = await waitForLogs(`keyId=${key.id}&status=403`, 1);
+    expect(refused.data[0]).toMatchObject({ status: 403, modelGroup: 'gpt-4.1', attemptCount: 0 });
+    expect(refused.data[0]!.errorMessage).toContain(key.alias);
     // /v1/models lists only what the key may use.
     const models = (await (
       await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${key.key}` } })

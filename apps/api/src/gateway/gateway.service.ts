@@ -27,6 +27,7 @@ import { RouterRegistry } from '../routing/router-registry';
 import type { AttemptError, AttemptResult, RoutedDeployment } from '../routing/routing.types';
 import { multipartField, validateClientBody } from './client-request.schema';
 import {
+  type Admission,
   COST_CALCULATOR,
   type CostCalculator,
   GATEWAY_AUTH,
@@ -184,14 +185,23 @@ export class GatewayService {
     const requestId = `req_${randomUUID().replace(/-/g, '')}`;
     void reply.header('x-request-id', requestId);
 
-    const principal = this.auth.authenticate(extractToken(req.headers));
-    const client = this.parseClientRequest(capability, req);
-    const modelGroup = String(client.body.model);
-    this.assertRoutable(capability, modelGroup, principal);
-
     const contentLength = Number(req.headers['content-length'] ?? 0);
     const estimatedTokens = Math.ceil((Number.isFinite(contentLength) ? contentLength : 0) / 4);
-    const admission = this.auth.admit(principal, modelGroup, estimatedTokens);
+    let principal: Principal | null = null;
+    let client: ClientRequest;
+    let admission: Admission;
+    try {
+      principal = this.auth.authenticate(extractToken(req.headers));
+      client = this.parseClientRequest(capability, req);
+      this.assertRoutable(capability, String(client.body.model), principal);
+      admission = this.auth.admit(principal, String(client.body.model), estimatedTokens);
+    } catch (err) {
+      // Refused before routing (bad key, model not allowed, over a limit, bad request): the operator
+      // must still see it in the logs, so it gets a row too.
+      if (err instanceof OpenAIError) this.logRefusal(capability, req, requestId, startedAt, principal, err);
+      throw err;
+    }
+    const modelGroup = String(client.body.model);
 
     const state: RequestState = {
       requestId,
@@ -351,6 +361,42 @@ export class GatewayService {
       ...this.timing(state),
       ...this.emptyUsage(),
     });
+  }
+
+  private logRefusal(
+    capability: Capability,
+    req: FastifyRequest,
+    requestId: string,
+    startedAt: number,
+    principal: Principal | null,
+    err: OpenAIError,
+  ): void {
+    const body = req.body;
+    const model =
+      body && typeof body === 'object' && 'model' in body ? (body as { model: unknown }).model : null;
+    const entry: RequestLogEntry = {
+      createdAt: new Date(),
+      requestId,
+      route: ROUTE_NAMES[capability],
+      keyId: principal?.kind === 'virtual' ? principal.keyId : null,
+      projectId: principal?.kind === 'virtual' ? principal.projectId : null,
+      modelGroup: typeof model === 'string' ? model.slice(0, 200) : '',
+      deploymentId: null,
+      deploymentName: null,
+      attempts: [],
+      status: err.status,
+      errorType: err.code ?? err.type,
+      errorMessage: err.message.slice(0, 2000),
+      latencyMs: Math.round(performance.now() - startedAt),
+      ttftMs: null,
+      gatewayMs: performance.now() - startedAt,
+      ...this.emptyUsage(),
+      stream: false,
+      endUser: null,
+    };
+    this.metrics.requestStarted();
+    this.metrics.requestFinished(entry);
+    this.logSink.enqueue(entry);
   }
 
   // ---------------------------------------------------------------- one attempt

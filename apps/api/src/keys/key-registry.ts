@@ -77,6 +77,19 @@ const PERIOD_WORD: Record<Exclude<BudgetPeriod, 'total'>, string> = {
  * unless the log writer falls further behind than that. Other instances' spend arrives with each reload.
  */
 export class KeyRegistry implements GatewayAuth {
+  /** SHA-256 of recently presented tokens: hashing every request showed up in profiles. Bounded. */
+  private readonly hashCache = new Map<string, string>();
+
+  private hashOf(token: string): string {
+    let hash = this.hashCache.get(token);
+    if (hash === undefined) {
+      if (this.hashCache.size >= 10_000) this.hashCache.clear();
+      hash = hashVirtualKey(token);
+      this.hashCache.set(token, hash);
+    }
+    return hash;
+  }
+
   private byHash = new Map<string, { entry: Entry; previous: boolean }>();
   private byId = new Map<string, Entry>();
   private readonly localSpend = new Map<string, SpendDelta[]>();
@@ -136,7 +149,7 @@ export class KeyRegistry implements GatewayAuth {
       );
     }
     if (safeEqual(presented, this.options.masterKey)) return MASTER;
-    const hit = this.byHash.get(hashVirtualKey(presented));
+    const hit = this.byHash.get(this.hashOf(presented));
     if (!hit) {
       throw authError(
         `Invalid API key. Check the key in your app's model provider settings (Switchboard virtual keys start with ${VIRTUAL_KEY_PREFIX}).`,

@@ -159,12 +159,40 @@ export class MetricsService {
     // A client can send any model name: only names the router knows become label values.
     const group = this.routes.getGroup(entry.modelGroup) ? entry.modelGroup : 'unknown';
     const deployment = entry.deploymentName ?? 'none';
-    this.requests.inc({ model_group: group, deployment, status: String(entry.status) });
-    this.duration.observe({ model_group: group, deployment }, entry.latencyMs / 1000);
-    if (entry.ttftMs !== null) this.ttft.observe({ model_group: group, deployment }, entry.ttftMs / 1000);
+    const status = String(entry.status);
+    // Label children are cached: prom-client hashes label objects on every call otherwise.
+    this.child(this.requestChildren, `${group}\u0000${deployment}\u0000${status}`, () =>
+      this.requests.labels({ model_group: group, deployment, status }),
+    ).inc();
+    const timings = this.child(this.timingChildren, `${group}\u0000${deployment}`, () => ({
+      duration: this.duration.labels({ model_group: group, deployment }),
+      ttft: this.ttft.labels({ model_group: group, deployment }),
+    }));
+    timings.duration.observe(entry.latencyMs / 1000);
+    if (entry.ttftMs !== null) timings.ttft.observe(entry.ttftMs / 1000);
     for (const a of entry.attempts) {
       const outcome = a.status > 0 && a.status < 400 ? 'success' : (a.errorKind ?? 'error');
-      this.attempts.inc({ deployment: a.deploymentName, outcome });
+      this.child(this.attemptChildren, `${a.deploymentName}\u0000${outcome}`, () =>
+        this.attempts.labels({ deployment: a.deploymentName, outcome }),
+      ).inc();
     }
+  }
+
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly timingChildren = new Map<
+    string,
+    { duration: { observe(v: number): void }; ttft: { observe(v: number): void } }
+  >();
+  private readonly attemptChildren = new Map<string, { inc(): void }>();
+
+  private child<T>(cache: Map<string, T>, key: string, make: () => T): T {
+    let c = cache.get(key);
+    if (c === undefined) {
+      // Bounded: label values are already limited to known groups and deployments.
+      if (cache.size >= 5000) cache.clear();
+      c = make();
+      cache.set(key, c);
+    }
+    return c;
   }
 }

@@ -4,8 +4,6 @@
  * GPT-3.5 / GPT-4 / ada-era models). For non-OpenAI models this is an estimate, which is still far better
  * than billing zero.
  */
-import { countTokens as countO200k } from 'gpt-tokenizer/cjs/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/cjs/encoding/cl100k_base';
 import { asArray, asString, isRecord } from './shared/json-guards';
 
 // User text may contain strings like "<|endoftext|>"; count them as plain text instead of throwing.
@@ -19,6 +17,21 @@ const TOKENS_REPLY_PRIMING = 3;
 const TOKENS_PER_IMAGE = 85;
 
 const CL100K_MODELS = /^(gpt-3\.5|gpt-35|gpt-4(?![o.])|text-embedding-(ada|3)|text-davinci)/i;
+
+type CountTokens = (text: string, options: typeof PLAIN_TEXT) => number;
+// The encodings cost ~24 MB of memory; most upstreams report usage, so load them on first need.
+let o200k: CountTokens | null = null;
+let cl100k: CountTokens | null = null;
+/* eslint-disable @typescript-eslint/no-require-imports */
+const countO200k: CountTokens = (text, o) =>
+  (o200k ??= (require('gpt-tokenizer/cjs/encoding/o200k_base') as { countTokens: CountTokens }).countTokens)(
+    text,
+    o,
+  );
+const countCl100k: CountTokens = (text, o) =>
+  (cl100k ??= (require('gpt-tokenizer/cjs/encoding/cl100k_base') as { countTokens: CountTokens })
+    .countTokens)(text, o);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function counterFor(model: string | undefined): (text: string) => number {
   const useCl100k = model !== undefined && CL100K_MODELS.test(model);

@@ -146,10 +146,14 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
   }
 
   private async writeBatches(all: boolean): Promise<void> {
+    // `all` means the rows queued when this drain started; rows arriving meanwhile wait for the next
+    // tick or a full batch, so a busy gateway writes few large statements instead of many small ones.
+    let owed = all ? this.pending.length : 0;
     for (;;) {
       if (!this.inflight) {
-        const enough = all ? this.pending.length > 0 : this.pending.length >= this.options.batchSize;
+        const enough = this.pending.length >= this.options.batchSize || (owed > 0 && this.pending.length > 0);
         if (!enough) return;
+        owed -= Math.min(owed, this.options.batchSize);
         this.inflight = { id: randomUUID(), rows: this.pending.splice(0, this.options.batchSize) };
       }
       const batch = this.inflight;
