@@ -336,4 +336,46 @@ describe('OpenAI-compatible gateway (real router, fake upstreams, real PostgreSQ
       await slow.close();
     }
   });
+
+  it('gives up on an upstream that hangs past its timeout and answers from another deployment', async () => {
+    const hang = await startFakeUpstream({ name: 'hang', fault: { kind: 'hang' } });
+    const fine = await startFakeUpstream({ name: 'fine' });
+    try {
+      for (const [name, u, priority] of [
+        ['hang-0', hang, 0],
+        ['fine-0', fine, 1],
+      ] as const) {
+        const res = await fetch(`${t.url}/api/deployments`, {
+          method: 'POST',
+          headers: t.adminHeaders,
+          body: JSON.stringify({
+            name,
+            modelGroup: 'hangy',
+            provider: 'openai-compatible',
+            model: 'm',
+            apiBase: u.url,
+            timeoutMs: 300,
+            priority,
+          }),
+        });
+        expect(res.status).toBe(201);
+      }
+      await fetch(`${t.url}/api/model-groups/hangy`, {
+        method: 'PATCH',
+        headers: t.adminHeaders,
+        body: JSON.stringify({ strategy: 'priority' }),
+      });
+      const res = await post(t, '/v1/chat/completions', {
+        model: 'hangy',
+        messages: [{ role: 'user', content: 'x' }],
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-switchboard-deployment')).toBe('fine-0');
+      expect(res.headers.get('x-switchboard-attempts')).toBe('2');
+      expect(hang.stats().total).toBe(1);
+    } finally {
+      await hang.close();
+      await fine.close();
+    }
+  });
 });

@@ -10,6 +10,7 @@ import type {
   ClientRequest,
   OpenAiErrorObject,
   ProviderAdapter,
+  UpstreamRequest,
   UpstreamTarget,
   Usage,
 } from '../providers/provider.types';
@@ -460,26 +461,21 @@ export class GatewayService {
       : setTimeout(() => ctrl.abort(new TimeoutError(timeoutMs)), timeoutMs);
     const t0 = performance.now();
     try {
+      if (!state.client.stream)
+        return await this.bufferedAttempt(state, d, adapter, upstreamReq, target, ctrl, timeoutMs, t0);
       const res = await this.upstream.send(upstreamReq, {
         signal: ctrl.signal,
         headersTimeoutMs: timeoutMs,
-        bodyTimeoutMs: state.client.stream ? idleMs : timeoutMs,
+        bodyTimeoutMs: idleMs,
       });
       const headers = res.headers as HeaderBag;
       if (res.statusCode >= 400) {
         const text = await readLimited(res.body, MAX_ERROR_BODY);
         state.upstreamMs += performance.now() - t0;
-        const body = parseJsonOrText(text);
-        const cls = classifyUpstreamError({ status: res.statusCode, headers, body });
-        const mapped = adapter.mapErrorBody(res.statusCode, body, target);
-        return this.fail({ ...cls, message: `${d.name}: ${mapped.message || cls.message}` }, false);
+        return this.upstreamFailure(d, adapter, target, res.statusCode, headers, text);
       }
-      const rateLimit = parseRateLimitHeaders(headers);
-      if (state.client.stream && isEventStream(headers)) {
-        return await this.streamAttempt(state, d, adapter, res.body, reply, t0, rateLimit);
-      }
-      if (state.client.stream) {
-        // The upstream ignored `stream: true`; translate its JSON answer into a stream is out of scope.
+      if (!isEventStream(headers)) {
+        // The upstream ignored `stream: true`; translating its JSON answer into a stream is out of scope.
         await res.body.dump();
         return this.fail(
           {
@@ -493,35 +489,7 @@ export class GatewayService {
           false,
         );
       }
-      const contentType = String(headers['content-type'] ?? '');
-      if (state.capability === 'audio.speech' || !contentType.includes('json')) {
-        const buf = Buffer.from(await res.body.arrayBuffer());
-        state.upstreamMs += performance.now() - t0;
-        return {
-          ok: true,
-          value: {
-            kind: 'binary',
-            status: res.statusCode,
-            contentType: contentType || 'application/octet-stream',
-            body: buf,
-          },
-          latencyMs: performance.now() - t0,
-          rateLimit,
-        };
-      }
-      const json: unknown = await res.body.json();
-      state.upstreamMs += performance.now() - t0;
-      const mapped = adapter.mapResponse(state.client, res.statusCode, json, {
-        publicModel: state.modelGroup,
-      });
-      const usage = mapped.usage ?? this.countUsage(state, null);
-      return {
-        ok: true,
-        value: { kind: 'json', status: res.statusCode, body: mapped.body, usage },
-        latencyMs: performance.now() - t0,
-        tokens: usage.totalTokens,
-        rateLimit,
-      };
+      return await this.streamAttempt(state, d, adapter, res.body, reply, t0, parseRateLimitHeaders(headers));
     } catch (err) {
       state.upstreamMs += performance.now() - t0;
       const reason = ctrl.signal.aborted ? ctrl.signal.reason : undefined;
@@ -544,6 +512,75 @@ export class GatewayService {
       if (timer) clearTimeout(timer);
       state.abort.signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Non-stream answers are read whole (no per-request stream objects: this is the throughput path). */
+  private async bufferedAttempt(
+    state: RequestState,
+    d: RoutedDeployment,
+    adapter: ProviderAdapter,
+    upstreamReq: UpstreamRequest,
+    target: UpstreamTarget,
+    ctrl: AbortController,
+    timeoutMs: number,
+    t0: number,
+  ): Promise<AttemptResult<Answer>> {
+    const res = await this.upstream.sendBuffered(upstreamReq, {
+      signal: ctrl.signal,
+      headersTimeoutMs: timeoutMs,
+      bodyTimeoutMs: timeoutMs,
+    });
+    state.upstreamMs += performance.now() - t0;
+    const headers = res.headers as HeaderBag;
+    if (res.statusCode >= 400) {
+      return this.upstreamFailure(
+        d,
+        adapter,
+        target,
+        res.statusCode,
+        headers,
+        res.body.toString('utf8', 0, MAX_ERROR_BODY),
+      );
+    }
+    const rateLimit = parseRateLimitHeaders(headers);
+    const contentType = String(headers['content-type'] ?? '');
+    if (state.capability === 'audio.speech' || !contentType.includes('json')) {
+      return {
+        ok: true,
+        value: {
+          kind: 'binary',
+          status: res.statusCode,
+          contentType: contentType || 'application/octet-stream',
+          body: res.body,
+        },
+        latencyMs: performance.now() - t0,
+        rateLimit,
+      };
+    }
+    const json: unknown = JSON.parse(res.body.toString('utf8'));
+    const mapped = adapter.mapResponse(state.client, res.statusCode, json, { publicModel: state.modelGroup });
+    const usage = mapped.usage ?? this.countUsage(state, null);
+    return {
+      ok: true,
+      value: { kind: 'json', status: res.statusCode, body: mapped.body, usage },
+      latencyMs: performance.now() - t0,
+      tokens: usage.totalTokens,
+      rateLimit,
+    };
+  }
+
+  private upstreamFailure(
+    d: RoutedDeployment,
+    adapter: ProviderAdapter,
+    target: UpstreamTarget,
+    status: number,
+    headers: HeaderBag,
+    text: string,
+  ): AttemptResult<Answer> {
+    const body = parseJsonOrText(text);
+    const cls = classifyUpstreamError({ status, headers, body });
+    const mapped = adapter.mapErrorBody(status, body, target);
+    return this.fail({ ...cls, message: `${d.name}: ${mapped.message || cls.message}` }, false);
   }
 
   /**

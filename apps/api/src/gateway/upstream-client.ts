@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Agent, type Dispatcher, request } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, type Dispatcher, Pool, request } from 'undici';
 import type { UpstreamRequest } from '../providers/provider.types';
 
 export interface SendOptions {
@@ -8,6 +9,17 @@ export interface SendOptions {
   headersTimeoutMs: number;
   /** Longest silence allowed between body chunks (streams: the idle gap). */
   bodyTimeoutMs: number;
+}
+
+export interface BufferedResponse {
+  statusCode: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new Error('The operation was aborted');
 }
 
 /**
@@ -24,6 +36,99 @@ export class UpstreamClient implements OnApplicationShutdown {
     pipelining: 1,
   });
 
+  private readonly pools = new Map<string, Pool>();
+  private readonly targets = new Map<string, { origin: string; path: string }>();
+
+  /**
+   * Sends and reads the whole answer through a per-origin Pool's dispatch API: no response stream
+   * objects per request, which is most of undici's cost on the non-stream throughput path.
+   */
+  sendBuffered(req: UpstreamRequest, opts: SendOptions): Promise<BufferedResponse> {
+    const { origin, path } = this.target(req.url);
+    const pool = this.pool(origin);
+    const { signal } = opts;
+    return new Promise<BufferedResponse>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let statusCode = 0;
+      let headers: IncomingHttpHeaders = {};
+      let controller: Dispatcher.DispatchController | null = null;
+      let settled = false;
+      const onAbort = () => controller?.abort(abortReason(signal));
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        fn();
+      };
+      if (signal.aborted) {
+        reject(abortReason(signal));
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      pool.dispatch(
+        {
+          origin,
+          path,
+          method: req.method,
+          headers: req.headers,
+          body: req.body,
+          headersTimeout: opts.headersTimeoutMs,
+          bodyTimeout: opts.bodyTimeoutMs,
+        },
+        {
+          onRequestStart(c) {
+            controller = c;
+            if (signal.aborted) c.abort(abortReason(signal));
+          },
+          onResponseStart(_c, code, h) {
+            statusCode = code;
+            headers = h;
+          },
+          onResponseData(_c, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            finish(() =>
+              resolve({
+                statusCode,
+                headers,
+                body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+              }),
+            );
+          },
+          onResponseError(_c, err) {
+            finish(() => reject(err));
+          },
+        },
+      );
+    });
+  }
+
+  private target(url: string): { origin: string; path: string } {
+    let t = this.targets.get(url);
+    if (!t) {
+      const u = new URL(url);
+      t = { origin: u.origin, path: `${u.pathname}${u.search}` };
+      if (this.targets.size >= 10_000) this.targets.clear();
+      this.targets.set(url, t);
+    }
+    return t;
+  }
+
+  private pool(origin: string): Pool {
+    let p = this.pools.get(origin);
+    if (!p) {
+      p = new Pool(origin, {
+        keepAliveTimeout: 30_000,
+        keepAliveMaxTimeout: 600_000,
+        connect: { timeout: 10_000 },
+        pipelining: 1,
+      });
+      this.pools.set(origin, p);
+    }
+    return p;
+  }
+
   send(req: UpstreamRequest, opts: SendOptions): Promise<Dispatcher.ResponseData> {
     return request(req.url, {
       method: req.method,
@@ -37,6 +142,6 @@ export class UpstreamClient implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.agent.close().catch(() => undefined);
+    await Promise.all([this.agent, ...this.pools.values()].map((d) => d.close().catch(() => undefined)));
   }
 }
