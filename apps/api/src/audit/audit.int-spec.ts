@@ -1,5 +1,6 @@
 import { auditEventPageSchema, type AuditEvent } from '@switchboard/contracts';
 import { randomBytes } from 'node:crypto';
+import { adminJson } from '../testing/admin-json';
 import { createTestApp, type TestApp } from '../testing/test-app';
 
 const KEY = 'sk-audit-secret-key-0123456789abcdef';
@@ -15,16 +16,7 @@ describe('audit trail (real PostgreSQL)', () => {
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-  async function call(method: string, path: string, body?: unknown) {
-    const { 'content-type': _ct, ...withoutBody } = t.adminHeaders;
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: body === undefined ? withoutBody : t.adminHeaders,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, any>) : null };
-  }
+  const call = (method: string, path: string, body?: unknown) => adminJson(t, method, path, body);
 
   async function ciphertextOf(id: string): Promise<string> {
     const { rows } = await t.db.query<{ apiKeyEncrypted: string }>(

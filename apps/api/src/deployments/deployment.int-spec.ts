@@ -9,6 +9,7 @@ import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src
 import { SecretBox } from '../common/crypto';
 import { Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';
+import { adminJson } from '../testing/admin-json';
 import { createTestApp, type TestApp } from '../testing/test-app';
 
 const UPSTREAM_KEY = 'sk-upstream-secret-0123456789abcdef';
@@ -26,21 +27,8 @@ describe('deployments API (real PostgreSQL)', () => {
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-  async function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = t.adminHeaders,
-  ) {
-    const { 'content-type': _ct, ...withoutBody } = headers;
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: body === undefined ? withoutBody : headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, any>) : null };
-  }
+  const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) =>
+    adminJson(t, method, path, body, headers);
 
   /** A valid openai-compatible deployment pointing at the fake upstream. */
   function deploymentBody(overrides: Record<string, unknown> = {}) {

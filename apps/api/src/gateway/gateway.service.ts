@@ -763,8 +763,9 @@ export class GatewayService {
   /** Unknown model, model not allowed, or no deployment that can do this: a clear 4xx before routing. */
   private assertRoutable(capability: Capability, modelGroup: string, principal: Principal): void {
     const group = this.registry.getGroup(modelGroup);
-    if (!group || !this.auth.canUseModel(principal, modelGroup)) {
-      if (group) return; // admit() raises the 403 with the key's alias
+    // A group the key may not use is admit()'s 403 (it names the key's alias), not a 404.
+    if (group && !this.auth.canUseModel(principal, modelGroup)) return;
+    if (!group) {
       const names = this.registry
         .listGroups()
         .map((g) => g.policy.name)

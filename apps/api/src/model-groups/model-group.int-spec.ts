@@ -1,6 +1,7 @@
 import { modelGroupPageSchema, modelGroupSchema } from '@switchboard/contracts';
 import { randomBytes } from 'node:crypto';
 import { RouterRegistry } from '../routing/router-registry';
+import { adminJson } from '../testing/admin-json';
 import { createTestApp, type TestApp } from '../testing/test-app';
 
 describe('model groups API (real PostgreSQL)', () => {
@@ -14,16 +15,7 @@ describe('model groups API (real PostgreSQL)', () => {
 
   const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-  async function call(method: string, path: string, body?: unknown) {
-    const { 'content-type': _ct, ...withoutBody } = t.adminHeaders;
-    const res = await fetch(`${t.url}${path}`, {
-      method,
-      headers: body === undefined ? withoutBody : t.adminHeaders,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, any>) : null };
-  }
+  const call = (method: string, path: string, body?: unknown) => adminJson(t, method, path, body);
 
   async function createGroup(body: Record<string, unknown> = {}) {
     const res = await call('POST', '/api/model-groups', { name: unique('group'), ...body });
