@@ -90,6 +90,9 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
+    // Fastify's own JSON parser (same limits and poisoning checks): Nest's wrapper rebuilt the parser on
+    // every request. Nothing here takes urlencoded forms.
+    bodyParser: false,
   });
   // Nest installs its exception layer as Fastify's error handler, so body-parse errors (malformed
   // JSON, body too large, unknown content type) reach AllExceptionsFilter like everything else.

@@ -127,21 +127,31 @@ export function writeError(reply: FastifyReply, url: string, rendered: Rendered)
   void reply.status(rendered.status).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
+/**
+ * Answers a request that failed with `exception`: 5xx are logged; a response that has already started
+ * is cut off (there is no way to put an error into it any more).
+ */
+export function reportError(
+  exception: unknown,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
+  const rendered = renderError(exception);
+  if (rendered.status >= 500) logger.error(exception instanceof Error ? exception.stack : String(exception));
+  if (reply.sent || reply.raw.headersSent) {
+    reply.raw.destroy();
+    return;
+  }
+  writeError(reply, req.url, rendered);
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const reply = ctx.getResponse<FastifyReply>();
-    const req = ctx.getRequest<FastifyRequest>();
-    const rendered = renderError(exception);
-    if (rendered.status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (reply.sent || reply.raw.headersSent) {
-      reply.raw.destroy();
-      return;
-    }
-    writeError(reply, req.url, rendered);
+    reportError(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>(), this.logger);
   }
 }

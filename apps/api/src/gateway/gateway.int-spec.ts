@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
 import { seedRouting } from '../testing/seed';
+import { RequestLogWriter } from '../usage/request-log.writer';
 import { createTestApp, TEST_MASTER_KEY, type TestApp } from '../testing/test-app';
 
 /** Reads an SSE response as the raw text events, checking Dify's framing on the way. */
@@ -376,6 +379,50 @@ describe('OpenAI-compatible gateway (real router, fake upstreams, real PostgreSQ
     } finally {
       await hang.close();
       await fine.close();
+    }
+  });
+  it('passes an OpenAI-shaped JSON answer through byte for byte and still reads its usage', async () => {
+    // Odd spacing, unknown fields, a nested "usage" key inside a choice and inside string content: none of
+    // it may be changed, and only the top-level usage counts.
+    const body =
+      '{ "id":"chatcmpl-raw", "object":"chat.completion", "x_vendor": {"usage": {"total_tokens": 999}},\n' +
+      '  "choices":[{"index":0,"message":{"role":"assistant","content":"say \\"usage\\": {}"},' +
+      '"finish_reason":"stop"}], "usage" : {"prompt_tokens":7,"completion_tokens":3,"total_tokens":10},' +
+      ' "system_fingerprint":"fp_1" }\n';
+    const raw = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    });
+    await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+    try {
+      const res = await fetch(`${t.url}/api/deployments`, {
+        method: 'POST',
+        headers: t.adminHeaders,
+        body: JSON.stringify({
+          name: 'raw-0',
+          modelGroup: 'raw-json',
+          provider: 'openai-compatible',
+          model: 'm',
+          apiBase: `http://127.0.0.1:${(raw.address() as AddressInfo).port}/v1`,
+        }),
+      });
+      expect(res.status).toBe(201);
+      const answer = await post(t, '/v1/chat/completions', {
+        model: 'raw-json',
+        messages: [{ role: 'user', content: 'x' }],
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe('application/json');
+      expect(await answer.text()).toBe(body);
+      const requestId = answer.headers.get('x-request-id');
+      await t.app.get(RequestLogWriter).flush();
+      const row = await t.db.query<{ promptTokens: number; completionTokens: number; totalTokens: number }>(
+        `SELECT "promptTokens", "completionTokens", "totalTokens" FROM "RequestLog" WHERE "requestId" = $1`,
+        [requestId],
+      );
+      expect(row.rows).toEqual([{ promptTokens: 7, completionTokens: 3, totalTokens: 10 }]);
+    } finally {
+      await new Promise((r) => raw.close(r));
     }
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -74,19 +74,16 @@ type LogFields = Omit<
   'createdAt' | 'requestId' | 'route' | 'keyId' | 'projectId' | 'stream' | 'endUser' | 'modelGroup'
 >;
 
-/** What a successful non-stream attempt hands back. */
-interface JsonAnswer {
-  kind: 'json';
-  status: number;
-  body: unknown;
-  usage: Usage | null;
-}
-/** Binary answers (audio/speech) are passed through as bytes. */
-interface BinaryAnswer {
-  kind: 'binary';
+/**
+ * What a successful non-stream attempt hands back: the upstream's bytes (OpenAI-shaped JSON, audio) or
+ * a translated JSON object. Usage is null only for answers that carry none (audio/speech).
+ */
+interface BodyAnswer {
+  kind: 'body';
   status: number;
   contentType: string;
-  body: Buffer;
+  body: Buffer | object;
+  usage: Usage | null;
 }
 /** A stream attempt writes to the client itself and reports what it sent. */
 interface StreamAnswer {
@@ -94,7 +91,7 @@ interface StreamAnswer {
   usage: Usage;
   ttftMs: number | null;
 }
-type Answer = JsonAnswer | BinaryAnswer | StreamAnswer;
+type Answer = BodyAnswer | StreamAnswer;
 
 /** Per-request bookkeeping shared by the attempts. */
 interface RequestState {
@@ -112,6 +109,8 @@ interface RequestState {
   attemptsSoFar: number;
   ttftMs: number | null;
   writer: SseWriter | null;
+  /** Cancels the non-stream upstream call in flight, if any (the client hung up). */
+  cancelUpstream: ((reason: Error) => void) | null;
   /** Deployment that served (or last tried). */
   deployment: RoutedDeployment | null;
   clientGone: boolean;
@@ -131,6 +130,17 @@ export function extractToken(headers: IncomingHttpHeaders): string | null {
 }
 
 const errorBody = (e: OpenAiErrorObject) => ({ error: e });
+
+/**
+ * Request ids: `req_` and 32 hex digits, a random per-process half and a counter. Unique across restarts
+ * and instances without a UUID (and its formatting) per request.
+ */
+const REQUEST_ID_PREFIX = `req_${randomBytes(8).toString('hex')}`;
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter++;
+  return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(16, '0');
+}
 
 /**
  * The data plane: authenticate from memory, route through the live router, call the upstream via its
@@ -183,7 +193,7 @@ export class GatewayService {
 
   async handle(capability: Capability, req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const startedAt = performance.now();
-    const requestId = `req_${randomUUID().replace(/-/g, '')}`;
+    const requestId = nextRequestId();
     void reply.header('x-request-id', requestId);
 
     const contentLength = Number(req.headers['content-length'] ?? 0);
@@ -217,6 +227,7 @@ export class GatewayService {
       attemptsSoFar: 0,
       ttftMs: null,
       writer: null,
+      cancelUpstream: null,
       deployment: null,
       clientGone: false,
     };
@@ -225,6 +236,7 @@ export class GatewayService {
       if (!reply.raw.writableFinished) {
         state.clientGone = true;
         state.abort.abort();
+        state.cancelUpstream?.(new ClientClosedError());
       }
     };
     reply.raw.once('close', onClose);
@@ -233,6 +245,7 @@ export class GatewayService {
     const finish = (entry: LogFields) => {
       if (logged) return;
       logged = true;
+      // Spelled out rather than spread: this runs on every request.
       const full: RequestLogEntry = {
         createdAt: new Date(),
         requestId,
@@ -240,9 +253,21 @@ export class GatewayService {
         keyId: principal.kind === 'virtual' ? principal.keyId : null,
         projectId: principal.kind === 'virtual' ? principal.projectId : null,
         modelGroup,
+        deploymentId: entry.deploymentId,
+        deploymentName: entry.deploymentName,
+        attempts: entry.attempts,
+        status: entry.status,
+        errorType: entry.errorType,
+        errorMessage: entry.errorMessage,
+        latencyMs: entry.latencyMs,
+        ttftMs: entry.ttftMs,
+        gatewayMs: entry.gatewayMs,
+        promptTokens: entry.promptTokens,
+        completionTokens: entry.completionTokens,
+        totalTokens: entry.totalTokens,
+        costUsd: entry.costUsd,
         stream: client.stream,
         endUser: typeof client.body.user === 'string' ? client.body.user.slice(0, 256) : null,
-        ...entry,
       };
       admission.release({ totalTokens: full.totalTokens, costUsd: full.costUsd });
       this.metrics.requestFinished(full);
@@ -298,15 +323,15 @@ export class GatewayService {
     if (outcome.ok) {
       const answer = outcome.value;
       const d = outcome.deployment;
-      const usage = answer.kind === 'binary' ? null : answer.usage;
+      const usage = answer.usage;
       const promptTokens = usage?.promptTokens ?? 0;
       const completionTokens = usage?.completionTokens ?? 0;
       const costUsd = this.cost.costUsd(d.model, promptTokens, completionTokens);
-      const timing = this.timing(state);
+      const total = performance.now() - state.startedAt;
+      const gatewayMs = Math.max(0, total - state.upstreamMs);
       if (answer.kind !== 'stream') {
-        this.setRouteHeaders(reply, state, d, attempts.length, timing.gatewayMs ?? 0);
-        if (answer.kind === 'json') void reply.status(answer.status).send(answer.body);
-        else void reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
+        this.setRouteHeaders(reply, state, d, attempts.length, gatewayMs);
+        void reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
       }
       finish({
         deploymentId: d.id,
@@ -315,8 +340,9 @@ export class GatewayService {
         status: answer.kind === 'stream' ? 200 : answer.status,
         errorType: null,
         errorMessage: null,
-        ...timing,
+        latencyMs: Math.round(total),
         ttftMs: answer.kind === 'stream' ? answer.ttftMs : null,
+        gatewayMs,
         promptTokens,
         completionTokens,
         totalTokens: usage?.totalTokens ?? promptTokens + completionTokens,
@@ -451,20 +477,13 @@ export class GatewayService {
       throw err;
     }
 
-    // Each attempt gets its own controller: the request's abort (client gone) and this attempt's
-    // overall timeout both cancel it.
-    const ctrl = new AbortController();
-    const onAbort = () => ctrl.abort(state.abort.signal.reason);
-    state.abort.signal.addEventListener('abort', onAbort, { once: true });
-    const timer = state.client.stream
-      ? null
-      : setTimeout(() => ctrl.abort(new TimeoutError(timeoutMs)), timeoutMs);
     const t0 = performance.now();
     try {
       if (!state.client.stream)
-        return await this.bufferedAttempt(state, d, adapter, upstreamReq, target, ctrl, timeoutMs, t0);
+        return await this.bufferedAttempt(state, d, adapter, upstreamReq, target, timeoutMs, t0);
+      // Streams: the request's signal (client gone) cancels the attempt; undici's body timeout is the idle gap.
       const res = await this.upstream.send(upstreamReq, {
-        signal: ctrl.signal,
+        signal: state.abort.signal,
         headersTimeoutMs: timeoutMs,
         bodyTimeoutMs: idleMs,
       });
@@ -492,8 +511,6 @@ export class GatewayService {
       return await this.streamAttempt(state, d, adapter, res.body, reply, t0, parseRateLimitHeaders(headers));
     } catch (err) {
       state.upstreamMs += performance.now() - t0;
-      const reason = ctrl.signal.aborted ? ctrl.signal.reason : undefined;
-      const cls = classifyUpstreamError({ error: reason instanceof TimeoutError ? reason : err });
       if (state.clientGone) {
         return this.fail(
           {
@@ -507,10 +524,10 @@ export class GatewayService {
           state.writer?.started ?? false,
         );
       }
+      const cls = classifyUpstreamError({ error: err });
       return this.fail({ ...cls, message: `${d.name}: ${cls.message}` }, false);
     } finally {
-      if (timer) clearTimeout(timer);
-      state.abort.signal.removeEventListener('abort', onAbort);
+      state.cancelUpstream = null;
     }
   }
 
@@ -521,14 +538,15 @@ export class GatewayService {
     adapter: ProviderAdapter,
     upstreamReq: UpstreamRequest,
     target: UpstreamTarget,
-    ctrl: AbortController,
     timeoutMs: number,
     t0: number,
   ): Promise<AttemptResult<Answer>> {
     const res = await this.upstream.sendBuffered(upstreamReq, {
-      signal: ctrl.signal,
-      headersTimeoutMs: timeoutMs,
-      bodyTimeoutMs: timeoutMs,
+      timeoutMs,
+      onCancelable: (cancel) => {
+        if (state.clientGone) cancel(new ClientClosedError());
+        else state.cancelUpstream = cancel;
+      },
     });
     state.upstreamMs += performance.now() - t0;
     const headers = res.headers as HeaderBag;
@@ -544,29 +562,44 @@ export class GatewayService {
     }
     const rateLimit = parseRateLimitHeaders(headers);
     const contentType = String(headers['content-type'] ?? '');
+    const latencyMs = performance.now() - t0;
+    const status = res.statusCode;
     if (state.capability === 'audio.speech' || !contentType.includes('json')) {
-      return {
-        ok: true,
-        value: {
-          kind: 'binary',
-          status: res.statusCode,
-          contentType: contentType || 'application/octet-stream',
-          body: res.body,
-        },
-        latencyMs: performance.now() - t0,
-        rateLimit,
+      const answer: BodyAnswer = {
+        kind: 'body',
+        status,
+        contentType: contentType || 'application/octet-stream',
+        body: res.body,
+        usage: null,
       };
+      return { ok: true, value: answer, latencyMs, rateLimit };
     }
-    const json: unknown = JSON.parse(res.body.toString('utf8'));
-    const mapped = adapter.mapResponse(state.client, res.statusCode, json, { publicModel: state.modelGroup });
-    const usage = mapped.usage ?? this.countUsage(state, null);
-    return {
-      ok: true,
-      value: { kind: 'json', status: res.statusCode, body: mapped.body, usage },
-      latencyMs: performance.now() - t0,
-      tokens: usage.totalTokens,
-      rateLimit,
-    };
+    let answer: BodyAnswer;
+    if (adapter.usageFromJsonText) {
+      // OpenAI-shaped already: the client gets the upstream's bytes; only the usage is read.
+      const text = res.body.toString('utf8');
+      if (!looksLikeJsonObject(text)) {
+        return this.fail(
+          {
+            kind: 'bad_response',
+            status: 502,
+            retryable: true,
+            cooldown: false,
+            retryAfterMs: null,
+            message: `${d.name}: upstream answered ${status} with a body that is not a JSON object`,
+          },
+          false,
+        );
+      }
+      const usage = adapter.usageFromJsonText(text) ?? this.countUsage(state, null);
+      answer = { kind: 'body', status, contentType, body: res.body, usage };
+    } else {
+      const json: unknown = JSON.parse(res.body.toString('utf8'));
+      const mapped = adapter.mapResponse(state.client, status, json, { publicModel: state.modelGroup });
+      const usage = mapped.usage ?? this.countUsage(state, null);
+      answer = { kind: 'body', status, contentType: JSON_CONTENT_TYPE, body: mapped.body as object, usage };
+    }
+    return { ok: true, value: answer, latencyMs, tokens: answer.usage?.totalTokens, rateLimit };
   }
 
   private upstreamFailure(
@@ -848,10 +881,20 @@ export class GatewayService {
   }
 }
 
-class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`upstream did not answer within ${ms} ms`);
-    this.name = 'TimeoutError';
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** A cheap sanity check before passing a JSON answer through unparsed: `{…}`, not HTML or a cut-off body. */
+function looksLikeJsonObject(text: string): boolean {
+  const start = text.search(/\S/);
+  let end = text.length - 1;
+  while (end > start && /\s/.test(text[end])) end--;
+  return start !== -1 && text[start] === '{' && text[end] === '}';
+}
+
+class ClientClosedError extends Error {
+  constructor() {
+    super('The client closed the connection');
+    this.name = 'AbortError';
   }
 }
 

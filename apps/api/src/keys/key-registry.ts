@@ -1,5 +1,4 @@
 import type { BudgetPeriod } from '@switchboard/contracts';
-import { safeEqual } from '../common/crypto';
 import { OpenAIError } from '../common/errors';
 import type { Admission, GatewayAuth, Principal } from '../gateway/gateway-auth';
 import type { Clock } from '../routing/routing.types';
@@ -79,6 +78,7 @@ const PERIOD_WORD: Record<Exclude<BudgetPeriod, 'total'>, string> = {
 export class KeyRegistry implements GatewayAuth {
   /** SHA-256 of recently presented tokens: hashing every request showed up in profiles. Bounded. */
   private readonly hashCache = new Map<string, string>();
+  private readonly masterKeyHash: string;
 
   private hashOf(token: string): string {
     let hash = this.hashCache.get(token);
@@ -97,7 +97,9 @@ export class KeyRegistry implements GatewayAuth {
   /** Keys the counters may hold state for (to forget deleted ones). */
   private counterIds = new Set<string>();
 
-  constructor(private readonly options: KeyRegistryOptions) {}
+  constructor(private readonly options: KeyRegistryOptions) {
+    this.masterKeyHash = hashVirtualKey(options.masterKey);
+  }
 
   get size(): number {
     return this.byId.size;
@@ -148,8 +150,10 @@ export class KeyRegistry implements GatewayAuth {
         'missing_api_key',
       );
     }
-    if (safeEqual(presented, this.options.masterKey)) return MASTER;
-    const hit = this.byHash.get(this.hashOf(presented));
+    // Comparing SHA-256 digests: no timing side channel on the key itself, and the digest is cached.
+    const hash = this.hashOf(presented);
+    if (hash === this.masterKeyHash) return MASTER;
+    const hit = this.byHash.get(hash);
     if (!hit) {
       throw authError(
         `Invalid API key. Check the key in your app's model provider settings (Switchboard virtual keys start with ${VIRTUAL_KEY_PREFIX}).`,

@@ -107,8 +107,14 @@ export interface ProviderAdapter {
   supports(capability: Capability): boolean;
   /** Throws ProviderRequestError when the request cannot be expressed for this provider. */
   buildRequest(req: ClientRequest, target: UpstreamTarget): UpstreamRequest;
-  /** Only called for 2xx JSON bodies. */
+  /** Only called for 2xx JSON bodies (and not at all when `usageFromJsonText` is there). */
   mapResponse(req: ClientRequest, status: number, json: unknown, ctx?: ResponseContext): MappedResponse;
+  /**
+   * For upstreams that already answer in OpenAI's shape: 2xx JSON bodies then go to the client byte for
+   * byte, and this reads their usage from the raw text (null when there is none). Undefined for adapters
+   * that must translate the body (mapResponse).
+   */
+  readonly usageFromJsonText?: (text: string) => Usage | null;
   createStreamMapper(req: ClientRequest, ctx: StreamContext): StreamMapper;
   /**
    * Turns an upstream error body into the OpenAI error shape without leaking secrets.

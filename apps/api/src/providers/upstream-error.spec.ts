@@ -3,6 +3,7 @@ import { readJsonFixture } from './testing/stream-fixture';
 import {
   classifyUpstreamError,
   extractUpstreamErrorDetails,
+  lowercaseHeaders,
   parseDurationMs,
   parseRateLimitHeaders,
   parseRetryAfter,
@@ -104,7 +105,9 @@ describe('parseRateLimitHeaders', () => {
       resetRequestsMs: null,
       resetTokensMs: null,
     });
-    expect(parseRateLimitHeaders({ 'X-RateLimit-Remaining-Tokens': ['12'] }).remainingTokens).toBe(12);
+    expect(
+      parseRateLimitHeaders(lowercaseHeaders({ 'X-RateLimit-Remaining-Tokens': ['12'] })).remainingTokens,
+    ).toBe(12);
   });
 });
 

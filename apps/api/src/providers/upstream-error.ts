@@ -6,6 +6,7 @@ import type { UpstreamErrorClass, UpstreamErrorKind } from './provider.types';
 import { asString, isRecord, tryParseJson } from './shared/json-guards';
 import { redactSecrets } from './shared/redact-secrets';
 
+/** Response headers with lowercase names, as undici and node:http deliver them. */
 export type HeaderBag = Record<string, string | string[] | undefined>;
 
 export interface UpstreamErrorInput {
@@ -38,21 +39,17 @@ export interface UpstreamErrorDetails {
 // ---------------------------------------------------------------------------------------------------------
 // Headers
 
+/** One header by its lowercase name (a dozen look-ups per request: no scanning, no allocation). */
 export function headerValue(headers: HeaderBag | undefined, name: string): string | undefined {
-  if (!headers) return undefined;
-  let value = headers[name];
-  if (value === undefined) {
-    // undici lowercases names, but callers may hand us a plain object from elsewhere.
-    const wanted = name.toLowerCase();
-    for (const key of Object.keys(headers)) {
-      if (key.toLowerCase() === wanted) {
-        value = headers[key];
-        break;
-      }
-    }
-  }
-  if (Array.isArray(value)) return value[0];
-  return value;
+  const value = headers?.[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A header object from elsewhere (mixed-case names) in the shape `HeaderBag` expects. */
+export function lowercaseHeaders(headers: Record<string, string | string[] | undefined>): HeaderBag {
+  const out: HeaderBag = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
 }
 
 /** `Retry-After` as delay-seconds (integer or decimal) or an HTTP date; returns milliseconds >= 0. */

@@ -325,10 +325,10 @@ export class Router {
     }
     const finishedAt = this.clock.now();
     const live = this.registry.getDeployment(d.id) !== undefined;
-    const base = { deploymentId: d.id, deploymentName: d.name, modelGroup: run.entry.policy.name, startedAt };
+    const group = run.entry.policy.name;
 
     if (result.ok) {
-      records.push({ ...base, status: 200, errorKind: null, latencyMs: result.latencyMs });
+      records.push(attemptRecord(d, group, startedAt, 200, null, result.latencyMs));
       if (live) {
         this.state.recordSuccess(
           d.id,
@@ -343,12 +343,16 @@ export class Router {
 
     // The client hanging up makes attempts fail too; that says nothing about the deployment.
     const aborted = ctx.signal?.aborted === true;
-    records.push({
-      ...base,
-      status: aborted ? 499 : result.error.status,
-      errorKind: aborted ? 'client_closed' : result.error.kind,
-      latencyMs: finishedAt - startedAt,
-    });
+    records.push(
+      attemptRecord(
+        d,
+        group,
+        startedAt,
+        aborted ? 499 : result.error.status,
+        aborted ? 'client_closed' : result.error.kind,
+        finishedAt - startedAt,
+      ),
+    );
     if (live && !aborted) this.state.recordFailure(d.id, result.error, finishedAt, run.entry.policy);
     return result;
   }
@@ -516,6 +520,18 @@ function fallbackChain(index: RegistryIndex, primary: GroupEntry): { runs: Group
     }
   }
   return { runs, missing };
+}
+
+// One literal per record (no spread): built on every request.
+function attemptRecord(
+  d: RoutedDeployment,
+  modelGroup: string,
+  startedAt: number,
+  status: number,
+  errorKind: string | null,
+  latencyMs: number,
+): AttemptRecord {
+  return { deploymentId: d.id, deploymentName: d.name, modelGroup, status, errorKind, latencyMs, startedAt };
 }
 
 function describeBlock(block: Block, estimatedTokens: number, withLastError: boolean): string {

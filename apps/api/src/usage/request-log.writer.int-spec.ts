@@ -6,6 +6,7 @@ import { applyMigrations } from '../database/migration-runner';
 import { REQUEST_LOG_SINK, type RequestLogEntry, type RequestLogSink } from '../gateway/gateway-auth';
 import { createTestApp, testConfig, type TestApp } from '../testing/test-app';
 import { createTestDatabase } from '../testing/test-database';
+import type { EncodedLogRow } from './request-log.encoding';
 import { RequestLogRepository, type RequestLogStore } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
 import { eventually, logEntry, seedOwners } from './testing/usage-fixtures';
@@ -162,22 +163,24 @@ class FlakyStore implements RequestLogStore {
     private failures: number,
     private readonly afterCommit = false,
   ) {}
-  async writeBatch(batchId: string, entries: readonly RequestLogEntry[]) {
+  async writeBatch(batchId: string, rows: readonly EncodedLogRow[]) {
     this.calls++;
     if (this.failures > 0) {
       this.failures--;
-      if (this.afterCommit) await this.inner.writeBatch(batchId, entries);
+      if (this.afterCommit) await this.inner.writeBatch(batchId, rows);
       throw new Error('connection reset');
     }
-    return this.inner.writeBatch(batchId, entries);
+    return this.inner.writeBatch(batchId, rows);
   }
 }
 
 describe('request-log writer when the database is away (real PostgreSQL)', () => {
   const prismas: PrismaService[] = [];
+  const repos: RequestLogRepository[] = [];
   const writers: RequestLogWriter[] = [];
   afterAll(async () => {
     await Promise.all(writers.map((w) => w.close()));
+    await Promise.all(repos.map((r) => r.release()));
     await Promise.all(prismas.map((p) => p.$disconnect()));
   });
 
@@ -196,7 +199,9 @@ describe('request-log writer when the database is away (real PostgreSQL)', () =>
   function repositoryFor(config: AppConfig) {
     const prisma = new PrismaService(config);
     prismas.push(prisma);
-    return { repo: new RequestLogRepository(prisma), prisma };
+    const repo = new RequestLogRepository(prisma, config);
+    repos.push(repo);
+    return { repo, prisma };
   }
 
   it('keeps rows while the database does not exist yet and writes them all once it does', async () => {
@@ -225,6 +230,7 @@ describe('request-log writer when the database is away (real PostgreSQL)', () =>
       expect(writer.stats().queued).toBe(0);
     } finally {
       await writer.close();
+      await repo.release();
       await prisma.$disconnect();
       await existing.drop();
     }

@@ -1,16 +1,17 @@
 import type { RequestLogEntry } from '../gateway/gateway-auth';
+import type { EncodedLogRow } from './request-log.encoding';
 import type { RequestLogStore } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
 import { eventually, logEntry } from './testing/usage-fixtures';
 
 /** Holds every write until released, as a database that hangs would. */
 class StalledStore implements RequestLogStore {
-  readonly batches: RequestLogEntry[][] = [];
+  readonly batches: Pick<RequestLogEntry, 'requestId'>[][] = [];
   private release: (() => void) | null = null;
   private readonly stalled = new Promise<void>((r) => (this.release = r));
-  async writeBatch(_id: string, entries: readonly RequestLogEntry[]) {
+  async writeBatch(_id: string, rows: readonly EncodedLogRow[]) {
     await this.stalled;
-    this.batches.push([...entries]);
+    this.batches.push(rows.map((r) => JSON.parse(r) as Pick<RequestLogEntry, 'requestId'>));
     return 'written' as const;
   }
   unstall(): void {

@@ -1,6 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RequestLogEntry, RequestLogSink } from '../gateway/gateway-auth';
+import { type EncodedLogRow, encodeLogRow } from './request-log.encoding';
 import type { RequestLogStore } from './request-log.repository';
 
 export interface RequestLogWriterOptions {
@@ -32,17 +33,17 @@ const DROP_WARNING_EVERY_MS = 10_000;
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
 /**
- * The request-log sink: `enqueue` only pushes to an in-memory queue, and batches are written off the
- * request path. A batch that fails stays in memory and is retried with backoff under the same batch id,
+ * The request-log sink: `enqueue` encodes the row and pushes it to an in-memory queue, and batches are
+ * written off the request path. A batch that fails stays in memory and is retried with backoff under the same batch id,
  * so it is written exactly once even when a commit's acknowledgement was lost.
  */
 export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
   private readonly logger = new Logger('RequestLogWriter');
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
-  private pending: RequestLogEntry[] = [];
+  private pending: EncodedLogRow[] = [];
   /** The batch being written or waiting for a retry; kept until it is known to be written. */
-  private inflight: { id: string; rows: RequestLogEntry[] } | null = null;
+  private inflight: { id: string; rows: EncodedLogRow[] } | null = null;
   private draining: Promise<void> | null = null;
   private consecutiveFailures = 0;
   private retryAt = 0;
@@ -70,7 +71,7 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
       this.drop();
       return;
     }
-    this.pending.push(entry);
+    this.pending.push(encodeLogRow(entry));
     // After close() no timer runs, so a straggler is written at once.
     if ((this.pending.length >= this.options.batchSize || this.closed) && !this.kickScheduled) {
       // Never start I/O on the caller's stack: the request path only pushes.

@@ -14,13 +14,15 @@ import type {
   StreamMapper,
   UpstreamRequest,
   UpstreamTarget,
+  Usage,
 } from '../provider.types';
 import { isRecord } from '../shared/json-guards';
 import { toOpenAiErrorObject } from '../shared/openai-error';
 import { extractUpstreamErrorDetails } from '../upstream-error';
 import { replaceMultipartField } from './multipart-field';
 import { OpenAiPassthroughStreamMapper, RawPassthroughStreamMapper } from './open-ai-base.stream';
-import { usageFromOpenAiBody } from './open-ai-base.usage';
+import { topLevelObjectText } from './json-scan';
+import { usageFromOpenAi, usageFromOpenAiBody } from './open-ai-base.usage';
 
 export const CAPABILITY_PATHS: Readonly<Record<Capability, string>> = {
   chat: '/chat/completions',
@@ -95,6 +97,17 @@ export class OpenAiBaseAdapter implements ProviderAdapter {
   mapResponse(_req: ClientRequest, _status: number, json: unknown): MappedResponse {
     return { body: json, usage: usageFromOpenAiBody(json) };
   }
+
+  /** The answer is OpenAI's shape already: it is passed through untouched, only its usage is read. */
+  readonly usageFromJsonText = (text: string): Usage | null => {
+    const usage = topLevelObjectText(text, 'usage');
+    if (usage === undefined) return null;
+    try {
+      return usageFromOpenAi(JSON.parse(usage));
+    } catch {
+      return null;
+    }
+  };
 
   createStreamMapper(req: ClientRequest, ctx: StreamContext): StreamMapper {
     return CHUNK_STREAM_CAPABILITIES.has(req.capability)
