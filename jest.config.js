@@ -17,7 +17,7 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/', '<rootDir>/apps/web/'],
-  transform: { '^.+\\.(t|j)sx?$': swc },
+  transform: { '^.+\\.(t|j|mj)sx?$': swc },
   moduleNameMapper: { '^@switchboard/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
   globalSetup: '<rootDir>/apps/api/src/testing/jest-global-setup.ts',
   globalTeardown: '<rootDir>/apps/api/src/testing/jest-global-teardown.ts',

@@ -48,6 +48,7 @@ import {
   sleep,
 } from './lib/proc';
 import { round } from './lib/stats';
+import { GATEWAY_NODE_FLAGS } from '../scripts/gateway-node-flags.mjs';
 
 const ROOT = path.resolve(__dirname, '..');
 const API_MAIN = path.join(ROOT, 'apps/api/dist/main.js');
@@ -78,7 +79,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --tokens-per-second <n>   fake upstream streaming pace (default 200)
   --pg-on-gateway-core      leave PostgreSQL on the gateway's core (default: moved to the load core)
   --no-pin                  do not pin anything with taskset
-  --node-args="<args>"      extra node flags for the gateway (e.g. --node-args="--max-semi-space-size=32");
+  --node-args="<args>"      extra node flags for the gateway, after the ones it always runs with
+                            (scripts/gateway-node-flags.mjs), e.g. --node-args="--max-semi-space-size=32";
                             BENCH_GW_<NAME>=value in the environment sets <NAME> for the gateway
   --cpu-prof                profile the gateway (node --cpu-prof) and print its hot spots
   --build                   rebuild contracts, api and fake-upstream first (default: only when missing)
@@ -473,7 +475,12 @@ async function main(): Promise<void> {
   // ---- gateway
   const gwPort = await freePort();
   const masterKey = `sk-bench-master-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
-  const nodeArgs = [...opts.nodeArgs, ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [])];
+  // The flags production runs with (npm start, Docker), then the experiment's own.
+  const nodeArgs = [
+    ...GATEWAY_NODE_FLAGS,
+    ...opts.nodeArgs,
+    ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+  ];
   const gc = onCore(GATEWAY_CORE, process.execPath, [...nodeArgs, apiMain]);
   const gatewayEnv: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -545,6 +552,7 @@ async function main(): Promise<void> {
     `CPU placement: gateway node=${placement.gateway}, load generator=${placement.loadGenerator}, ` +
       `upstreams=${placement.upstreams}, postgres=${placement.postgres}`,
   );
+  log(`gateway node flags: ${nodeArgs.join(' ') || '(none)'}`);
 
   // ---- deployments
   for (const [i, u] of upstreams.entries()) {
@@ -953,6 +961,7 @@ async function main(): Promise<void> {
     options: opts,
     backgroundLoadBeforeStart: background,
     placement,
+    gatewayNodeFlags: nodeArgs,
     auth: { mode: authMode, note: authNote || null },
     targets: TARGETS,
     figures,

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_FLAGS } from './gateway-node-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const demo = process.argv.includes('--demo');
@@ -145,7 +146,7 @@ async function main() {
     }
   }
 
-  run(process.execPath, ['apps/api/dist/main.js'], 'gateway');
+  run(process.execPath, [...GATEWAY_NODE_FLAGS, 'apps/api/dist/main.js'], 'gateway');
   await waitFor(`${apiUrl}/health/readiness`, 120_000);
 
   if (demo) {
