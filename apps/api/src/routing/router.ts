@@ -75,6 +75,9 @@ const COOLDOWN_WHY: Readonly<Record<CooldownReason, string>> = {
   auth: 'credentials rejected',
 };
 
+const NO_FAILURES: ReadonlyMap<string, AttemptError> = new Map();
+const NO_NAMES: readonly string[] = [];
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -149,7 +152,8 @@ export class Router {
     }
 
     const { runs, missing } = fallbackChain(index, primary);
-    const failures = new Map<string, AttemptError>();
+    // Created on the first failure: most requests succeed at the first attempt.
+    let failures: Map<string, AttemptError> | null = null;
     const est = opts.estimatedTokens;
     const stream = opts.stream ?? false;
     let lastError: AttemptError | null = null;
@@ -192,7 +196,7 @@ export class Router {
           if (opts.signal?.aborted) return clientGone(attempts, lastError);
 
           lastError = result.error;
-          failures.set(d.id, result.error);
+          (failures ??= new Map()).set(d.id, result.error);
           if (result.committed) return this.stopped(result.error, d, run.entry, attempts, true);
           // A deployment fault (bad key, unknown model) is cooling down now: the next deployment may work.
           if (!result.error.retryable && !isDeploymentFault(result.error)) {
@@ -216,7 +220,7 @@ export class Router {
         }
         continue;
       }
-      return this.exhausted(runs, missing, failures, lastError, attempts, est, now);
+      return this.exhausted(runs, missing, failures ?? NO_FAILURES, lastError, attempts, est, now);
     }
   }
 
@@ -503,14 +507,25 @@ export class Router {
  * The requested group, then its fallbacks in order, then theirs (breadth-first: the requested group's own
  * list wins over what its fallbacks declare). Each group appears once, so cycles end.
  */
-function fallbackChain(index: RegistryIndex, primary: GroupEntry): { runs: GroupRun[]; missing: string[] } {
+function fallbackChain(
+  index: RegistryIndex,
+  primary: GroupEntry,
+): { runs: GroupRun[]; missing: readonly string[] } {
+  const run = (entry: GroupEntry, isFallback: boolean): GroupRun => ({
+    entry,
+    isFallback,
+    attemptsLeft: 1 + entry.policy.numRetries,
+    tried: [],
+  });
+  // The common case, a group without fallbacks, needs no bookkeeping.
+  if (primary.policy.fallbacks.length === 0) return { runs: [run(primary, false)], missing: NO_NAMES };
   const runs: GroupRun[] = [];
   const missing: string[] = [];
   const seen = new Set<string>([primary.policy.name]);
   const queue: GroupEntry[] = [primary];
   for (let i = 0; i < queue.length; i++) {
     const entry = queue[i];
-    runs.push({ entry, isFallback: i > 0, attemptsLeft: 1 + entry.policy.numRetries, tried: [] });
+    runs.push(run(entry, i > 0));
     for (const name of entry.policy.fallbacks) {
       if (seen.has(name)) continue;
       seen.add(name);
