@@ -645,7 +645,9 @@ export class GatewayService {
     const writer = state.writer;
     // Early keep-alive: if the first event takes long, commit to streaming and start pinging.
     const early = setTimeout(() => {
-      if (!writer.started) this.startStream(state, d, writer);
+      if (writer.started) return;
+      this.startStream(state, d, writer);
+      writer.ping();
     }, KEEPALIVE_MS);
     early.unref();
 

@@ -33,17 +33,22 @@ export class SseWriter {
 
   start(headers: Record<string, string>): void {
     if (this.res.headersSent) return;
+    // No flushHeaders(): the headers leave in the same write as the first event (or ping), one packet
+    // instead of two, which the client sees as an earlier first chunk.
     this.res.writeHead(200, { ...SSE_HEADERS, ...headers });
-    // Headers go out now, not with the first event.
-    this.res.flushHeaders();
     this.lastWrite = Date.now();
     this.pingTimer = setInterval(
       () => {
-        if (Date.now() - this.lastWrite >= this.pingIntervalMs) this.write(': ping\n\n');
+        if (Date.now() - this.lastWrite >= this.pingIntervalMs) this.ping();
       },
       Math.max(50, Math.floor(this.pingIntervalMs / 2)),
     );
     this.pingTimer.unref();
+  }
+
+  /** A keep-alive comment now (it also carries the headers out when nothing else has been written). */
+  ping(): void {
+    this.write(': ping\n\n');
   }
 
   data(json: string): void {
