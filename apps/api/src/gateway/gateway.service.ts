@@ -496,17 +496,7 @@ export class GatewayService {
       if (!isEventStream(headers)) {
         // The upstream ignored `stream: true`; translating its JSON answer into a stream is out of scope.
         await res.body.dump();
-        return this.fail(
-          {
-            kind: 'bad_response',
-            status: 502,
-            retryable: true,
-            cooldown: false,
-            retryAfterMs: null,
-            message: `${d.name}: upstream answered a stream request without an event stream`,
-          },
-          false,
-        );
+        return this.badResponse(`${d.name}: upstream answered a stream request without an event stream`);
       }
       return await this.streamAttempt(state, d, adapter, res.body, reply, t0, parseRateLimitHeaders(headers));
     } catch (err) {
@@ -579,16 +569,8 @@ export class GatewayService {
       // OpenAI-shaped already: the client gets the upstream's bytes; only the usage is read.
       const text = res.body.toString('utf8');
       if (!looksLikeJsonObject(text)) {
-        return this.fail(
-          {
-            kind: 'bad_response',
-            status: 502,
-            retryable: true,
-            cooldown: false,
-            retryAfterMs: null,
-            message: `${d.name}: upstream answered ${status} with a body that is not a JSON object`,
-          },
-          false,
+        return this.badResponse(
+          `${d.name}: upstream answered ${status} with a body that is not a JSON object`,
         );
       }
       const usage = adapter.usageFromJsonText(text) ?? this.countUsage(state, null);
@@ -876,6 +858,19 @@ export class GatewayService {
 
   private emptyUsage() {
     return { promptTokens: 0, completionTokens: 0, totalTokens: 0, costUsd: 0 };
+  }
+
+  /** An upstream answer the gateway cannot pass on (nothing sent yet): another deployment may do better. */
+  private badResponse(message: string): AttemptResult<Answer> {
+    const error: AttemptError = {
+      kind: 'bad_response',
+      status: 502,
+      retryable: true,
+      cooldown: false,
+      retryAfterMs: null,
+      message,
+    };
+    return this.fail(error, false);
   }
 
   private fail(error: AttemptError, committed: boolean): AttemptResult<Answer> {
