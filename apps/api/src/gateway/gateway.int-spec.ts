@@ -340,6 +340,45 @@ describe('OpenAI-compatible gateway (real router, fake upstreams, real PostgreSQ
     }
   });
 
+  it('cancels a non-stream upstream call when the client disconnects, and logs a 499', async () => {
+    const hang = await startFakeUpstream({ name: 'hang-ns', fault: { kind: 'hang' } });
+    try {
+      await seedRouting(t, [{ name: 'hang-ns-0', modelGroup: 'hang-ns', apiBase: hang.url }]);
+      const client = new AbortController();
+      const pending = post(t, '/v1/chat/completions', {
+        model: 'hang-ns',
+        user: 'gone-before-answer',
+        messages: [{ role: 'user', content: 'x' }],
+      });
+      const sent = fetch(`${t.url}/v1/chat/completions`, {
+        method: 'POST',
+        signal: client.signal,
+        headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'hang-ns',
+          user: 'hangs-up',
+          messages: [{ role: 'user', content: 'x' }],
+        }),
+      }).catch((err: unknown) => err);
+      for (let i = 0; i < 100 && hang.stats().inFlight < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(hang.stats().inFlight).toBe(2);
+      client.abort();
+      await sent;
+      // Only the call of the client that hung up ends; the other one still waits on the upstream.
+      for (let i = 0; i < 100 && hang.stats().inFlight > 1; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(hang.stats().inFlight).toBe(1);
+      await t.app.get(RequestLogWriter).flush();
+      const row = await t.db.query<{ status: number; errorType: string }>(
+        `SELECT status, "errorType" FROM "RequestLog" WHERE "endUser" = 'hangs-up'`,
+      );
+      expect(row.rows).toEqual([{ status: 499, errorType: 'client_closed_request' }]);
+      await hang.close();
+      await pending.catch(() => undefined);
+    } finally {
+      await hang.close().catch(() => undefined);
+    }
+  });
+
   it('gives up on an upstream that hangs past its timeout and answers from another deployment', async () => {
     const hang = await startFakeUpstream({ name: 'hang', fault: { kind: 'hang' } });
     const fine = await startFakeUpstream({ name: 'fine' });

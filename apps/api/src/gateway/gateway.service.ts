@@ -107,7 +107,6 @@ interface RequestState {
   /** Time spent waiting on upstreams (so the gateway's own time can be reported). */
   upstreamMs: number;
   attemptsSoFar: number;
-  ttftMs: number | null;
   writer: SseWriter | null;
   /** Cancels the non-stream upstream call in flight, if any (the client hung up). */
   cancelUpstream: ((reason: Error) => void) | null;
@@ -225,7 +224,6 @@ export class GatewayService {
       abort: new AbortController(),
       upstreamMs: 0,
       attemptsSoFar: 0,
-      ttftMs: null,
       writer: null,
       cancelUpstream: null,
       deployment: null,
@@ -289,6 +287,7 @@ export class GatewayService {
       finish({
         ...this.emptyUsage(),
         ...this.timing(state),
+        ttftMs: null,
         deploymentId: state.deployment?.id ?? null,
         deploymentName: state.deployment?.name ?? null,
         attempts: [],
@@ -327,10 +326,9 @@ export class GatewayService {
       const promptTokens = usage?.promptTokens ?? 0;
       const completionTokens = usage?.completionTokens ?? 0;
       const costUsd = this.cost.costUsd(d.model, promptTokens, completionTokens);
-      const total = performance.now() - state.startedAt;
-      const gatewayMs = Math.max(0, total - state.upstreamMs);
+      const timing = this.timing(state);
       if (answer.kind !== 'stream') {
-        this.setRouteHeaders(reply, state, d, attempts.length, gatewayMs);
+        this.setRouteHeaders(reply, state, d, attempts.length, timing.gatewayMs);
         void reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
       }
       finish({
@@ -340,9 +338,9 @@ export class GatewayService {
         status: answer.kind === 'stream' ? 200 : answer.status,
         errorType: null,
         errorMessage: null,
-        latencyMs: Math.round(total),
+        latencyMs: timing.latencyMs,
         ttftMs: answer.kind === 'stream' ? answer.ttftMs : null,
-        gatewayMs,
+        gatewayMs: timing.gatewayMs,
         promptTokens,
         completionTokens,
         totalTokens: usage?.totalTokens ?? promptTokens + completionTokens,
@@ -365,13 +363,7 @@ export class GatewayService {
       if (!writer.closed) writer.error(error);
     } else if (!state.clientGone && !reply.sent) {
       if (state.deployment)
-        this.setRouteHeaders(
-          reply,
-          state,
-          state.deployment,
-          attempts.length,
-          this.timing(state).gatewayMs ?? 0,
-        );
+        this.setRouteHeaders(reply, state, state.deployment, attempts.length, this.timing(state).gatewayMs);
       if (outcome.retryAfterMs !== null && outcome.retryAfterMs > 0) {
         void reply.header('retry-after', String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))));
       }
@@ -386,6 +378,7 @@ export class GatewayService {
       errorType: state.clientGone ? 'client_closed_request' : (outcome.lastError?.kind ?? outcome.code),
       errorMessage: outcome.message.slice(0, 2000),
       ...this.timing(state),
+      ttftMs: null,
       ...this.emptyUsage(),
     });
   }
@@ -847,13 +840,10 @@ export class GatewayService {
       .header('x-switchboard-overhead-ms', gatewayMs.toFixed(2));
   }
 
+  /** Time since the request arrived, and the part of it the gateway itself spent (not upstreams). */
   private timing(state: RequestState) {
     const total = performance.now() - state.startedAt;
-    return {
-      latencyMs: Math.round(total),
-      ttftMs: state.ttftMs,
-      gatewayMs: Math.max(0, total - state.upstreamMs),
-    };
+    return { latencyMs: Math.round(total), gatewayMs: Math.max(0, total - state.upstreamMs) };
   }
 
   private emptyUsage() {
