@@ -9,6 +9,7 @@ import { KEY_CLOCK, KEY_COUNTERS } from './key-clock';
 import type { KeyCounters } from './key-counters';
 import { type GatewayKeyRecord, KeyRegistry } from './key-registry';
 import { type GatewayKeyRow, VirtualKeyRepository } from './virtual-key.repository';
+import { coalesce } from '../common/coalesce';
 
 /**
  * Reload this often even without a change notification: spend is written by the request-log writer
@@ -29,8 +30,6 @@ const SPEND_SETTLE_SLACK_MS = 1_000;
 export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnApplicationShutdown {
   readonly registry: KeyRegistry;
   private readonly logger = new Logger('VirtualKeys');
-  private reloading: Promise<void> | null = null;
-  private again = false;
   private loaded = false;
   private timers: NodeJS.Timeout[] = [];
   private unsubscribe: () => void = () => undefined;
@@ -102,24 +101,8 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
     return count;
   }
 
-  /** Coalesces concurrent reloads: at most one running plus one queued. */
-  reload(): Promise<void> {
-    if (this.reloading) {
-      this.again = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.loadOnce();
-        } while (this.again);
-      } finally {
-        this.reloading = null;
-      }
-    })();
-    return this.reloading;
-  }
+  /** Loads from the database; concurrent calls share one run plus at most one queued pass. */
+  readonly reload = coalesce(() => this.loadOnce());
 
   private async loadOnce(): Promise<void> {
     const startedAt = this.clock.now();

@@ -11,6 +11,7 @@ import {
   type RoutedDeployment,
   type RouterSnapshot,
 } from './routing.types';
+import { coalesce } from '../common/coalesce';
 
 /** Safety net in case a notification is lost: reload this often anyway. */
 const PERIODIC_RELOAD_MS = 30_000;
@@ -24,8 +25,6 @@ const PERIODIC_RELOAD_MS = 30_000;
 export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveConfig');
   private readonly box: SecretBox;
-  private reloading: Promise<void> | null = null;
-  private again = false;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: () => void = () => undefined;
 
@@ -60,24 +59,8 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
     await this.notifier.publish('routing');
   }
 
-  /** Coalesces concurrent reloads: at most one running plus one queued. */
-  reload(): Promise<void> {
-    if (this.reloading) {
-      this.again = true;
-      return this.reloading;
-    }
-    this.reloading = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.loadOnce();
-        } while (this.again);
-      } finally {
-        this.reloading = null;
-      }
-    })();
-    return this.reloading;
-  }
+  /** Loads from the database; concurrent calls share one run plus at most one queued pass. */
+  readonly reload = coalesce(() => this.loadOnce());
 
   private async loadOnce(): Promise<void> {
     try {
