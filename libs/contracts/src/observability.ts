@@ -94,6 +94,28 @@ export const distributionSchema = z.object({
 });
 export type Distribution = z.infer<typeof distributionSchema>;
 
+// ---------- usage summary (the overview's headline numbers) ----------
+export const usageSummaryQuerySchema = z.object({ from: isoDate, to: isoDate });
+export type UsageSummaryQuery = z.infer<typeof usageSummaryQuerySchema>;
+
+/** Headline numbers for [from, to), from the usage rollups (one-minute resolution). */
+export const usageSummarySchema = z.object({
+  from: isoDate,
+  to: isoDate,
+  requests: z.number(),
+  errors: z.number(),
+  /** errors / requests, 0 without requests. */
+  errorRate: z.number(),
+  requestsPerMinute: z.number(),
+  latencyP50Ms: z.number().nullable(),
+  latencyP95Ms: z.number().nullable(),
+  promptTokens: z.number(),
+  completionTokens: z.number(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+});
+export type UsageSummary = z.infer<typeof usageSummarySchema>;
+
 // ---------- prices ----------
 export const modelPriceSchema = z.object({
   model: z.string(),

@@ -32,6 +32,8 @@ import {
   updateKeySchema,
   updateModelGroupSchema,
   updateProjectSchema,
+  usageSummaryQuerySchema,
+  usageSummarySchema,
   virtualKeyPageSchema,
   virtualKeySchema,
 } from '@switchboard/contracts';
@@ -51,7 +53,6 @@ import {
   litellmNewModelResponseSchema,
   litellmNewModelSchema,
 } from '../litellm-compat/litellm-compat.dto';
-import { usageSummaryQuerySchema, usageSummarySchema } from '../usage/usage-summary.schema';
 
 /** A schema that appears under `components.schemas` by this name. */
 export interface NamedSchema {

@@ -4,7 +4,7 @@ import { createTestApp, type TestApp } from '../testing/test-app';
 import { emptyHistogram, estimateQuantile, latencyBucket } from './latency-histogram';
 import { pruneRequestLogs } from './log-retention.service';
 import { RequestLogRepository } from './request-log.repository';
-import { usageSummarySchema } from './usage-summary.schema';
+import { usageSummarySchema } from '@switchboard/contracts';
 import { logEntry, seedOwners, writeLogs } from './testing/usage-fixtures';
 
 const MIN = 60_000;

@@ -10,7 +10,7 @@ import {
   type StatsInterval,
   UsageStatsRepository,
 } from './usage-stats.repository';
-import type { UsageSummary, UsageSummaryQuery } from './usage-summary.schema';
+import type { UsageSummary, UsageSummaryQuery } from '@switchboard/contracts';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;

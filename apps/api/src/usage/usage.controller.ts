@@ -8,7 +8,7 @@ import {
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { RequestLogsService } from './request-logs.service';
 import { UsageStatsService } from './usage-stats.service';
-import { type UsageSummaryQuery, usageSummaryQuerySchema } from './usage-summary.schema';
+import { type UsageSummaryQuery, usageSummaryQuerySchema } from '@switchboard/contracts';
 
 /** Request logs for the console (master key). */
 @Controller('api/logs')

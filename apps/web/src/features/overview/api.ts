@@ -1,7 +1,7 @@
 import { type Distribution, distributionSchema, type STATS_GROUP_BY } from '@switchboard/contracts';
 import { rangeWindow, TIME_RANGE_SPECS, type TimeRange } from '@/components/ui/time-range';
 import { apiRequest } from '@/lib/api-client';
-import { type UsageSummary, usageSummarySchema } from './schemas';
+import { type UsageSummary, usageSummarySchema } from '@switchboard/contracts';
 
 export type StatsGroupBy = (typeof STATS_GROUP_BY)[number];
 

@@ -2,7 +2,7 @@
 
 import { Card, Skeleton } from '@/components/ui';
 import { formatCount, formatInteger, formatPercent, formatUsd } from '@/components/ui/format';
-import type { UsageSummary } from '../schemas';
+import type { UsageSummary } from '@switchboard/contracts';
 import styles from './overview.module.css';
 
 interface Stat {
