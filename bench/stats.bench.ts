@@ -306,8 +306,6 @@ async function measureWriter(
 async function main(): Promise<void> {
   console.log('Building the API…');
   const { createApp, createLogger, RequestLogWriter } = loadBuiltApi();
-  // Keep the seeded month whole while the bench runs (retention would start deleting its oldest minutes).
-  process.env.LOG_RETENTION_DAYS ??= '0';
   const dataDir = args['data-dir']
     ? path.resolve(args['data-dir'])
     : await mkdtemp(path.join(tmpdir(), 'switchboard-bench-stats-'));
@@ -350,6 +348,8 @@ async function main(): Promise<void> {
       logFlushIntervalMs: 250,
       logBatchSize: 500,
       logQueueMax: 100_000,
+      // Keep the seeded month whole while the bench runs (retention would start deleting its oldest minutes).
+      logRetentionDays: 0,
     };
     app = await createApp(config, createLogger('error'));
     await app.listen(0, '127.0.0.1');

@@ -75,6 +75,7 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
       logFlushIntervalMs: env.LOG_FLUSH_INTERVAL_MS,
       logBatchSize: env.LOG_BATCH_SIZE,
       logQueueMax: env.LOG_QUEUE_MAX,
+      logRetentionDays: env.LOG_RETENTION_DAYS,
     },
   };
 }

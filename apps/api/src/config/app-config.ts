@@ -48,6 +48,8 @@ export const envSchema = z.object({
   LOG_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(250),
   LOG_BATCH_SIZE: z.coerce.number().int().min(1).default(500),
   LOG_QUEUE_MAX: z.coerce.number().int().min(100).default(100000),
+  /** Days of raw request logs to keep; 0 keeps them forever. Usage rollups are never deleted. */
+  LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -61,7 +63,9 @@ export class ConfigError extends Error {
 
 /** Parses the environment, naming every bad variable at once. */
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
-  const result = envSchema.safeParse(source);
+  // An empty variable (`FOO=` in a compose file) means unset, not zero: it gets the default.
+  const given = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== ''));
+  const result = envSchema.safeParse(given);
   if (!result.success) {
     throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || 'env'}: ${i.message}`));
   }
@@ -93,6 +97,7 @@ export interface AppConfig {
   logFlushIntervalMs: number;
   logBatchSize: number;
   logQueueMax: number;
+  logRetentionDays: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

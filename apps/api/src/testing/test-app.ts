@@ -37,6 +37,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     logFlushIntervalMs: 50,
     logBatchSize: 500,
     logQueueMax: 10000,
+    logRetentionDays: 30,
     ...overrides,
   };
 }

@@ -1,21 +1,12 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { z } from 'zod';
-import { ConfigError } from '../config/app-config';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RequestLogRepository } from './request-log.repository';
-
-// To move into config/app-config.ts (owned by the lead) as `logRetentionDays`.
-const retentionEnvSchema = z.object({
-  /** Days of raw request logs to keep; 0 keeps them forever. Usage rollups are never deleted. */
-  LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
-});
-
-export function logRetentionDays(env: NodeJS.ProcessEnv = process.env): number {
-  const parsed = retentionEnvSchema.safeParse({ LOG_RETENTION_DAYS: env.LOG_RETENTION_DAYS || undefined });
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `LOG_RETENTION_DAYS: ${i.message}`));
-  }
-  return parsed.data.LOG_RETENTION_DAYS;
-}
 
 export type RetentionStore = Pick<RequestLogRepository, 'deleteCreatedBefore' | 'deleteBatchMarkersBefore'>;
 
@@ -51,11 +42,16 @@ const FIRST_RUN_AFTER_MS = 60_000;
 @Injectable()
 export class LogRetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('LogRetention');
-  private readonly retentionDays = logRetentionDays();
+  private readonly retentionDays: number;
   private timers: NodeJS.Timeout[] = [];
   private running: Promise<void> | null = null;
 
-  constructor(private readonly repo: RequestLogRepository) {}
+  constructor(
+    private readonly repo: RequestLogRepository,
+    @Inject(APP_CONFIG) config: Pick<AppConfig, 'logRetentionDays'>,
+  ) {
+    this.retentionDays = config.logRetentionDays;
+  }
 
   onApplicationBootstrap(): void {
     const first = setTimeout(() => void this.run(), FIRST_RUN_AFTER_MS);
