@@ -1,4 +1,10 @@
-import { infiniteQueryOptions, mutationOptions, queryOptions } from '@tanstack/react-query';
+import {
+  infiniteQueryOptions,
+  mutationOptions,
+  type QueryClient,
+  type QueryKey,
+  queryOptions,
+} from '@tanstack/react-query';
 import type { TimeRange } from '@/components/ui/time-range';
 import { auditKeys } from '@/features/audit/queries';
 import { projectKeys } from '@/features/projects/queries';
@@ -57,42 +63,35 @@ export const modelGroupNamesQueryOptions = () =>
     staleTime: 60_000,
   });
 
+/**
+ * What a key change makes stale: the key lists and the audit log, and when the change adds or removes a
+ * key of a project (create, revoke), that project's key list and key count.
+ */
+function invalidateAfterKeyChange(client: QueryClient, changedProjectId?: string) {
+  const stale: QueryKey[] = [keyKeys.lists(), auditKeys.all];
+  if (changedProjectId) stale.push(projectKeys.detail(changedProjectId), projectKeys.lists());
+  return Promise.all(stale.map((queryKey) => client.invalidateQueries({ queryKey })));
+}
+
 export const createKeyMutationOptions = () =>
   mutationOptions({
     mutationKey: [...keyKeys.all, 'create'],
     mutationFn: createKey,
-    // A new key changes the project's key list and key count, and writes an audit event.
-    onSuccess: (key, _variables, _result, { client }) =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: keyKeys.lists() }),
-        client.invalidateQueries({ queryKey: projectKeys.detail(key.projectId) }),
-        client.invalidateQueries({ queryKey: projectKeys.lists() }),
-        client.invalidateQueries({ queryKey: auditKeys.all }),
-      ]),
+    onSuccess: (key, _variables, _result, { client }) => invalidateAfterKeyChange(client, key.projectId),
   });
 
 export const updateKeyMutationOptions = () =>
   mutationOptions({
     mutationKey: [...keyKeys.all, 'update'],
     mutationFn: updateKey,
-    onSuccess: (_key, _variables, _result, { client }) =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: keyKeys.lists() }),
-        client.invalidateQueries({ queryKey: auditKeys.all }),
-      ]),
+    onSuccess: (_key, _variables, _result, { client }) => invalidateAfterKeyChange(client),
   });
 
 export const revokeKeyMutationOptions = () =>
   mutationOptions({
     mutationKey: [...keyKeys.all, 'revoke'],
     mutationFn: revokeKey,
-    onSuccess: (key, _variables, _result, { client }) =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: keyKeys.lists() }),
-        client.invalidateQueries({ queryKey: projectKeys.detail(key.projectId) }),
-        client.invalidateQueries({ queryKey: projectKeys.lists() }),
-        client.invalidateQueries({ queryKey: auditKeys.all }),
-      ]),
+    onSuccess: (key, _variables, _result, { client }) => invalidateAfterKeyChange(client, key.projectId),
   });
 
 export const rotateKeyMutationOptions = () =>
@@ -100,9 +99,5 @@ export const rotateKeyMutationOptions = () =>
     mutationKey: [...keyKeys.all, 'rotate'],
     mutationFn: rotateKey,
     // Same key id, new prefix: only the key lists and the audit log change.
-    onSuccess: (_key, _variables, _result, { client }) =>
-      Promise.all([
-        client.invalidateQueries({ queryKey: keyKeys.lists() }),
-        client.invalidateQueries({ queryKey: auditKeys.all }),
-      ]),
+    onSuccess: (_key, _variables, _result, { client }) => invalidateAfterKeyChange(client),
   });
