@@ -5,9 +5,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Route } from 'next';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { Button, buttonClassName, Card, EmptyState, ErrorState, PageHeader } from '@/components/ui';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { CursorPager, useCursorPages } from '@/components/ui/cursor-pager';
 import { DeploymentsIcon } from '@/components/ui/icons';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
@@ -39,10 +40,10 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
   const queryClient = useQueryClient();
   const filterId = useId();
 
-  // Cursors of the pages before the current one; the last is the current page's cursor.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
-  const list = useQuery(deploymentListQueryOptions({ modelGroup, cursor, limit: DEPLOYMENT_PAGE_SIZE }));
+  const pages = useCursorPages();
+  const list = useQuery(
+    deploymentListQueryOptions({ modelGroup, cursor: pages.cursor, limit: DEPLOYMENT_PAGE_SIZE }),
+  );
   const groupNames = useQuery(modelGroupNamesQueryOptions());
 
   const [formTarget, setFormTarget] = useState<DeploymentFormTarget | null>(null);
@@ -51,12 +52,6 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
 
   const page = list.data;
   const rows = page?.data ?? null;
-
-  // Deleting the last row of a later page leaves it empty: step back instead of showing nothing.
-  useEffect(() => {
-    if (rows && rows.length === 0 && cursors.length > 0 && !list.isPlaceholderData)
-      setCursors((c) => c.slice(0, -1));
-  }, [rows, cursors.length, list.isPlaceholderData]);
 
   function setFilter(next: string) {
     const params = new URLSearchParams();
@@ -98,7 +93,7 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
         retrying={list.isFetching}
       />
     );
-  } else if (rows && rows.length === 0 && cursors.length === 0) {
+  } else if (rows && rows.length === 0 && pages.pageNumber === 1) {
     body = modelGroup ? (
       <EmptyState
         icon={<DeploymentsIcon size={22} />}
@@ -143,9 +138,6 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
       </Card>
     );
   }
-
-  const pageNumber = cursors.length + 1;
-  const showPager = page !== undefined && (cursors.length > 0 || page.nextCursor !== null);
 
   return (
     <>
@@ -194,34 +186,13 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
 
       {body}
 
-      {showPager ? (
-        <nav className={styles.pager} aria-label="Deployments pages">
-          <span className={styles.pageInfo}>
-            Page {pageNumber} · {DEPLOYMENT_PAGE_SIZE} per page
-          </span>
-          <div className={styles.pagerButtons}>
-            <Button
-              size="sm"
-              variant="secondary"
-              disabled={cursors.length === 0}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              Previous page
-            </Button>
-            <Button
-              size="sm"
-              variant="secondary"
-              disabled={!page?.nextCursor || list.isPlaceholderData}
-              onClick={() => {
-                const next = page?.nextCursor;
-                if (next) setCursors((c) => [...c, next]);
-              }}
-            >
-              Next page
-            </Button>
-          </div>
-        </nav>
-      ) : null}
+      <CursorPager
+        label="Deployments pages"
+        pages={pages}
+        pageSize={DEPLOYMENT_PAGE_SIZE}
+        page={page}
+        isPlaceholderData={list.isPlaceholderData}
+      />
 
       <DeploymentFormDialog target={formTarget} onClose={() => setFormTarget(null)} />
 

@@ -3,8 +3,9 @@
 import type { ModelGroup } from '@switchboard/contracts';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Button, Card, EmptyState, ErrorState, PageHeader, Skeleton } from '@/components/ui';
+import { CursorPager, useCursorPages } from '@/components/ui/cursor-pager';
 import { ModelGroupsIcon } from '@/components/ui/icons';
 import { Table, Td, Th } from '@/components/ui/table';
 import { modelGroupHref } from '../links';
@@ -18,18 +19,13 @@ const COLUMNS = 7;
 
 /** Every model group with its policy at a glance; each links to its routing editor. */
 export function ModelGroupsPage() {
-  const [cursors, setCursors] = useState<string[]>([]);
-  const list = useQuery(modelGroupListQueryOptions({ cursor: cursors.at(-1), limit: MODEL_GROUP_PAGE_SIZE }));
+  const pages = useCursorPages();
+  const list = useQuery(modelGroupListQueryOptions({ cursor: pages.cursor, limit: MODEL_GROUP_PAGE_SIZE }));
   const [creating, setCreating] = useState(false);
   const [deleteTarget, setDeleteTarget] = useState<ModelGroup | null>(null);
 
   const page = list.data;
   const rows = page?.data ?? null;
-
-  useEffect(() => {
-    if (rows && rows.length === 0 && cursors.length > 0 && !list.isPlaceholderData)
-      setCursors((c) => c.slice(0, -1));
-  }, [rows, cursors.length, list.isPlaceholderData]);
 
   let body;
   if (list.isError && !page) {
@@ -41,7 +37,7 @@ export function ModelGroupsPage() {
         retrying={list.isFetching}
       />
     );
-  } else if (rows && rows.length === 0 && cursors.length === 0) {
+  } else if (rows && rows.length === 0 && pages.pageNumber === 1) {
     body = (
       <EmptyState
         icon={<ModelGroupsIcon size={22} />}
@@ -145,8 +141,6 @@ export function ModelGroupsPage() {
     );
   }
 
-  const showPager = page !== undefined && (cursors.length > 0 || page.nextCursor !== null);
-
   return (
     <>
       <PageHeader
@@ -159,34 +153,13 @@ export function ModelGroupsPage() {
         }
       />
       {body}
-      {showPager ? (
-        <nav className={styles.pager} aria-label="Model group pages">
-          <span className={styles.pageInfo}>
-            Page {cursors.length + 1} · {MODEL_GROUP_PAGE_SIZE} per page
-          </span>
-          <div className={styles.pagerButtons}>
-            <Button
-              size="sm"
-              variant="secondary"
-              disabled={cursors.length === 0}
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-            >
-              Previous page
-            </Button>
-            <Button
-              size="sm"
-              variant="secondary"
-              disabled={!page?.nextCursor || list.isPlaceholderData}
-              onClick={() => {
-                const next = page?.nextCursor;
-                if (next) setCursors((c) => [...c, next]);
-              }}
-            >
-              Next page
-            </Button>
-          </div>
-        </nav>
-      ) : null}
+      <CursorPager
+        label="Model group pages"
+        pages={pages}
+        pageSize={MODEL_GROUP_PAGE_SIZE}
+        page={page}
+        isPlaceholderData={list.isPlaceholderData}
+      />
       <p className={styles.footnote}>
         Unless a group sets its own, each attempt times out after 600,000 ms and a stream after 300,000 ms
         without a chunk.
