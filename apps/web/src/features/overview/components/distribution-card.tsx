@@ -101,16 +101,7 @@ function DistributionTable({
   return (
     <Table caption={`Requests by ${noun.one}`} captionHidden className={styles.distributionTable}>
       <thead>
-        <tr>
-          <Th>{noun.title}</Th>
-          <Th align="end">Requests</Th>
-          <Th align="end">Share</Th>
-          <Th align="end">Errors</Th>
-          <Th align="end">Latency p50</Th>
-          <Th align="end">Latency p95</Th>
-          <Th align="end">Tokens</Th>
-          <Th align="end">Cost (USD)</Th>
-        </tr>
+        <DistributionHeaderRow groupTitle={noun.title} />
       </thead>
       <tbody>
         {distribution.groups.map((group, index) => (
@@ -203,21 +194,12 @@ function DistributionSkeleton({ caption, groupTitle }: { caption: string; groupT
         </div>
         <Table caption={caption} captionHidden className={styles.distributionTable}>
           <thead>
-            <tr>
-              <Th>{groupTitle}</Th>
-              <Th align="end">Requests</Th>
-              <Th align="end">Share</Th>
-              <Th align="end">Errors</Th>
-              <Th align="end">Latency p50</Th>
-              <Th align="end">Latency p95</Th>
-              <Th align="end">Tokens</Th>
-              <Th align="end">Cost (USD)</Th>
-            </tr>
+            <DistributionHeaderRow groupTitle={groupTitle} />
           </thead>
           <tbody>
             {Array.from({ length: SKELETON_ROWS }, (_, row) => (
               <tr key={row}>
-                {Array.from({ length: 8 }, (_, cell) => (
+                {Array.from({ length: 1 + VALUE_COLUMNS.length }, (_, cell) => (
                   <Td key={cell}>
                     <Skeleton width={cell === 0 ? 120 : 56} height={12} />
                   </Td>
@@ -228,5 +210,21 @@ function DistributionSkeleton({ caption, groupTitle }: { caption: string; groupT
         </Table>
       </div>
     </div>
+  );
+}
+
+const VALUE_COLUMNS = ['Requests', 'Share', 'Errors', 'Latency p50', 'Latency p95', 'Tokens', 'Cost (USD)'];
+
+/** The table head shared by the loaded table and its skeleton. */
+function DistributionHeaderRow({ groupTitle }: { groupTitle: string }) {
+  return (
+    <tr>
+      <Th>{groupTitle}</Th>
+      {VALUE_COLUMNS.map((title) => (
+        <Th key={title} align="end">
+          {title}
+        </Th>
+      ))}
+    </tr>
   );
 }
