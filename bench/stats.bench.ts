@@ -350,6 +350,11 @@ async function main(): Promise<void> {
       logQueueMax: 100_000,
       // Keep the seeded month whole while the bench runs (retention would start deleting its oldest minutes).
       logRetentionDays: 0,
+      upstreamConnectTimeoutMs: 5_000,
+      upstreamFirstByteTimeoutMs: 60_000,
+      upstreamTimeoutMs: 600_000,
+      upstreamMaxResponseBytes: 64 * 1024 * 1024,
+      sseKeepAliveMs: 15_000,
     };
     app = await createApp(config, createLogger('error'));
     await app.listen(0, '127.0.0.1');

@@ -76,6 +76,11 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
       logBatchSize: env.LOG_BATCH_SIZE,
       logQueueMax: env.LOG_QUEUE_MAX,
       logRetentionDays: env.LOG_RETENTION_DAYS,
+      upstreamConnectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+      upstreamFirstByteTimeoutMs: env.UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+      upstreamMaxResponseBytes: env.UPSTREAM_MAX_RESPONSE_BYTES,
+      sseKeepAliveMs: env.SSE_KEEPALIVE_MS,
     },
   };
 }

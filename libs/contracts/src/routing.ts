@@ -16,6 +16,18 @@ export const routingStrategySchema = z
 export type RoutingStrategyName = (typeof ROUTING_STRATEGIES)[number];
 
 export const PROVIDERS = ['openai', 'azure', 'openai-compatible', 'anthropic'] as const;
+
+/** What a client request asks a deployment to do (one per data-plane route). */
+export const CAPABILITIES = [
+  'chat',
+  'completions',
+  'embeddings',
+  'rerank',
+  'audio.speech',
+  'audio.transcriptions',
+] as const;
+export const capabilitySchema = z.enum(CAPABILITIES);
+export type Capability = z.infer<typeof capabilitySchema>;
 export const providerSchema = z.enum(PROVIDERS);
 export type ProviderKind = z.infer<typeof providerSchema>;
 

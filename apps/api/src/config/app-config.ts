@@ -50,6 +50,23 @@ export const envSchema = z.object({
   LOG_QUEUE_MAX: z.coerce.number().int().min(100).default(100000),
   /** Days of raw request logs to keep; 0 keeps them forever. Usage rollups are never deleted. */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Time allowed to open a TCP (and TLS) connection to an upstream. */
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Streams: time allowed until the upstream's response headers arrive. */
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /**
+   * Whole-request deadline (all attempts and fallbacks together) unless the model group or deployment sets a
+   * timeout of its own; long enough for reasoning models answering without a stream.
+   */
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  /** Streams: a keep-alive comment after this much silence (Dify reads with a 300 s timeout, proxies often 60 s). */
+  SSE_KEEPALIVE_MS: z.coerce.number().int().min(50).default(15_000),
+  /** Largest non-stream upstream answer read into memory (bytes); a bigger one is refused with a 502. */
+  UPSTREAM_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -98,6 +115,11 @@ export interface AppConfig {
   logBatchSize: number;
   logQueueMax: number;
   logRetentionDays: number;
+  upstreamConnectTimeoutMs: number;
+  upstreamFirstByteTimeoutMs: number;
+  upstreamTimeoutMs: number;
+  upstreamMaxResponseBytes: number;
+  sseKeepAliveMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -78,6 +78,17 @@ export interface RequestLogSink {
 
 export const REQUEST_LOG_SINK = Symbol('REQUEST_LOG_SINK');
 
+/**
+ * Counts requests refused before any key was recognised (missing, unknown, revoked key): per minute and in
+ * metrics, not a log row each, so nobody can grow the request log without a key.
+ */
+export interface RefusalSink {
+  /** In-memory increment only (hot path). */
+  count(route: string, status: number, reason: string): void;
+}
+
+export const REFUSAL_SINK = Symbol('REFUSAL_SINK');
+
 /** Prices per model, in memory. */
 export interface CostCalculator {
   costUsd(model: string, promptTokens: number, completionTokens: number): number;

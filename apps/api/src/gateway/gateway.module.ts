@@ -1,14 +1,18 @@
 import { Module } from '@nestjs/common';
 import { GatewayRoutes } from './gateway.routes';
 import { GatewayService } from './gateway.service';
+import { RequestLogRecorder } from './request-log.recorder';
+import { UpstreamAttempt } from './upstream-attempt';
 import { UpstreamClient } from './upstream-client';
 
 /**
- * The data plane (plain Fastify routes, see GatewayRoutes). Its collaborators come from global modules: GATEWAY_AUTH (keys), COST_CALCULATOR
- * (prices), REQUEST_LOG_SINK (usage), the Router (routing).
+ * The data plane (plain Fastify routes, see GatewayRoutes). A request flows GatewayService (auth, admission,
+ * routing) → UpstreamAttempt (one try on one deployment: buffered or stream) → RequestLogRecorder (its row).
+ * Collaborators come from global modules: GATEWAY_AUTH (keys), COST_CALCULATOR (prices), REQUEST_LOG_SINK
+ * and REFUSAL_SINK (usage), the Router (routing).
  */
 @Module({
-  providers: [GatewayService, GatewayRoutes, UpstreamClient],
+  providers: [GatewayService, GatewayRoutes, UpstreamAttempt, RequestLogRecorder, UpstreamClient],
   exports: [UpstreamClient],
 })
 export class GatewayModule {}

@@ -20,6 +20,8 @@ export interface BufferedResponse {
 export interface BufferedSendOptions {
   /** Limit for the whole exchange (headers and body). */
   timeoutMs: number;
+  /** Largest body read into memory; a bigger answer is cut off with UpstreamBodyTooLargeError. */
+  maxBytes?: number;
   /** Receives the function that cancels this call (the client hung up); called before the request goes out. */
   onCancelable?: (cancel: (reason: Error) => void) => void;
 }
@@ -29,6 +31,14 @@ export class UpstreamTimeoutError extends Error {
   constructor(ms: number) {
     super(`upstream did not answer within ${ms} ms`);
     this.name = 'TimeoutError';
+  }
+}
+
+/** A non-stream answer larger than the gateway reads into memory. */
+export class UpstreamBodyTooLargeError extends Error {
+  constructor(max: number) {
+    super(`upstream answer is larger than ${max} bytes (UPSTREAM_MAX_RESPONSE_BYTES)`);
+    this.name = 'UpstreamBodyTooLargeError';
   }
 }
 
@@ -60,6 +70,8 @@ export class UpstreamClient implements OnApplicationShutdown {
     const pool = this.pool(origin);
     return new Promise<BufferedResponse>((resolve, reject) => {
       const chunks: Buffer[] = [];
+      const maxBytes = opts.maxBytes ?? Infinity;
+      let size = 0;
       let statusCode = 0;
       let headers: IncomingHttpHeaders = {};
       let controller: Dispatcher.DispatchController | null = null;
@@ -98,6 +110,11 @@ export class UpstreamClient implements OnApplicationShutdown {
             headers = h;
           },
           onResponseData(_c, chunk) {
+            size += chunk.length;
+            if (size > maxBytes) {
+              cancel(new UpstreamBodyTooLargeError(maxBytes));
+              return;
+            }
             chunks.push(chunk);
           },
           onResponseEnd() {

@@ -5,8 +5,8 @@
 
 export type ProviderName = 'openai' | 'azure' | 'openai-compatible' | 'anthropic';
 
-export type Capability =
-  'chat' | 'completions' | 'embeddings' | 'rerank' | 'audio.speech' | 'audio.transcriptions';
+export type { Capability } from '@switchboard/contracts';
+import type { Capability } from '@switchboard/contracts';
 
 export interface UpstreamTarget {
   apiBase: string | null;

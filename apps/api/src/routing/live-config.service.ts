@@ -12,6 +12,15 @@ import {
   type RouterSnapshot,
 } from './routing.types';
 import { coalesce } from '../common/coalesce';
+import { CAPABILITIES, type Capability } from '@switchboard/contracts';
+import { getProvider, isProviderName } from '../providers/provider-registry';
+
+/** The deployment's own list when it declares one, else everything its provider can do. */
+function effectiveCapabilities(provider: string, declared: readonly string[]): Capability[] {
+  const own = CAPABILITIES.filter((c) => declared.includes(c));
+  if (own.length > 0) return own;
+  return isProviderName(provider) ? CAPABILITIES.filter((c) => getProvider(provider).supports(c)) : [];
+}
 
 /** Safety net in case a notification is lost: reload this often anyway. */
 const PERIODIC_RELOAD_MS = 30_000;
@@ -73,6 +82,7 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
           fallbacks: g.fallbacks,
           allowedFails: g.allowedFails,
           cooldownSeconds: g.cooldownSeconds,
+          maxCooldownSeconds: g.maxCooldownSeconds,
           timeoutMs: g.timeoutMs,
           streamIdleTimeoutMs: g.streamIdleTimeoutMs,
         })),
@@ -92,6 +102,7 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
           timeoutMs: d.timeoutMs,
           enabled: d.enabled,
           tags: d.tags,
+          capabilities: effectiveCapabilities(d.provider, d.capabilities),
         })),
       };
       this.registry.replace(snapshot);

@@ -1,3 +1,5 @@
+import type { Capability } from '@switchboard/contracts';
+
 /**
  * Types shared by the router core. The router is pure and in-memory: clock, randomness and sleep are
  * injected so every decision can be tested exactly.
@@ -45,6 +47,8 @@ export interface RoutedDeployment {
   timeoutMs: number | null;
   enabled: boolean;
   tags: string[];
+  /** What the deployment serves: its own list, or its provider's defaults when it declares none. */
+  capabilities: readonly Capability[];
 }
 
 export interface ModelGroupPolicy {
@@ -54,6 +58,8 @@ export interface ModelGroupPolicy {
   fallbacks: string[];
   allowedFails: number;
   cooldownSeconds: number;
+  /** No single failure (however long its Retry-After) benches a deployment for longer than this. */
+  maxCooldownSeconds: number;
   timeoutMs: number | null;
   streamIdleTimeoutMs: number | null;
 }
@@ -140,6 +146,8 @@ export type ExecuteOutcome<T> =
 
 export interface ExecuteOptions {
   estimatedTokens: number;
+  /** What the request asks for: only deployments that serve it are picked. */
+  capability?: Capability;
   signal?: AbortSignal;
   /** Streams rank lowest-latency deployments by time to first token. */
   stream?: boolean;

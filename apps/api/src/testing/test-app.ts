@@ -38,6 +38,11 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     logBatchSize: 500,
     logQueueMax: 10000,
     logRetentionDays: 30,
+    upstreamConnectTimeoutMs: 5_000,
+    upstreamFirstByteTimeoutMs: 60_000,
+    upstreamTimeoutMs: 600_000,
+    upstreamMaxResponseBytes: 64 * 1024 * 1024,
+    sseKeepAliveMs: 15_000,
     ...overrides,
   };
 }

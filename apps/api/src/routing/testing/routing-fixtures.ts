@@ -31,6 +31,7 @@ export function deployment(id: string, overrides: Partial<RoutedDeployment> = {}
     timeoutMs: null,
     enabled: true,
     tags: [],
+    capabilities: ['chat', 'completions', 'embeddings'],
     ...overrides,
   };
 }
@@ -43,6 +44,7 @@ export function group(name: string, overrides: Partial<ModelGroupPolicy> = {}): 
     fallbacks: [],
     allowedFails: 3,
     cooldownSeconds: 60,
+    maxCooldownSeconds: 300,
     timeoutMs: null,
     streamIdleTimeoutMs: null,
     ...overrides,
