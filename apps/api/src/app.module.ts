@@ -18,6 +18,7 @@ import { KeysModule } from './keys/keys.module';
 import { PricesModule } from './prices/prices.module';
 import { ProjectsModule } from './projects/projects.module';
 import { UsageModule } from './usage/usage.module';
+import { SecurityModule } from './security/security.module';
 
 @Module({})
 export class AppModule {
@@ -40,6 +41,7 @@ export class AppModule {
         ImportModule,
         LiteLLMCompatModule,
         OpenApiModule,
+        SecurityModule,
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

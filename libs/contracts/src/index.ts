@@ -2,3 +2,4 @@ export * from './common';
 export * from './routing';
 export * from './keys';
 export * from './observability';
+export * from './accounts';
