@@ -355,6 +355,7 @@ async function main(): Promise<void> {
       upstreamTimeoutMs: 600_000,
       upstreamMaxResponseBytes: 64 * 1024 * 1024,
       sseKeepAliveMs: 15_000,
+      upstreamProbeAfterMs: 10_000,
     };
     app = await createApp(config, createLogger('error'));
     await app.listen(0, '127.0.0.1');

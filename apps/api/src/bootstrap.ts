@@ -81,6 +81,7 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
       upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
       upstreamMaxResponseBytes: env.UPSTREAM_MAX_RESPONSE_BYTES,
       sseKeepAliveMs: env.SSE_KEEPALIVE_MS,
+      upstreamProbeAfterMs: env.UPSTREAM_PROBE_AFTER_MS,
     },
   };
 }

@@ -59,6 +59,11 @@ export const envSchema = z.object({
    * timeout of its own; long enough for reasoning models answering without a stream.
    */
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(600_000),
+  /**
+   * An upstream that has left a request unanswered this long (and answered nothing since) gets a free liveness
+   * probe; no answer within 5 s and its waiting requests fail over to other deployments.
+   */
+  UPSTREAM_PROBE_AFTER_MS: z.coerce.number().int().min(100).default(10_000),
   /** Streams: a keep-alive comment after this much silence (Dify reads with a 300 s timeout, proxies often 60 s). */
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(50).default(15_000),
   /** Largest non-stream upstream answer read into memory (bytes); a bigger one is refused with a 502. */
@@ -120,6 +125,7 @@ export interface AppConfig {
   upstreamTimeoutMs: number;
   upstreamMaxResponseBytes: number;
   sseKeepAliveMs: number;
+  upstreamProbeAfterMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

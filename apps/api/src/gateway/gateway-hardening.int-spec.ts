@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
 import { adminCall, createProject, uniqueName } from '../keys/testing/admin-client';
 import { Router } from '../routing/router';
@@ -78,6 +78,25 @@ async function silentThenBroken(silenceMs: number): Promise<{ url: string; close
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** An upstream that accepts connections and never answers anything (not even a liveness probe). */
+async function blackHole(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createTcpServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
         server.close(() => r());
       }),
   };
@@ -236,6 +255,35 @@ describe('gateway hardening (real app, fake upstreams)', () => {
     const body = (await res.json()) as { error: { message: string } };
     expect(body.error.message).toMatch(/larger than/);
   });
+
+  it('fails over requests stuck on an upstream that accepts connections and never answers', async () => {
+    const t2 = await createTestApp({ upstreamProbeAfterMs: 300 });
+    try {
+      const hole = await blackHole();
+      upstreams.push(hole);
+      const good = await start({ name: 'alive' });
+      await seedRouting(
+        t2,
+        [
+          { name: 'hole-0', modelGroup: 'gpt-4.1-hole', model: 'gpt-4.1', apiBase: hole.url, priority: 0 },
+          { name: 'alive-0', modelGroup: 'gpt-4.1-hole', model: 'gpt-4.1', apiBase: good.url, priority: 1 },
+        ],
+        [{ name: 'gpt-4.1-hole', strategy: 'priority' }],
+      );
+      const res = await chat(t2, { model: 'gpt-4.1-hole', messages: [{ role: 'user', content: 'hi' }] });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-switchboard-deployment')).toBe('alive-0');
+      expect(res.headers.get('x-switchboard-attempts')).toBe('2');
+      const holeId = t2.app
+        .get(RouterRegistry)
+        .listGroups()
+        .find((g) => g.policy.name === 'gpt-4.1-hole')!
+        .deployments.find((d) => d.name === 'hole-0')!.id;
+      expect(t2.app.get(Router).deploymentState(holeId)?.healthy).toBe(false);
+    } finally {
+      await t2.close();
+    }
+  }, 20_000);
 
   it('ends a request at the whole-request deadline however many deployments hang', async () => {
     const t2 = await createTestApp({ upstreamTimeoutMs: 1_500 });

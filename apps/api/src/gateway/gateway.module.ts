@@ -4,6 +4,7 @@ import { GatewayService } from './gateway.service';
 import { RequestLogRecorder } from './request-log.recorder';
 import { UpstreamAttempt } from './upstream-attempt';
 import { UpstreamClient } from './upstream-client';
+import { UpstreamWatchdog } from './upstream-watchdog';
 
 /**
  * The data plane (plain Fastify routes, see GatewayRoutes). A request flows GatewayService (auth, admission,
@@ -12,7 +13,14 @@ import { UpstreamClient } from './upstream-client';
  * and REFUSAL_SINK (usage), the Router (routing).
  */
 @Module({
-  providers: [GatewayService, GatewayRoutes, UpstreamAttempt, RequestLogRecorder, UpstreamClient],
+  providers: [
+    GatewayService,
+    GatewayRoutes,
+    UpstreamAttempt,
+    UpstreamWatchdog,
+    RequestLogRecorder,
+    UpstreamClient,
+  ],
   exports: [UpstreamClient],
 })
 export class GatewayModule {}

@@ -13,6 +13,7 @@ import { bufferedAttempt, MAX_ERROR_BODY } from './buffered-attempt';
 import { type Answer, CAPABILITY_LABEL, type RequestState } from './gateway-request';
 import { streamAttempt } from './stream-attempt';
 import { UpstreamBodyTooLargeError, UpstreamClient } from './upstream-client';
+import { UpstreamUnresponsiveError, UpstreamWatchdog } from './upstream-watchdog';
 
 /** Default longest silence inside a stream. */
 const DEFAULT_STREAM_IDLE_MS = 300_000;
@@ -27,6 +28,7 @@ export class UpstreamAttempt {
   constructor(
     private readonly registry: RouterRegistry,
     private readonly upstream: UpstreamClient,
+    private readonly watchdog: UpstreamWatchdog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -69,9 +71,15 @@ export class UpstreamAttempt {
     }
 
     const t0 = performance.now();
+    // A stream attempt gets its own abort (the watchdog may cancel it alone); buffered ones cancel via state.
+    const attemptAbort = state.client.stream ? new AbortController() : null;
+    const unwatch = this.watchdog.watch(d, (reason) =>
+      attemptAbort ? attemptAbort.abort(reason) : state.cancelUpstream?.(reason),
+    );
+    let answered = false;
     try {
       if (!state.client.stream) {
-        return await bufferedAttempt(this.upstream, {
+        const result = await bufferedAttempt(this.upstream, {
           state,
           deployment: d,
           adapter,
@@ -81,16 +89,20 @@ export class UpstreamAttempt {
           maxResponseBytes: this.config.upstreamMaxResponseBytes,
           t0,
         });
+        answered = true;
+        return result;
       }
       // Streams: the headers must come within the first-byte limit (a silent upstream fails fast and the
       // next deployment is tried); after that, undici's body timeout is the longest silence between chunks.
       const group = this.registry.getGroup(d.modelGroup);
       const idleMs = group?.policy.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_MS;
       const res = await this.upstream.send(upstreamReq, {
-        signal: state.abort.signal,
+        signal: AbortSignal.any([state.abort.signal, attemptAbort!.signal]),
         headersTimeoutMs: Math.min(timeoutMs, this.config.upstreamFirstByteTimeoutMs),
         bodyTimeoutMs: Math.min(idleMs, Math.max(1, state.deadlineAt - Date.now())),
       });
+      answered = true;
+      unwatch(true);
       const headers = res.headers as HeaderBag;
       if (res.statusCode >= 400) {
         const text = await readLimited(res.body, MAX_ERROR_BODY);
@@ -115,6 +127,21 @@ export class UpstreamAttempt {
     } catch (err) {
       state.upstreamMs += performance.now() - t0;
       if (state.clientGone) return clientClosed(false);
+      const cause = attemptAbort?.signal.aborted ? attemptAbort.signal.reason : err;
+      if (cause instanceof UpstreamUnresponsiveError) {
+        // Proven dead by a probe: bench it and let the request go elsewhere.
+        return fail(
+          {
+            kind: 'unresponsive',
+            status: 504,
+            retryable: true,
+            cooldown: true,
+            retryAfterMs: null,
+            message: cause.message,
+          },
+          false,
+        );
+      }
       if (err instanceof UpstreamBodyTooLargeError) {
         return fail(
           {
@@ -131,6 +158,7 @@ export class UpstreamAttempt {
       const cls = classifyUpstreamError({ error: err });
       return fail({ ...cls, message: `${d.name}: ${cls.message}` }, false);
     } finally {
+      unwatch(answered);
       state.cancelUpstream = null;
     }
   }

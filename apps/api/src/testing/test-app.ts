@@ -43,6 +43,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     upstreamTimeoutMs: 600_000,
     upstreamMaxResponseBytes: 64 * 1024 * 1024,
     sseKeepAliveMs: 15_000,
+    upstreamProbeAfterMs: 10_000,
     ...overrides,
   };
 }
