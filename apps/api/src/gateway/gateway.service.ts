@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OpenAIError } from '../common/errors';
+import { endedByShutdown } from '../common/graceful-shutdown';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import type { Capability, ClientRequest, OpenAiErrorObject } from '../providers/provider.types';
@@ -106,9 +107,9 @@ export class GatewayService {
       clientGone: false,
       partialUsage: null,
     };
-    // A client that goes away aborts the upstream request at once.
+    // A client that goes away, or an answer ended by the shutdown drain, aborts the upstream request at once.
     const onClose = () => {
-      if (!reply.raw.writableFinished) {
+      if (!reply.raw.writableFinished || endedByShutdown(reply.raw)) {
         state.clientGone = true;
         state.abort.abort();
         state.cancelUpstream?.(new ClientClosedError());
