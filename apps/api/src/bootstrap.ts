@@ -4,6 +4,11 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { installGracefulShutdown } from './common/graceful-shutdown';
+import {
+  frameworkErrorHandler,
+  registerAdminTextGuard,
+  registerJsonBodyParser,
+} from './common/json-body.parser';
 import { createLogger, PinoNestLogger } from './common/logger';
 import { type AppConfig, type Env, parseEnv } from './config/app-config';
 import { loadOrCreateDevSecrets } from './config/dev-secrets';
@@ -96,6 +101,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     // Client keep-alive: Dify and SDKs reuse connections.
     keepAliveTimeout: 65_000,
     trustProxy: true,
+    // A URL that does not decode (`%zz`, `%C0%80`) is refused before routing: answer in our shape.
+    frameworkErrors: frameworkErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new PinoNestLogger(logger),
@@ -104,6 +111,11 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     // every request. Nothing here takes urlencoded forms.
     bodyParser: false,
   });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Fastify's JSON parser behind a nesting-depth limit (deep JSON overflowed the re-serialisation), and
+  // admin text PostgreSQL cannot store (NUL, unpaired surrogates) refused with a 400.
+  registerJsonBodyParser(fastify);
+  registerAdminTextGuard(fastify);
   // Nest installs its exception layer as Fastify's error handler, so body-parse errors (malformed
   // JSON, body too large, unknown content type) reach AllExceptionsFilter like everything else.
   // audio/transcriptions arrives as multipart and is passed through to the upstream untouched.

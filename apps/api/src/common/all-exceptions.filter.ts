@@ -1,7 +1,11 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { AdminError, OpenAIError } from './errors';
+import { classifyDatabaseError } from './database-error';
+import { AdminError, OpenAIError, RequestBodyError } from './errors';
+
+/** Seconds a client should wait before retrying while the database is away. */
+const DATABASE_RETRY_AFTER_S = 5;
 
 interface Rendered {
   status: number;
@@ -50,6 +54,15 @@ export function renderError(exception: unknown): Rendered {
       message: exception.message,
       param: null,
       details: exception.details,
+    };
+  }
+  if (exception instanceof RequestBodyError) {
+    return {
+      status: exception.statusCode,
+      code: exception.code,
+      type: 'invalid_request_error',
+      message: exception.message,
+      param: null,
     };
   }
   if (exception instanceof ZodError) {
@@ -101,6 +114,27 @@ export function renderError(exception: unknown): Rendered {
         param: null,
       };
     }
+  }
+  // Last line of defence: database errors that no service turned into a domain error.
+  const database = classifyDatabaseError(exception);
+  if (database === 'unavailable') {
+    return {
+      status: 503,
+      code: 'database_unavailable',
+      type: 'api_error',
+      message: 'The database is unavailable; try again shortly.',
+      param: null,
+      headers: { 'retry-after': String(DATABASE_RETRY_AFTER_S) },
+    };
+  }
+  if (database === 'bad_data') {
+    return {
+      status: 400,
+      code: 'invalid_value',
+      type: 'invalid_request_error',
+      message: 'A value in the request cannot be stored (e.g. a NUL character or an out-of-range number).',
+      param: null,
+    };
   }
   return {
     status: 500,

@@ -29,3 +29,19 @@ export class OpenAIError extends Error {
     return { error: { message: this.message, type: this.type, param: this.param, code: this.code } };
   }
 }
+
+/**
+ * A request refused before any handler runs (e.g. JSON nested too deep): 400 in whichever shape the
+ * surface uses, with this code.
+ */
+export class RequestBodyError extends Error {
+  readonly statusCode = 400;
+
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestBodyError';
+  }
+}

@@ -14,17 +14,19 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** 200 while the router can serve traffic, even with the database down (see HealthService). */
   @Get('readiness')
-  async readiness(@Res({ passthrough: true }) res: FastifyReply) {
-    const report = await this.health.readinessReport();
+  readiness(@Res({ passthrough: true }) res: FastifyReply) {
+    const report = this.health.readinessReport();
     res.status(report.status === 'ok' ? 200 : 503);
     return report;
   }
 
+  /** Full detail (database, migrations); the status code follows readiness. */
   @Get()
   async all(@Res({ passthrough: true }) res: FastifyReply) {
-    const readiness = await this.health.readinessReport();
-    res.status(readiness.status === 'ok' ? 200 : 503);
-    return { status: readiness.status, liveliness: { status: 'ok' }, readiness };
+    const report = await this.health.healthReport();
+    res.status(report.readiness.status === 'ok' ? 200 : 503);
+    return report;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Readiness } from '../common/readiness';
 import { readMigrations } from '../database/migration-runner';
+import { MetricsService } from '../metrics/metrics.service';
 import { HealthRepository } from './health.repository';
 
 export interface CheckResult {
@@ -13,6 +14,22 @@ export interface ReadinessReport {
   checks: Record<string, CheckResult>;
 }
 
+export interface HealthReport {
+  /** `degraded`: still serving (router loaded) while a dependency such as the database is failing. */
+  status: 'ok' | 'degraded' | 'error';
+  liveliness: { status: 'ok' };
+  readiness: ReadinessReport;
+  /** Every check: readiness parts plus the database and its migrations. */
+  checks: Record<string, CheckResult>;
+}
+
+/** A hung connection attempt must not hold a health probe or a scrape for the pool's own timeout. */
+const DATABASE_CHECK_TIMEOUT_MS = 2_000;
+
+function firstLine(err: unknown): string {
+  return err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : 'unreachable';
+}
+
 @Injectable()
 export class HealthService implements OnModuleInit {
   private expectedMigrations: string[] = [];
@@ -20,33 +37,65 @@ export class HealthService implements OnModuleInit {
   constructor(
     private readonly repo: HealthRepository,
     private readonly readiness: Readiness,
+    private readonly metrics: MetricsService,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.expectedMigrations = (await readMigrations()).migrationDirectories.map((d) => d.path);
+    this.metrics.watchDatabase(async () => (await this.databaseChecks()).database.status === 'ok');
   }
 
-  async readinessReport(): Promise<ReadinessReport> {
+  /**
+   * Readiness means "can serve traffic": the router and keys are loaded in memory. The data plane keeps
+   * serving through a database outage, so the database is not part of it (a 503 here would take every
+   * replica out of service at once); it is reported by /health and `switchboard_database_up`.
+   */
+  readinessReport(): ReadinessReport {
     const checks: Record<string, CheckResult> = {};
-    try {
-      await this.repo.ping();
-      checks.database = { status: 'ok' };
-      const applied = new Set(await this.repo.appliedMigrationNames());
-      const pending = this.expectedMigrations.filter((m) => !applied.has(m));
-      checks.migrations = pending.length
-        ? { status: 'error', detail: `pending: ${pending.join(', ')}` }
-        : { status: 'ok' };
-    } catch (err) {
-      checks.database = {
-        status: 'error',
-        detail: err instanceof Error ? err.message.split('\n')[0] : 'unreachable',
-      };
-      checks.migrations = { status: 'error', detail: 'database unreachable' };
-    }
     for (const [name, part] of Object.entries(this.readiness.snapshot())) {
       checks[name] = part.ready ? { status: 'ok' } : { status: 'error', detail: part.detail };
     }
     const ok = Object.values(checks).every((c) => c.status === 'ok');
     return { status: ok ? 'ok' : 'error', checks };
+  }
+
+  async healthReport(): Promise<HealthReport> {
+    const readiness = this.readinessReport();
+    const checks = { ...(await this.databaseChecks()), ...readiness.checks };
+    const allOk = Object.values(checks).every((c) => c.status === 'ok');
+    const status = readiness.status !== 'ok' ? 'error' : allOk ? 'ok' : 'degraded';
+    return { status, liveliness: { status: 'ok' }, readiness, checks };
+  }
+
+  private async databaseChecks(): Promise<{ database: CheckResult; migrations: CheckResult }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${DATABASE_CHECK_TIMEOUT_MS} ms`)),
+        DATABASE_CHECK_TIMEOUT_MS,
+      );
+    });
+    try {
+      return await Promise.race([this.queryDatabase(), timeout]);
+    } catch (err) {
+      return {
+        database: { status: 'error', detail: firstLine(err) },
+        migrations: { status: 'error', detail: 'database unreachable' },
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async queryDatabase(): Promise<{ database: CheckResult; migrations: CheckResult }> {
+    await this.repo.ping();
+    const applied = new Set(await this.repo.appliedMigrationNames());
+    const pending = this.expectedMigrations.filter((m) => !applied.has(m));
+    return {
+      database: { status: 'ok' },
+      migrations: pending.length
+        ? { status: 'error', detail: `pending: ${pending.join(', ')}` }
+        : { status: 'ok' },
+    };
   }
 }

@@ -39,6 +39,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private inFlight = 0;
   private logWriter: (() => LogWriterStats) | null = null;
+  private databaseProbe: (() => Promise<boolean>) | null = null;
   private readonly requests: Counter<'model_group' | 'deployment' | 'status'>;
   private readonly duration: Histogram<'model_group' | 'deployment'>;
   private readonly ttft: Histogram<'model_group' | 'deployment'>;
@@ -110,6 +111,16 @@ export class MetricsService {
         if (stats) this.set(stats.queued);
       },
     });
+    const databaseProbe = () => this.databaseProbe?.() ?? Promise.resolve(null);
+    new Gauge({
+      name: 'switchboard_database_up',
+      help: '1 when the database answers, else 0 (the data plane keeps serving without it).',
+      registers,
+      async collect() {
+        const up = await databaseProbe();
+        if (up !== null) this.set(up ? 1 : 0);
+      },
+    });
     const writerStat = (pick: (s: LogWriterStats) => number) => () => {
       const stats = writerStats();
       return stats ? pick(stats) : null;
@@ -146,6 +157,11 @@ export class MetricsService {
   /** The request-log writer reports its queue through this. */
   watchLogWriter(stats: () => LogWriterStats): void {
     this.logWriter = stats;
+  }
+
+  /** The health service reports whether the database answers through this (probed at scrape time). */
+  watchDatabase(probe: () => Promise<boolean>): void {
+    this.databaseProbe = probe;
   }
 
   /** Call once when a data-plane request starts (before auth), paired with exactly one requestFinished. */

@@ -530,11 +530,12 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
     summary: 'Liveliness and readiness',
     response: ok(
       z.object({
-        status: z.enum(['ok', 'error']),
+        status: z.enum(['ok', 'degraded', 'error']),
         liveliness: z.object({ status: z.literal('ok') }),
         readiness: readinessReport,
+        checks: z.record(z.string(), healthCheck).describe('Readiness parts plus database and migrations'),
       }),
-      'OK (503 when not ready)',
+      'OK (503 when not ready; `degraded` when serving with the database down)',
     ),
   },
   {
@@ -550,7 +551,7 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
     path: '/health/readiness',
     tag: 'Operations',
     public: true,
-    summary: 'Database, migrations and router are ready',
+    summary: 'Router and keys are loaded (the database is not required to serve)',
     response: ok(readinessReport, 'OK (503 when not ready)'),
   },
   {
