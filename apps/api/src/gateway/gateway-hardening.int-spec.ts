@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
 import { adminCall, createProject, uniqueName } from '../keys/testing/admin-client';
+import { LiveConfigService } from '../routing/live-config.service';
 import { Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';
 import { seedRouting } from '../testing/seed';
@@ -284,6 +285,54 @@ describe('gateway hardening (real app, fake upstreams)', () => {
       await t2.close();
     }
   }, 20_000);
+
+  it('a route the upstreams lack answers 404 and leaves every deployment serving chat', async () => {
+    const ups = await Promise.all(['r1', 'r2', 'r3'].map((name) => start({ name })));
+    await seedRouting(
+      t,
+      ups.map((u, i) => ({
+        name: `routes-${i}`,
+        modelGroup: 'gpt-4.1-routes',
+        model: 'gpt-4.1',
+        apiBase: u.url,
+      })),
+      [{ name: 'gpt-4.1-routes', allowedFails: 1 }],
+    );
+    const speech = await fetch(`${t.url}/v1/audio/speech`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4.1-routes', input: 'hello', voice: 'alloy' }),
+    });
+    expect(speech.status).toBe(404);
+    const body = (await speech.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('unsupported_endpoint');
+    expect(body.error.message).toContain('audio/speech');
+    for (const u of ups) u.reset();
+    for (let i = 0; i < 15; i++) {
+      const res = await chat(t, { model: 'gpt-4.1-routes', messages: [{ role: 'user', content: 'hi' }] });
+      expect(res.status).toBe(200);
+    }
+    expect(ups.every((u) => u.stats().total > 0)).toBe(true);
+  });
+
+  it("caps a day-long Retry-After at the group's longest cooldown", async () => {
+    const limited = await start({
+      name: 'day',
+      fault: { kind: 'status', status: 429, retryAfterSeconds: 86_400 },
+    });
+    await seedRouting(t, [
+      { name: 'day-0', modelGroup: 'gpt-4.1-day', model: 'gpt-4.1', apiBase: limited.url },
+    ]);
+    await t.db.query(`UPDATE "ModelGroup" SET "maxCooldownSeconds" = 1 WHERE name = 'gpt-4.1-day'`);
+    await t.app.get(LiveConfigService).changed();
+    const first = await chat(t, { model: 'gpt-4.1-day', messages: [{ role: 'user', content: 'hi' }] });
+    expect(first.status).toBe(429);
+    expect(Number(first.headers.get('retry-after'))).toBeLessThanOrEqual(1);
+    limited.configure({ fault: { kind: 'none' } });
+    await new Promise((r) => setTimeout(r, 1_100));
+    const later = await chat(t, { model: 'gpt-4.1-day', messages: [{ role: 'user', content: 'hi' }] });
+    expect(later.status).toBe(200);
+  });
 
   it('ends a request at the whole-request deadline however many deployments hang', async () => {
     const t2 = await createTestApp({ upstreamTimeoutMs: 1_500 });

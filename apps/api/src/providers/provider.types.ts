@@ -133,6 +133,7 @@ export type UpstreamErrorKind =
   | 'auth'
   | 'bad_request'
   | 'not_found'
+  | 'unsupported_route'
   | 'context_window'
   | 'content_filter'
   | 'other';

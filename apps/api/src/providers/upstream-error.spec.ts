@@ -197,6 +197,39 @@ describe('classifyUpstreamError: HTTP statuses', () => {
     expect(result.message).toMatch(/^The API deployment for this resource does not exist/);
   });
 
+  it('a 404/405 that does not name a missing model is a route the upstream lacks, not a broken deployment', () => {
+    for (const body of [
+      'Not Found',
+      { detail: 'Not Found' },
+      { error: { message: 'Invalid URL (POST /v1/audio/speech)', type: 'invalid_request_error' } },
+    ]) {
+      expect(classifyUpstreamError({ status: 404, body })).toMatchObject({
+        kind: 'unsupported_route',
+        retryable: true,
+        cooldown: false,
+      });
+    }
+    expect(classifyUpstreamError({ status: 405, body: { detail: 'Method Not Allowed' } }).kind).toBe(
+      'unsupported_route',
+    );
+    for (const body of [
+      {
+        error: {
+          message: 'The model `gpt-4.2` does not exist',
+          type: 'invalid_request_error',
+          code: 'model_not_found',
+        },
+      },
+      { object: 'error', message: 'The model `llama-3` does not exist.', type: 'NotFoundError', code: 404 },
+      { type: 'error', error: { type: 'not_found_error', message: 'model: claude-x' } },
+    ]) {
+      expect(classifyUpstreamError({ status: 404, body })).toMatchObject({
+        kind: 'not_found',
+        cooldown: true,
+      });
+    }
+  });
+
   it('recognises context-window errors from OpenAI, Anthropic and vLLM', () => {
     expect(
       classifyUpstreamError({ status: 400, body: readJsonFixture(openAiDir, 'error-context-length.json') })

@@ -305,6 +305,18 @@ function classifyThrown(error: unknown): UpstreamErrorClass {
   return make('other', 500, safeMessage, { retryable: false, cooldown: false });
 }
 
+const MODEL_MISSING_CODES = new Set(['model_not_found', 'deploymentnotfound', 'not_found_error']);
+const MODEL_MISSING_TEXT =
+  /\b(model|deployment)\b[^.]{0,120}\b(does not exist|not found|not exist|unknown|no such|not available)|\b(unknown|no such) (model|deployment)/i;
+
+/** The upstream says the model (or Azure deployment) is missing, as opposed to the route. */
+function isModelMissing(details: UpstreamErrorDetails | null): boolean {
+  if (!details) return false;
+  if (details.code && MODEL_MISSING_CODES.has(details.code.toLowerCase())) return true;
+  if (details.type && MODEL_MISSING_CODES.has(details.type.toLowerCase())) return true;
+  return details.message !== null && MODEL_MISSING_TEXT.test(details.message);
+}
+
 function isContextWindow(details: UpstreamErrorDetails): boolean {
   if (details.code && CONTEXT_WINDOW_CODES.has(details.code)) return true;
   return details.message !== null && CONTEXT_WINDOW_TEXT.test(details.message);
@@ -340,7 +352,14 @@ export function classifyUpstreamError(input: UpstreamErrorInput): UpstreamErrorC
   if (status === 401 || status === 402 || status === 403) {
     return make('auth', status, message, { retryable: false, cooldown: true });
   }
-  if (status === 404) return make('not_found', status, message, { retryable: false, cooldown: true });
+  if (status === 404 || status === 405) {
+    // "No such model/deployment" is this deployment's misconfiguration (e.g. a typo in its model id): it
+    // leaves rotation. Any other 404/405 means the upstream lacks this route (a chat-only server asked for
+    // embeddings): only that capability is affected, and another deployment may serve it.
+    if (isModelMissing(details))
+      return make('not_found', status, message, { retryable: false, cooldown: true });
+    return make('unsupported_route', status, message, { retryable: true, cooldown: false });
+  }
   if (status >= 400) {
     if (details && isContextWindow(details)) {
       return make('context_window', status, message, { retryable: false, cooldown: false });

@@ -1,3 +1,4 @@
+import type { Capability } from '@switchboard/contracts';
 import type { AttemptError, CooldownReason, ModelGroupPolicy, RateLimitInfo } from './routing.types';
 import { USAGE_WINDOW_MS } from './usage-counters';
 
@@ -26,6 +27,8 @@ export interface DeploymentLiveState {
   cooldownReason: CooldownReason | null;
   lastError: string | null;
   upstream: UpstreamLimits | null;
+  /** Capabilities the upstream answered 404/405 for, until when (epoch ms): not tried for those meanwhile. */
+  unsupported: Map<Capability, number> | null;
 }
 
 export interface SuccessSample {
@@ -34,7 +37,14 @@ export interface SuccessSample {
   rateLimit?: RateLimitInfo;
 }
 
-export type CooldownPolicy = Pick<ModelGroupPolicy, 'allowedFails' | 'cooldownSeconds'>;
+export type CooldownPolicy = Pick<ModelGroupPolicy, 'allowedFails' | 'cooldownSeconds'> &
+  Partial<Pick<ModelGroupPolicy, 'maxCooldownSeconds'>>;
+
+/** Cooldowns are capped here when a group sets no cap of its own. */
+export const DEFAULT_MAX_COOLDOWN_SECONDS = 300;
+
+/** How long a deployment is not offered a capability its upstream answered 404/405 for. */
+export const UNSUPPORTED_MEMORY_MS = 10 * 60_000;
 
 export interface DeploymentStateOptions {
   /** Weight of the newest latency sample (default 0.3: reacts within a few requests, ignores one outlier). */
@@ -60,8 +70,22 @@ export function isDeploymentFault(error: AttemptError): boolean {
   return isAuthError(error) || error.cooldown;
 }
 
+/**
+ * The upstream does not serve this route (404/405 without "model not found"): says nothing about the
+ * deployment's health for the other capabilities.
+ */
+export function isUnsupportedRoute(error: AttemptError): boolean {
+  return error.kind === 'unsupported_route';
+}
+
+/** The provider cannot express this request (e.g. content Anthropic cannot take): another deployment may. */
+export function isProviderRefusal(error: AttemptError): boolean {
+  return error.kind === 'provider_unsupported';
+}
+
 /** How a failure affects the deployment; `null` means it was the request's fault (e.g. a 400). */
 export function failureCategory(error: AttemptError): CooldownReason | null {
+  if (isUnsupportedRoute(error) || isProviderRefusal(error)) return null;
   if (isAuthError(error)) return 'auth';
   if (error.cooldown) return isRateLimitError(error) ? 'rate_limited' : 'failures';
   return error.retryable ? 'failures' : null;
@@ -132,12 +156,16 @@ export class DeploymentStateStore {
     if (category === null) return null;
     const s = this.state(id);
     s.lastError = `${error.status} ${error.kind}: ${error.message}`;
-    const cooldownMs = policy.cooldownSeconds * 1000;
+    // No single failure benches a deployment for longer than the cap (one `Retry-After: 86400` must not take it
+    // out for a day).
+    const capMs = (policy.maxCooldownSeconds ?? DEFAULT_MAX_COOLDOWN_SECONDS) * 1000;
+    const cooldownMs = Math.min(policy.cooldownSeconds * 1000, capMs);
 
     if (category === 'auth') return this.coolDown(s, 'auth', nowMs + cooldownMs);
     if (error.cooldown) {
       const retryAfter = finiteOrNull(error.retryAfterMs);
-      return this.coolDown(s, category, nowMs + (retryAfter !== null ? Math.max(0, retryAfter) : cooldownMs));
+      const ms = retryAfter !== null ? Math.min(Math.max(0, retryAfter), capMs) : cooldownMs;
+      return this.coolDown(s, category, nowMs + ms);
     }
 
     const times = s.failureTimes;
@@ -145,6 +173,30 @@ export class DeploymentStateStore {
     times.push(nowMs);
     if (times.length < Math.max(1, policy.allowedFails)) return null;
     return this.coolDown(s, 'failures', nowMs + cooldownMs);
+  }
+
+  /** Remembers that the upstream does not serve `capability` (it answered 404/405 for it). */
+  markUnsupported(id: string, capability: Capability, error: AttemptError, nowMs: number): void {
+    const s = this.state(id);
+    (s.unsupported ??= new Map()).set(capability, nowMs + UNSUPPORTED_MEMORY_MS);
+    s.lastError = `${error.status} ${error.kind}: ${error.message}`;
+  }
+
+  /** True while the upstream is known not to serve `capability`. */
+  isUnsupported(id: string, capability: Capability, nowMs: number): boolean {
+    const until = this.states.get(id)?.unsupported?.get(capability);
+    return until !== undefined && until > nowMs;
+  }
+
+  /** Back into rotation at once: no cooldown, no failure count, no memory of unsupported capabilities. */
+  reset(id: string): void {
+    const s = this.states.get(id);
+    if (!s) return;
+    s.cooldownUntil = 0;
+    s.cooldownReason = null;
+    s.failureTimes.length = 0;
+    s.unsupported = null;
+    s.upstream = null;
   }
 
   /** Epoch ms until which the deployment is cooling down, or null when it is in rotation. */
@@ -216,6 +268,7 @@ export class DeploymentStateStore {
         cooldownReason: null,
         lastError: null,
         upstream: null,
+        unsupported: null,
       };
       this.states.set(id, s);
     }

@@ -127,7 +127,7 @@ describe('Router.execute', () => {
     const s = scripted<string>(fail(500, { committed: true, message: 'stream cut' }));
     const out = failed(await h.router.execute(G, { estimatedTokens: 0 }, s.fn));
     expect(s.calls).toHaveLength(1);
-    expect(out).toMatchObject({ status: 500, code: 'upstream_error' });
+    expect(out).toMatchObject({ status: 502, code: 'upstream_error' });
     expect(out.message).toContain('after the response had started (not retried)');
     expect(h.router.deploymentState(s.ids()[0])?.lastError).toBe('500 server: stream cut');
   });

@@ -1,5 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { DeploymentStateStore, isAuthError, isDeploymentFault, isRateLimitError } from './deployment-state';
+import type { Capability } from '@switchboard/contracts';
+import {
+  DeploymentStateStore,
+  isAuthError,
+  isDeploymentFault,
+  isProviderRefusal,
+  isRateLimitError,
+  isUnsupportedRoute,
+} from './deployment-state';
 import type { GroupEntry, RegistryIndex, RouterRegistry } from './router-registry';
 import type {
   AttemptContext,
@@ -134,6 +142,7 @@ export class Router {
       opts.estimatedTokens,
       opts.stream ?? false,
       this.clock.now(),
+      opts.capability,
     );
   }
 
@@ -156,6 +165,7 @@ export class Router {
     let failures: Map<string, AttemptError> | null = null;
     const est = opts.estimatedTokens;
     const stream = opts.stream ?? false;
+    const capability = opts.capability;
     let lastError: AttemptError | null = null;
     let attemptNo = 0;
     let waitBudget = this.maxRetryWaitMs;
@@ -177,8 +187,8 @@ export class Router {
           }
           // Untried deployments first; reuse a tried one only if it is still in rotation.
           const d =
-            this.pickIn(run.entry, run.tried, est, stream, now) ??
-            (run.tried.length > 0 ? this.pickIn(run.entry, [], est, stream, now) : null);
+            this.pickIn(run.entry, run.tried, est, stream, now, capability) ??
+            (run.tried.length > 0 ? this.pickIn(run.entry, [], est, stream, now, capability) : null);
           if (!d) break;
 
           run.attemptsLeft -= 1;
@@ -191,7 +201,7 @@ export class Router {
             estimatedTokens: est,
             signal: opts.signal,
           };
-          const result = await this.runAttempt(d, run, ctx, attempt, attempts);
+          const result = await this.runAttempt(d, run, ctx, attempt, attempts, capability);
           if (result.ok) return { ok: true, value: result.value, deployment: d, attempts };
           if (opts.signal?.aborted) return clientGone(attempts, lastError);
 
@@ -220,8 +230,25 @@ export class Router {
         }
         continue;
       }
-      return this.exhausted(runs, missing, failures ?? NO_FAILURES, lastError, attempts, est, now);
+      return this.exhausted(
+        runs,
+        missing,
+        failures ?? NO_FAILURES,
+        lastError,
+        attempts,
+        est,
+        now,
+        capability,
+      );
     }
+  }
+
+  /**
+   * Puts a deployment back into rotation at once (edited, re-enabled, or "put back into rotation" in the
+   * console): clears its cooldown, failure count and what it was found not to serve.
+   */
+  clearCooldown(id: string): void {
+    this.state.reset(id);
   }
 
   /** Live state of one deployment for the admin API; null when the id is unknown. */
@@ -258,10 +285,13 @@ export class Router {
     estimatedTokens: number,
     stream: boolean,
     nowMs: number,
+    capability: Capability | undefined,
   ): RoutedDeployment | null {
     const candidates: RoutedDeployment[] = [];
     for (const d of entry.deployments) {
-      if (!exclude.includes(d.id) && this.isAvailable(d, estimatedTokens, nowMs)) candidates.push(d);
+      if (exclude.includes(d.id) || !this.isAvailable(d, estimatedTokens, nowMs)) continue;
+      if (capability !== undefined && !this.serves(d, capability, nowMs)) continue;
+      candidates.push(d);
     }
     if (candidates.length === 0) return null;
     return STRATEGIES[entry.policy.strategy].pick(candidates, {
@@ -273,6 +303,11 @@ export class Router {
       counters: this.counters,
       cursors: this.cursors,
     });
+  }
+
+  /** Declared to serve the capability, and not found to answer 404/405 for it lately. */
+  private serves(d: RoutedDeployment, capability: Capability, nowMs: number): boolean {
+    return d.capabilities.includes(capability) && !this.state.isUnsupported(d.id, capability, nowMs);
   }
 
   // Hot-path twin of `blockOf`: same rules, no allocation.
@@ -313,6 +348,7 @@ export class Router {
     ctx: AttemptContext,
     attempt: AttemptFn<T>,
     records: AttemptRecord[],
+    capability: Capability | undefined,
   ): Promise<AttemptResult<T>> {
     const startedAt = this.clock.now();
     // A retry may still use a deployment deleted since the request began: don't recreate its dropped state.
@@ -357,7 +393,12 @@ export class Router {
         finishedAt - startedAt,
       ),
     );
-    if (live && !aborted) this.state.recordFailure(d.id, result.error, finishedAt, run.entry.policy);
+    if (live && !aborted) {
+      // A route the upstream lacks is remembered for that capability only: the deployment stays in rotation.
+      if (capability !== undefined && isUnsupportedRoute(result.error))
+        this.state.markUnsupported(d.id, capability, result.error, finishedAt);
+      else this.state.recordFailure(d.id, result.error, finishedAt, run.entry.policy);
+    }
     return result;
   }
 
@@ -429,7 +470,10 @@ export class Router {
     attempts: AttemptRecord[],
     estimatedTokens: number,
     nowMs: number,
+    capability: Capability | undefined,
   ): FailedOutcome {
+    const unserved = this.unservedCapability(runs, failures, capability, nowMs, attempts, lastError);
+    if (unserved) return unserved;
     const blocks: Block[] = [];
     const sentences = runs.map((run, i) => {
       const { entry } = run;
@@ -474,10 +518,18 @@ export class Router {
         }),
       );
       const out = this.authFailure(authFailed, { attempts, lastError });
-      return { ...out, message: `${out.message}. ${message}` };
+      return {
+        ...out,
+        message: `${out.message}. ${message}`,
+        retryAfterMs: soonest((b) => b.kind === 'cooldown'),
+      };
     }
     if (lastError !== null && !isRateLimitError(lastError)) {
-      return failure(upstreamStatus(lastError), 'api_error', 'upstream_error', message, extra);
+      // Tell the client when to come back if anything is merely cooling down.
+      return failure(upstreamStatus(lastError), 'api_error', 'upstream_error', message, {
+        ...extra,
+        retryAfterMs: soonest((b) => b.kind === 'cooldown'),
+      });
     }
     const throttleWait = soonest(isThrottle);
     if (lastError !== null || (blocks.length > 0 && blocks.every(isThrottle))) {
@@ -492,6 +544,36 @@ export class Router {
       ...extra,
       retryAfterMs: soonest(() => true),
     });
+  }
+
+  /**
+   * No deployment of the chain serves the capability (declared, or found by a 404/405), or the only failures
+   * were providers unable to express the request: a 4xx about the request, not an outage.
+   */
+  private unservedCapability(
+    runs: readonly GroupRun[],
+    failures: ReadonlyMap<string, AttemptError>,
+    capability: Capability | undefined,
+    nowMs: number,
+    attempts: AttemptRecord[],
+    lastError: AttemptError | null,
+  ): FailedOutcome | null {
+    const all = runs.flatMap((r) => r.entry.deployments);
+    const name = runs[0]!.entry.policy.name;
+    if (capability !== undefined && !all.some((d) => this.serves(d, capability, nowMs))) {
+      const message =
+        `The model '${name}' has no deployment that serves ${capability.replace('.', '/')}` +
+        (failures.size > 0 ? ` (the upstreams answered 404/405 for it).` : '.');
+      return failure(404, 'invalid_request_error', 'unsupported_endpoint', message, { attempts, lastError });
+    }
+    const failed = [...failures.values()];
+    if (failed.length > 0 && failed.every(isProviderRefusal) && lastError !== null) {
+      return failure(lastError.status, 'invalid_request_error', 'unsupported_request', lastError.message, {
+        attempts,
+        lastError,
+      });
+    }
+    return null;
   }
 
   private prune(next: RegistryIndex, removedIds: readonly string[]): void {
@@ -564,9 +646,12 @@ function describeBlock(block: Block, estimatedTokens: number, withLastError: boo
   }
 }
 
-/** 5xx passes through (503 vs 504 matters to clients); anything else from a failed upstream is a 502. */
+/**
+ * 502, 503 and 504 pass through (they mean different things to clients); an upstream's 500 (or anything
+ * else) is a 502 from the gateway's side: the gateway itself did not fail.
+ */
 function upstreamStatus(error: AttemptError): number {
-  return error.status >= 500 && error.status < 600 ? error.status : 502;
+  return error.status >= 502 && error.status <= 504 ? error.status : 502;
 }
 
 function failure(

@@ -159,6 +159,8 @@ export interface PickOptions {
   /** Deployment ids to skip (already tried in this request). */
   exclude?: readonly string[];
   estimatedTokens: number;
+  /** Only deployments that serve it. */
+  capability?: Capability;
   stream?: boolean;
 }
 
