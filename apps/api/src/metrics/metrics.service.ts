@@ -9,6 +9,7 @@ export interface LogWriterStats {
   written: number;
   dropped: number;
   failedFlushes: number;
+  deadLettered: number;
 }
 
 const DURATION_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 7.5, 10, 15, 30, 60, 120];
@@ -136,6 +137,12 @@ export class MetricsService {
       'switchboard_log_rows_dropped_total',
       'Request-log rows dropped because the in-memory queue was full (database away for long).',
       writerStat((s) => s.dropped),
+    );
+    mirrorCounter(
+      this.registry,
+      'switchboard_request_log_dead_lettered_total',
+      'Request-log rows set aside in the dead-letter file under DATA_DIR (refused by the database, or unwritten at shutdown).',
+      writerStat((s) => s.deadLettered),
     );
     mirrorCounter(
       this.registry,

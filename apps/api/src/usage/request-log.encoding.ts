@@ -10,10 +10,17 @@ export type EncodedLogRow = string & { readonly __encodedLogRow: unique symbol }
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INT4_MAX = 2_147_483_647;
 
-// A malformed row must never make its whole batch fail forever, so every value is made acceptable to its
-// column: NUL bytes (rejected by text and jsonb) removed, ids that are not UUIDs dropped, numbers bounded.
+// A malformed row must never make its whole batch fail, so every value is made acceptable to its column:
+// NUL bytes (rejected by text and jsonb) removed, lone UTF-16 surrogates (JSON.stringify writes them as
+// `\udXXX` escapes, which jsonb rejects) replaced by U+FFFD, ids that are not UUIDs dropped, numbers bounded.
+export function cleanText(value: unknown): string {
+  const s = typeof value === 'string' ? value : String(value);
+  // Fast path: nearly every string is well formed and NUL-free.
+  if (s.isWellFormed() && !s.includes('\u0000')) return s;
+  return s.toWellFormed().replaceAll('\u0000', '');
+}
 const text = (s: string | null | undefined): string | null =>
-  s === null || s === undefined ? null : String(s).replaceAll('\u0000', '');
+  s === null || s === undefined ? null : cleanText(s);
 const uuid = (s: string | null | undefined): string | null => (s && UUID_RE.test(s) ? s : null);
 const int = (n: number | null | undefined): number =>
   typeof n === 'number' && Number.isFinite(n) ? Math.max(-INT4_MAX, Math.min(INT4_MAX, Math.round(n))) : 0;

@@ -10,6 +10,8 @@ import { rollupUpsertSql } from './rollup-sql';
 export interface RequestLogStore {
   /** Writes the rows, the rollups and the spend in one statement; `duplicate` when this batch id was written before. */
   writeBatch(batchId: string, rows: readonly EncodedLogRow[]): Promise<'written' | 'duplicate'>;
+  /** Adds the rows' cost to their keys' and projects' spend without writing the rows (rows set aside). */
+  addSpend(rows: readonly EncodedLogRow[]): Promise<void>;
 }
 
 export interface RequestLogFilter {
@@ -98,6 +100,20 @@ WITH claim AS (
 )
 SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM logs)::int AS inserted`;
 
+/** Spend of rows that were set aside instead of written: only the key and project totals. */
+const ADD_SPEND_SQL = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS r("keyId" uuid, "projectId" uuid, "costUsd" float8)
+), key_spend AS (
+  UPDATE "VirtualKey" k SET "spendUsd" = k."spendUsd" + v.cost, "periodSpendUsd" = k."periodSpendUsd" + v.cost
+  FROM (SELECT "keyId" AS id, sum("costUsd") AS cost FROM input WHERE "keyId" IS NOT NULL GROUP BY 1) v
+  WHERE k.id = v.id
+  RETURNING 1
+)
+UPDATE "Project" p SET "spendUsd" = p."spendUsd" + v.cost
+FROM (SELECT "projectId" AS id, sum("costUsd") AS cost FROM input WHERE "projectId" IS NOT NULL GROUP BY 1) v
+WHERE p.id = v.id`;
+
 function statusWhere(status: RequestLogFilter['status']): Prisma.RequestLogWhereInput {
   if (status === undefined) return {};
   if (status === 'success') return { status: { lt: 400 } };
@@ -127,6 +143,18 @@ export class RequestLogRepository implements RequestLogStore {
       values: [batchId, encodeLogBatch(rows)],
     });
     return result.rows[0]?.claimed ? 'written' : 'duplicate';
+  }
+
+  async addSpend(rows: readonly EncodedLogRow[]): Promise<void> {
+    const spend = rows
+      .map((row) => JSON.parse(row) as { keyId: string | null; projectId: string | null; costUsd: number })
+      .filter((r) => r.costUsd > 0);
+    if (spend.length === 0) return;
+    await this.pool().query({
+      name: 'switchboard_add_set_aside_spend',
+      text: ADD_SPEND_SQL,
+      values: [JSON.stringify(spend)],
+    });
   }
 
   /** Newest first, keyset-paginated on (createdAt, id) so every page is an index range scan. */

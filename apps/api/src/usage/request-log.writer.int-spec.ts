@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
@@ -172,6 +174,9 @@ class FlakyStore implements RequestLogStore {
     }
     return this.inner.writeBatch(batchId, rows);
   }
+  addSpend(rows: readonly EncodedLogRow[]) {
+    return this.inner.addSpend(rows);
+  }
 }
 
 describe('request-log writer when the database is away (real PostgreSQL)', () => {
@@ -192,6 +197,7 @@ describe('request-log writer when the database is away (real PostgreSQL)', () =>
       retryBaseMs: 20,
       retryMaxMs: 100,
       shutdownTimeoutMs: 5000,
+      deadLetterDir: path.join(tmpdir(), `switchboard-dead-letter-int-${process.pid}`),
     });
     writers.push(w);
     return w;

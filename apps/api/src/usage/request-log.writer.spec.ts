@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { RequestLogEntry } from '../gateway/gateway-auth';
 import type { EncodedLogRow } from './request-log.encoding';
 import type { RequestLogStore } from './request-log.repository';
@@ -14,6 +16,7 @@ class StalledStore implements RequestLogStore {
     this.batches.push(rows.map((r) => JSON.parse(r) as Pick<RequestLogEntry, 'requestId'>));
     return 'written' as const;
   }
+  async addSpend(): Promise<void> {}
   unstall(): void {
     this.release?.();
   }
@@ -30,6 +33,7 @@ describe('RequestLogWriter queue', () => {
       batchSize,
       queueMax,
       shutdownTimeoutMs: 200,
+      deadLetterDir: path.join(tmpdir(), `switchboard-dead-letter-spec-${process.pid}`),
     });
     writers.push(w);
     return w;
@@ -41,24 +45,42 @@ describe('RequestLogWriter queue', () => {
     const accepted = Array.from({ length: 100 }, (_, i) => logEntry({ requestId: `kept-${i}` }));
     for (const e of accepted) writer.enqueue(e);
     for (let i = 0; i < 50; i++) writer.enqueue(logEntry({ requestId: `dropped-${i}` }));
-    expect(writer.stats()).toEqual({ queued: 100, written: 0, dropped: 50, failedFlushes: 0 });
+    expect(writer.stats()).toEqual({
+      queued: 100,
+      written: 0,
+      dropped: 50,
+      failedFlushes: 0,
+      deadLettered: 0,
+    });
 
     store.unstall();
     await eventually(() => writer.stats().written === 100);
     const written = store.batches.flat().map((e) => e.requestId);
     expect(written).toEqual(accepted.map((e) => e.requestId));
-    expect(writer.stats()).toEqual({ queued: 0, written: 100, dropped: 50, failedFlushes: 0 });
+    expect(writer.stats()).toEqual({
+      queued: 0,
+      written: 100,
+      dropped: 50,
+      failedFlushes: 0,
+      deadLettered: 0,
+    });
   });
 
   it('never blocks or throws on enqueue, even when the store throws', () => {
-    const writer = make({ writeBatch: () => Promise.reject(new Error('down')) }, 1000);
+    const writer = make(
+      { writeBatch: () => Promise.reject(new Error('down')), addSpend: async () => undefined },
+      1000,
+    );
     const started = process.hrtime.bigint();
     for (let i = 0; i < 500; i++) expect(() => writer.enqueue(logEntry())).not.toThrow();
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(1000);
   });
 
   it('reports a flush that cannot finish before its deadline', async () => {
-    const writer = make({ writeBatch: () => Promise.reject(new Error('down')) }, 1000);
+    const writer = make(
+      { writeBatch: () => Promise.reject(new Error('down')), addSpend: async () => undefined },
+      1000,
+    );
     writer.enqueue(logEntry());
     expect(await writer.flush(100)).toBe(false);
     expect(writer.stats().queued).toBe(1);

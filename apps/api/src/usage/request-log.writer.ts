@@ -1,5 +1,7 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { RequestLogEntry, RequestLogSink } from '../gateway/gateway-auth';
 import { type EncodedLogRow, encodeLogRow } from './request-log.encoding';
 import type { RequestLogStore } from './request-log.repository';
@@ -18,6 +20,11 @@ export interface RequestLogWriterOptions {
   shutdownTimeoutMs?: number;
   /** Called once after the final flush at shutdown (e.g. to close the pool the flush reopened). */
   onClosed?: () => Promise<void>;
+  /**
+   * Where rows that cannot be written go (one JSON line each, with the reason): rows the database refuses
+   * for their data, and rows still unwritten when shutdown has to give up. Never silently away.
+   */
+  deadLetterDir: string;
 }
 
 export interface RequestLogWriterStats {
@@ -26,11 +33,26 @@ export interface RequestLogWriterStats {
   written: number;
   dropped: number;
   failedFlushes: number;
+  /** Rows set aside in the dead-letter file. */
+  deadLettered: number;
 }
 
 const DROP_WARNING_EVERY_MS = 10_000;
 
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0] : String(err));
+
+function sleepUntil(deadline: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())).unref());
+}
+
+/**
+ * The database refused the rows themselves (SQLSTATE class 22 data exception, 23 integrity violation), as
+ * opposed to being unavailable: retrying the same rows can never succeed.
+ */
+export function isDataError(err: unknown): boolean {
+  const code = err && typeof err === 'object' && 'code' in err ? (err as { code: unknown }).code : null;
+  return typeof code === 'string' && /^2[23][0-9A-Z]{3}$/.test(code);
+}
 
 /**
  * The request-log sink: `enqueue` encodes the row and pushes it to an in-memory queue, and batches are
@@ -50,6 +72,7 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
   private written = 0;
   private dropped = 0;
   private failedFlushes = 0;
+  private deadLettered = 0;
   private droppedSinceWarning = 0;
   private lastDropWarning = 0;
   private kickScheduled = false;
@@ -89,6 +112,7 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
       written: this.written,
       dropped: this.dropped,
       failedFlushes: this.failedFlushes,
+      deadLettered: this.deadLettered,
     };
   }
 
@@ -99,7 +123,8 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
   async flush(timeoutMs = this.options.shutdownTimeoutMs ?? 5000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.draining) await this.draining;
+      // A write that hangs (database stalled) must not hold shutdown past the deadline.
+      if (this.draining) await Promise.race([this.draining, sleepUntil(deadline)]);
       if (!this.inflight && this.pending.length === 0) return true;
       if (Date.now() >= deadline) return false;
       await this.drain(true);
@@ -126,9 +151,13 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
     this.timer = null;
     const done = await this.flush();
     if (!done) {
+      const rows = [...(this.inflight?.rows ?? []), ...this.pending];
+      this.inflight = null;
+      this.pending = [];
+      const file = this.setAside(rows, 'not written before shutdown (database unavailable)');
       this.logger.error(
-        `shutdown: ${this.stats().queued} request-log rows could not be written within ` +
-          `${this.options.shutdownTimeoutMs ?? 5000} ms and are lost`,
+        `shutdown: ${rows.length} request-log rows could not be written within ` +
+          `${this.options.shutdownTimeoutMs ?? 5000} ms; set aside in ${file}`,
       );
     }
     await this.options.onClosed?.().catch(() => undefined);
@@ -170,6 +199,14 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
         this.retryAt = 0;
       } catch (err) {
         this.failedFlushes++;
+        if (isDataError(err)) {
+          // Something in these rows is refused: write what can be written, set the rest aside, go on.
+          const done = await this.salvage(batch.rows, err);
+          if (done) {
+            this.inflight = null;
+            continue;
+          }
+        }
         this.consecutiveFailures++;
         const backoff = Math.min(this.retryMaxMs, this.retryBaseMs * 2 ** (this.consecutiveFailures - 1));
         this.retryAt = Date.now() + backoff;
@@ -183,6 +220,83 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
         return;
       }
     }
+  }
+
+  /**
+   * Writes a refused batch in halves down to single rows; the rows still refused are set aside (with their
+   * spend still added to keys and projects, so budgets hold). When the database becomes unavailable midway,
+   * the unwritten rest becomes the batch to retry and this returns false.
+   */
+  private async salvage(rows: readonly EncodedLogRow[], first: unknown): Promise<boolean> {
+    const parts: { rows: readonly EncodedLogRow[]; error: unknown }[] = [{ rows, error: first }];
+    const refused: EncodedLogRow[] = [];
+    let reason = firstLine(first);
+    while (parts.length > 0) {
+      const part = parts.shift()!;
+      if (part.rows.length === 1) {
+        refused.push(part.rows[0]!);
+        reason = firstLine(part.error);
+        continue;
+      }
+      const mid = part.rows.length >> 1;
+      const halves = [part.rows.slice(0, mid), part.rows.slice(mid)];
+      for (let h = 0; h < halves.length; h++) {
+        const half = halves[h]!;
+        try {
+          await this.store.writeBatch(randomUUID(), half);
+          this.written += half.length;
+        } catch (err) {
+          if (!isDataError(err)) {
+            const rest = [...halves.slice(h).flat(), ...parts.flatMap((p) => p.rows)];
+            this.inflight = { id: randomUUID(), rows: rest };
+            this.settleRefused(refused, reason);
+            return false;
+          }
+          parts.push({ rows: half, error: err });
+        }
+      }
+    }
+    this.settleRefused(refused, reason);
+    return true;
+  }
+
+  private settleRefused(rows: EncodedLogRow[], reason: string): void {
+    if (rows.length === 0) return;
+    const file = this.setAside(rows, reason);
+    this.logger.error(
+      `${rows.length} request-log row(s) refused by the database (${reason}); set aside in ${file}`,
+    );
+    void this.store.addSpend(rows).catch((err: unknown) => {
+      this.logger.error(`could not add the spend of set-aside rows to their keys: ${firstLine(err)}`);
+    });
+  }
+
+  /** Appends rows to today's dead-letter file (synchronously: it also runs on the way out). */
+  private setAside(rows: readonly EncodedLogRow[], reason: string): string {
+    const now = new Date();
+    const file = path.join(
+      this.options.deadLetterDir,
+      `request-log-${now.toISOString().slice(0, 10).replaceAll('-', '')}.jsonl`,
+    );
+    if (rows.length === 0) return file;
+    try {
+      mkdirSync(this.options.deadLetterDir, { recursive: true, mode: 0o700 });
+      const at = now.toISOString();
+      appendFileSync(
+        file,
+        rows.map((row) => `{"at":"${at}","reason":${JSON.stringify(reason)},"row":${row}}\n`).join(''),
+        {
+          mode: 0o600,
+        },
+      );
+      this.deadLettered += rows.length;
+    } catch (err) {
+      this.dropped += rows.length;
+      this.logger.error(
+        `could not write the dead-letter file ${file} (${firstLine(err)}): ${rows.length} rows lost`,
+      );
+    }
+    return file;
   }
 
   private drop(): void {

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { REQUEST_LOG_SINK } from '../gateway/gateway-auth';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -33,6 +34,10 @@ import { UsageStatsService } from './usage-stats.service';
           flushIntervalMs: config.logFlushIntervalMs,
           batchSize: config.logBatchSize,
           queueMax: config.logQueueMax,
+          // Shutdown gives the final flush 3 s, so the process still exits within SHUTDOWN_GRACE_MS + 5 s
+          // when the database is away (the rows then go to the dead-letter file).
+          shutdownTimeoutMs: 3_000,
+          deadLetterDir: path.join(config.dataDir, 'dead-letter'),
           onClosed: () => repo.release(),
         });
         metrics.watchLogWriter(() => writer.stats());
