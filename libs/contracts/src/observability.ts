@@ -113,6 +113,12 @@ export const usageSummarySchema = z.object({
   completionTokens: z.number(),
   totalTokens: z.number(),
   costUsd: z.number(),
+  /**
+   * Requests refused before any key was recognised (no key, unknown or revoked key): counted per minute,
+   * not logged, and not part of `requests`, `errors` or `errorRate`.
+   */
+  refused: z.number(),
+  refusedByReason: z.array(z.object({ reason: z.string(), status: z.number(), count: z.number() })),
 });
 export type UsageSummary = z.infer<typeof usageSummarySchema>;
 

@@ -383,8 +383,8 @@ describe('gateway hardening (real app, fake upstreams)', () => {
     const anthropic = t.app
       .get(RouterRegistry)
       .listGroups()
-      .find((g) => g.policy.name === 'mixed')!.deployments[0]!;
-    expect(anthropic.name).toBe('mixed-anthropic');
+      .find((g) => g.policy.name === 'mixed')!
+      .deployments.find((d) => d.name === 'mixed-anthropic')!;
     expect(t.app.get(Router).deploymentState(anthropic.id)?.healthy).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { FastifyRequest } from 'fastify';
 import type { OpenAIError } from '../common/errors';
@@ -45,7 +45,7 @@ export class RequestLogRecorder {
     @Inject(REQUEST_LOG_SINK) private readonly logSink: RequestLogSink,
     @Inject(COST_CALCULATOR) private readonly cost: CostCalculator,
     private readonly metrics: MetricsService,
-    @Optional() @Inject(REFUSAL_SINK) private readonly refusals: RefusalSink | null,
+    @Inject(REFUSAL_SINK) private readonly refusals: RefusalSink,
   ) {}
 
   /** Time since the request arrived, and the part of it the gateway itself spent (not upstreams). */
@@ -109,7 +109,7 @@ export class RequestLogRecorder {
     const route = ROUTE_NAMES[capability];
     const reason = err.code ?? err.type;
     if (principal === null) {
-      this.refusals?.count(route, err.status, reason);
+      this.refusals.count(route, err.status, reason);
       return;
     }
     const body = req.body;

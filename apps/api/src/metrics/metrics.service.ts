@@ -45,6 +45,7 @@ export class MetricsService {
   private readonly duration: Histogram<'model_group' | 'deployment'>;
   private readonly ttft: Histogram<'model_group' | 'deployment'>;
   private readonly attempts: Counter<'deployment' | 'outcome'>;
+  private readonly refused: Counter<'route' | 'status' | 'reason'>;
 
   constructor(
     private readonly routes: RouterRegistry,
@@ -56,6 +57,12 @@ export class MetricsService {
       name: 'switchboard_requests_total',
       help: 'Client requests on the data plane, by model group, final deployment and HTTP status.',
       labelNames: ['model_group', 'deployment', 'status'],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'switchboard_refused_requests_total',
+      help: 'Data-plane requests refused before any key was recognised (not in the request log), by route, status and reason.',
+      labelNames: ['route', 'status', 'reason'],
       registers,
     });
     this.duration = new Histogram({
@@ -174,6 +181,11 @@ export class MetricsService {
   /** Call once when a data-plane request starts (before auth), paired with exactly one requestFinished. */
   requestStarted(): void {
     this.inFlight++;
+  }
+
+  /** A request refused before any key was recognised (counted, not logged). */
+  requestRefused(route: string, status: number, reason: string): void {
+    this.refused.labels({ route, status: String(status), reason }).inc();
   }
 
   /** Call once when a request has ended, with the row handed to the request-log sink. */

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { RefusalRepository } from './refusal.repository';
 import { RequestLogRepository } from './request-log.repository';
 
 export type RetentionStore = Pick<RequestLogRepository, 'deleteCreatedBefore' | 'deleteBatchMarkersBefore'>;
@@ -48,6 +49,7 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
 
   constructor(
     private readonly repo: RequestLogRepository,
+    private readonly refusals: RefusalRepository,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'logRetentionDays'>,
   ) {
     this.retentionDays = config.logRetentionDays;
@@ -69,7 +71,10 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
 
   run(): Promise<void> {
     this.running ??= pruneRequestLogs(this.repo, { retentionDays: this.retentionDays })
-      .then((deleted) => {
+      .then(async (deleted) => {
+        // Refusal counts follow the raw log's retention.
+        if (this.retentionDays > 0)
+          await this.refusals.deleteBefore(new Date(Date.now() - this.retentionDays * DAY_MS));
         if (deleted > 0)
           this.logger.log(`deleted ${deleted} request logs older than ${this.retentionDays} days`);
       })

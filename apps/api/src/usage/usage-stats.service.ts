@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Distribution, DistributionQuery } from '@switchboard/contracts';
 import { AdminError } from '../common/errors';
 import { addHistogram, emptyHistogram, estimateQuantile } from './latency-histogram';
+import { RefusalRepository } from './refusal.repository';
 import type { RollupTable } from './rollup-sql';
 import {
   type RollupRange,
@@ -129,7 +130,10 @@ function parseRange(fromIso: string, toIso: string): { from: Date; to: Date } {
 /** Usage statistics for the console, answered from the rollups only (never from raw request logs). */
 @Injectable()
 export class UsageStatsService {
-  constructor(private readonly repo: UsageStatsRepository) {}
+  constructor(
+    private readonly repo: UsageStatsRepository,
+    private readonly refusals: RefusalRepository,
+  ) {}
 
   async distribution(query: DistributionQuery): Promise<Distribution> {
     const { from, to } = parseRange(query.from, query.to);
@@ -201,7 +205,10 @@ export class UsageStatsService {
 
   async summary(query: UsageSummaryQuery): Promise<UsageSummary> {
     const { from, to } = parseRange(query.from, query.to);
-    const rows = await this.repo.sumRollups(planRanges(from, to, null), null, null);
+    const [rows, refusedByReason] = await Promise.all([
+      this.repo.sumRollups(planRanges(from, to, null), null, null),
+      this.refusals.sumByReason(from, to),
+    ]);
     const all = emptyTotals();
     for (const row of rows) add(all, row);
     const { start, end } = minuteSpan(from, to);
@@ -212,6 +219,8 @@ export class UsageStatsService {
       ...v,
       errorRate: all.requests > 0 ? all.errors / all.requests : 0,
       requestsPerMinute: all.requests / Math.max(1, (end - start) / MINUTE_MS),
+      refused: refusedByReason.reduce((n, r) => n + r.count, 0),
+      refusedByReason,
     };
   }
 }

@@ -1,10 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { REQUEST_LOG_SINK } from '../gateway/gateway-auth';
+import { REFUSAL_SINK, REQUEST_LOG_SINK } from '../gateway/gateway-auth';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { LogRetentionService } from './log-retention.service';
+import { RefusalCounter } from './refusal-counter';
+import { RefusalRepository } from './refusal.repository';
 import { RequestLogRepository } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
 import { RequestLogsService } from './request-logs.service';
@@ -45,7 +47,10 @@ import { UsageStatsService } from './usage-stats.service';
       },
     },
     { provide: REQUEST_LOG_SINK, useExisting: RequestLogWriter },
+    RefusalRepository,
+    RefusalCounter,
+    { provide: REFUSAL_SINK, useExisting: RefusalCounter },
   ],
-  exports: [REQUEST_LOG_SINK, RequestLogWriter],
+  exports: [REQUEST_LOG_SINK, RequestLogWriter, REFUSAL_SINK, RefusalCounter],
 })
 export class UsageModule {}

@@ -34,7 +34,9 @@ function stats(summary: UsageSummary): Stat[] {
       label: 'Error rate',
       value: formatPercent(summary.errorRate).replace(' %', ''),
       unit: '%',
-      detail: `${formatInteger(summary.errors)} failed ${summary.errors === 1 ? 'request' : 'requests'}`,
+      detail:
+        `${formatInteger(summary.errors)} failed ${summary.errors === 1 ? 'request' : 'requests'}` +
+        (summary.refused > 0 ? ` · ${formatInteger(summary.refused)} refused without a valid key` : ''),
       tone: summary.errorRate >= 0.05 ? 'danger' : undefined,
     },
     { label: 'Latency p50', value: p50.value, unit: p50.unit, detail: 'Median, whole request' },
