@@ -1,6 +1,7 @@
 // Imports a LiteLLM proxy config.yaml into a running Switchboard over its admin API:
 //   npm run import:litellm -- <config.yaml> [--dry-run]
-// `os.environ/NAME` references in the file are resolved by the gateway, from the gateway's environment.
+// `os.environ/NAME` references in the file are resolved from this shell: their values (only theirs) are
+// sent with the import. The gateway never reads its own environment for them.
 import { importPlanSchema } from '@switchboard/contracts';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -15,7 +16,8 @@ Environment:
   SWITCHBOARD_URL  the gateway (default http://127.0.0.1:4000)
   MASTER_KEY       its master key (default: the development key in DATA_DIR/secrets.json)
 
-os.environ/NAME references in the file are read from the gateway's environment, not this shell's.`;
+os.environ/NAME references in the file are read from this shell's environment and sent with the
+import (only the variables the file names). One that is not set skips the deployments that need it.`;
 
 interface Output {
   log(text: string): void;
@@ -32,6 +34,16 @@ function masterKeyFrom(env: NodeJS.ProcessEnv): string | null {
   } catch {
     return null;
   }
+}
+
+/** The values of the variables the file references (`os.environ/NAME`), from `env`; the rest stays here. */
+export function referencedEnv(yaml: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [, name] of yaml.matchAll(/os\.environ\/([A-Za-z_][A-Za-z0-9_.-]*)/g)) {
+    const value = env[name!];
+    if (value !== undefined && value !== '') out[name!] = value;
+  }
+  return out;
 }
 
 /** Runs the command; answers the exit code (0 done, 1 refused or failed, 2 usage). */
@@ -70,8 +82,8 @@ export async function runImportCli(
   try {
     res = await fetch(`${base}/api/import/litellm${dryRun ? '?dryRun=true' : ''}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/yaml' },
-      body: yaml,
+      headers: { authorization: `Bearer ${masterKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ yaml, env: referencedEnv(yaml, env) }),
     });
   } catch {
     out.error(

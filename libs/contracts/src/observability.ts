@@ -160,17 +160,93 @@ export const auditListQuerySchema = z.object({
 });
 
 // ---------- LiteLLM import ----------
+export const importFieldChangeSchema = z.object({
+  field: z.string(),
+  /** Display values; always null for `apiKey` (a key is never echoed). */
+  before: z.string().nullable(),
+  after: z.string().nullable(),
+});
 export const importChangeSchema = z.object({
   action: z.enum(['create', 'update', 'unchanged']),
   kind: z.enum(['modelGroup', 'deployment', 'masterKey']),
   name: z.string(),
   /** Field names that would change (update only). */
   fields: z.array(z.string()).default([]),
+  /** Before → after of each changed field (update), or what is created (create). */
+  diff: z.array(importFieldChangeSchema).default([]),
+  /** The name the file gives a deployment before any rename (`names` in the request). */
+  proposedName: z.string().optional(),
+  /** For a deployment: its model group. */
+  modelGroup: z.string().optional(),
+});
+/** `os.environ/NAME` references that were not supplied with the import. */
+export const importUnresolvedSchema = z.object({
+  variable: z.string(),
+  /** Deployments that need it (skipped), by name. */
+  deployments: z.array(z.string()),
+  /** Other places in the file that reference it (left unset). */
+  paths: z.array(z.string()).default([]),
+});
+export const importSkippedSchema = z.object({
+  kind: z.literal('deployment'),
+  name: z.string(),
+  modelGroup: z.string(),
+  reason: z.string(),
 });
 export const importPlanSchema = z.object({
   dryRun: z.boolean(),
   changes: z.array(importChangeSchema),
   warnings: z.array(z.string()),
   summary: z.object({ create: z.number(), update: z.number(), unchanged: z.number() }),
+  unresolved: z.array(importUnresolvedSchema).default([]),
+  skipped: z.array(importSkippedSchema).default([]),
 });
+/**
+ * The JSON form of an import. `os.environ/NAME` references resolve from the file's
+ * `environment_variables`, then `env`, then `dotenv` (a pasted `.env` block); never from the gateway's
+ * own environment. `names` renames deployments: proposed name → chosen name.
+ */
+export const importRequestSchema = z
+  .object({
+    yaml: z.string(),
+    env: z.record(z.string().max(200), z.string().max(20_000)).optional(),
+    dotenv: z.string().max(200_000).optional(),
+    names: z.record(z.string().max(200), z.string().max(200)).optional(),
+  })
+  .strict();
+export type ImportRequest = z.infer<typeof importRequestSchema>;
+
+/**
+ * Parses a `.env` block: `NAME=value`, `export NAME=value`, single or double quotes (double quotes
+ * understand \n), `#` comments on their own line or after an unquoted value. Lines that are not
+ * assignments are answered in `invalid` (line numbers, never their text: they may hold secrets).
+ */
+export function parseDotenv(text: string): { values: Record<string, string>; invalid: number[] } {
+  const values: Record<string, string> = {};
+  const invalid: number[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!m) {
+      invalid.push(i + 1);
+      return;
+    }
+    const name = m[1]!;
+    let value = m[2]!;
+    const quote = value[0];
+    // The closing quote: the next one not escaped by a backslash (double quotes only).
+    const close = quote === '"' ? /(?<!\\)"/g : /'/g;
+    close.lastIndex = 1;
+    const end = quote === '"' || quote === "'" ? close.exec(value)?.index : undefined;
+    if (end !== undefined) {
+      value = value.slice(1, end);
+      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\"/g, '"');
+    } else {
+      value = value.replace(/\s+#.*$/, '').trim();
+    }
+    values[name] = value;
+  });
+  return { values, invalid };
+}
 export type ImportPlan = z.infer<typeof importPlanSchema>;

@@ -45,6 +45,8 @@ export const modelGroupPolicyFields = {
   fallbacks: z.array(nameSchema).max(10),
   allowedFails: z.number().int().min(1).max(1000),
   cooldownSeconds: z.number().int().min(0).max(86400),
+  /** No single failure (however long the upstream's Retry-After) benches a deployment for longer. */
+  maxCooldownSeconds: z.number().int().min(1).max(86400),
   timeoutMs: z.number().int().min(100).max(3_600_000).nullable(),
   streamIdleTimeoutMs: z.number().int().min(100).max(3_600_000).nullable(),
 };
@@ -56,6 +58,7 @@ export const createModelGroupSchema = z.object({
   fallbacks: modelGroupPolicyFields.fallbacks.default([]),
   allowedFails: modelGroupPolicyFields.allowedFails.default(3),
   cooldownSeconds: modelGroupPolicyFields.cooldownSeconds.default(60),
+  maxCooldownSeconds: modelGroupPolicyFields.maxCooldownSeconds.default(300),
   timeoutMs: modelGroupPolicyFields.timeoutMs.default(null),
   streamIdleTimeoutMs: modelGroupPolicyFields.streamIdleTimeoutMs.default(null),
 });
@@ -72,6 +75,7 @@ export const modelGroupSchema = z.object({
   fallbacks: z.array(z.string()),
   allowedFails: z.number(),
   cooldownSeconds: z.number(),
+  maxCooldownSeconds: z.number(),
   timeoutMs: z.number().nullable(),
   streamIdleTimeoutMs: z.number().nullable(),
   deploymentCount: z.number(),
@@ -101,6 +105,11 @@ const deploymentFields = {
   timeoutMs: z.number().int().min(100).max(3_600_000).nullable(),
   enabled: z.boolean(),
   tags: tagsSchema,
+  /** What the deployment serves; empty = its provider's defaults. */
+  capabilities: z
+    .array(capabilitySchema)
+    .max(CAPABILITIES.length)
+    .refine((list) => new Set(list).size === list.length, 'must not repeat a capability'),
 };
 
 function checkProviderNeeds(
@@ -125,6 +134,7 @@ export const createDeploymentSchema = z
     timeoutMs: deploymentFields.timeoutMs.default(null),
     enabled: deploymentFields.enabled.default(true),
     tags: deploymentFields.tags.default([]),
+    capabilities: deploymentFields.capabilities.default([]),
   })
   .strict()
   .superRefine(checkProviderNeeds);
@@ -164,6 +174,10 @@ export const deploymentSchema = z.object({
   timeoutMs: z.number().nullable(),
   enabled: z.boolean(),
   tags: z.array(z.string()),
+  /** As stored: empty means the provider's defaults. */
+  capabilities: z.array(capabilitySchema),
+  /** What the router actually sends it: `capabilities`, or the provider's defaults. */
+  effectiveCapabilities: z.array(capabilitySchema),
   state: deploymentLiveStateSchema,
   createdAt: isoDate,
   updatedAt: isoDate,

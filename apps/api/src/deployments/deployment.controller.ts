@@ -59,6 +59,13 @@ export class DeploymentController {
     return this.deployments.remove(id, actor);
   }
 
+  /** "Put back into rotation": clears a cooldown at once, on every instance. */
+  @Post(':id/reset')
+  @HttpCode(200)
+  reset(@Param('id') id: string, @Actor() actor: string): Promise<Deployment> {
+    return this.deployments.reset(id, actor);
+  }
+
   /** Always 200: the result says whether the upstream accepted the deployment's settings. */
   @Post(':id/test')
   @HttpCode(200)

@@ -181,6 +181,80 @@ describe('deployments API (real PostgreSQL)', () => {
     expect(Date.parse(cooling.state.cooldownUntil ?? '')).toBeGreaterThan(Date.now());
   });
 
+  /** Benches the deployment as a rejected key would. */
+  async function benchIt(created: { id: string; modelGroup: string }) {
+    await t.app.get(Router).execute(created.modelGroup, { estimatedTokens: 1 }, async () => ({
+      ok: false,
+      committed: false,
+      error: {
+        kind: 'auth',
+        status: 401,
+        retryable: false,
+        cooldown: true,
+        retryAfterMs: null,
+        message: 'bad key',
+      },
+    }));
+    const cooling = deploymentSchema.parse((await call('GET', `/api/deployments/${created.id}`)).json);
+    expect(cooling.state.status).toBe('cooling_down');
+  }
+
+  it('puts a benched deployment back into rotation on PATCH and with the reset action (audited)', async () => {
+    const created = await createDeployment();
+    await benchIt(created);
+    const patched = await call('PATCH', `/api/deployments/${created.id}`, { weight: 3 });
+    expect(deploymentSchema.parse(patched.json).state.status).toBe('healthy');
+
+    await benchIt(created);
+    const reset = await call('POST', `/api/deployments/${created.id}/reset`);
+    expect(reset.status).toBe(200);
+    expect(deploymentSchema.parse(reset.json).state).toMatchObject({
+      status: 'healthy',
+      cooldownUntil: null,
+    });
+    const audit = await t.db.query(`SELECT action FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY id`, [
+      created.id,
+    ]);
+    expect(audit.rows.map((r: { action: string }) => r.action)).toContain('deployment.reset');
+    expect((await call('POST', `/api/deployments/00000000-0000-4000-8000-000000000000/reset`)).status).toBe(
+      404,
+    );
+  });
+
+  it('stores what a deployment serves, shows the provider defaults when it declares none, and routes by it', async () => {
+    const defaults = await createDeployment();
+    expect(defaults.capabilities).toEqual([]);
+    expect(defaults.effectiveCapabilities).toEqual(expect.arrayContaining(['chat', 'embeddings']));
+    const chatOnly = await createDeployment({ capabilities: ['chat'] });
+    expect(chatOnly).toMatchObject({ capabilities: ['chat'], effectiveCapabilities: ['chat'] });
+    const routed = t.app.get(RouterRegistry).getDeployment(chatOnly.id);
+    expect(routed?.capabilities).toEqual(['chat']);
+
+    const bad = await call('POST', '/api/deployments', deploymentBody({ capabilities: ['teleport'] }));
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ error: { code: 'validation_failed' } });
+    const twice = await call('PATCH', `/api/deployments/${chatOnly.id}`, { capabilities: ['chat', 'chat'] });
+    expect(twice.status).toBe(400);
+    const widened = await call('PATCH', `/api/deployments/${chatOnly.id}`, {
+      capabilities: ['chat', 'embeddings'],
+    });
+    expect(deploymentSchema.parse(widened.json).effectiveCapabilities).toEqual(['chat', 'embeddings']);
+  });
+
+  it("keeps a model group's longest cooldown (default 300 s) and lets it change", async () => {
+    const created = await createDeployment();
+    const group = modelGroupSchema.parse((await call('GET', `/api/model-groups/${created.modelGroup}`)).json);
+    expect(group.maxCooldownSeconds).toBe(300);
+    const changed = await call('PATCH', `/api/model-groups/${created.modelGroup}`, {
+      maxCooldownSeconds: 30,
+    });
+    expect(modelGroupSchema.parse(changed.json).maxCooldownSeconds).toBe(30);
+    expect(t.app.get(RouterRegistry).getGroup(created.modelGroup)?.policy.maxCooldownSeconds).toBe(30);
+    expect(
+      (await call('PATCH', `/api/model-groups/${created.modelGroup}`, { maxCooldownSeconds: 0 })).status,
+    ).toBe(400);
+  });
+
   it('moves a deployment to another (new) model group', async () => {
     const created = await createDeployment();
     const target = unique('moved');

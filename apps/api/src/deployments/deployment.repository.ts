@@ -116,6 +116,17 @@ export class DeploymentRepository {
     );
   }
 
+  /** Moves `updatedAt` (nothing else): other instances see the deployment as edited. Null when unknown. */
+  async touch(id: string, onWrite: OnWrite): Promise<DeploymentRecord | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.deployment.findUnique({ where: { id }, ...safe });
+      if (!before) return null;
+      const after = await tx.deployment.update({ where: { id }, data: { updatedAt: new Date() }, ...safe });
+      await onWrite({ tx, before, after, createdGroup: null });
+      return after;
+    });
+  }
+
   /** Null when the id is unknown. */
   async delete(id: string, onWrite: OnWrite): Promise<DeploymentRecord | null> {
     return this.prisma.$transaction(async (tx) => {

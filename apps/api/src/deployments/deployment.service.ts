@@ -24,6 +24,7 @@ import {
   type DeploymentWrite,
 } from './deployment.repository';
 import { deploymentSnapshot } from './deployment.snapshot';
+import { effectiveCapabilities } from '../providers/provider-registry';
 
 export type CreateDeploymentInput = z.output<typeof createDeploymentSchema>;
 export type UpdateDeploymentInput = z.output<typeof updateDeploymentSchema>;
@@ -89,8 +90,24 @@ export class DeploymentService {
       this.record(actor, 'deployment.update', w),
     );
     if (!updated) throw deploymentNotFound(id);
+    // Edited or re-enabled: back in rotation at once (other instances: see LiveConfigService).
+    this.router.clearCooldown(id);
     await this.liveConfig.changed();
     return this.toResponse(updated);
+  }
+
+  /**
+   * "Put back into rotation": clears the deployment's cooldown and failure memory. Its `updatedAt` moves,
+   * which clears it on every other instance at their next reload (within a second).
+   */
+  async reset(id: string, actor: string): Promise<Deployment> {
+    const current = isDeploymentId(id) ? await this.repo.findById(id) : null;
+    if (!current) throw deploymentNotFound(id);
+    const touched = await this.repo.touch(id, (w) => this.record(actor, 'deployment.reset', w));
+    if (!touched) throw deploymentNotFound(id);
+    this.router.clearCooldown(id);
+    await this.liveConfig.changed();
+    return this.toResponse(touched);
   }
 
   async remove(id: string, actor: string): Promise<void> {
@@ -138,6 +155,7 @@ export class DeploymentService {
     return {
       ...deploymentSnapshot(d),
       provider: d.provider as ProviderKind,
+      effectiveCapabilities: effectiveCapabilities(d.provider, d.capabilities),
       state: this.liveState(d),
       createdAt: d.createdAt.toISOString(),
       updatedAt: d.updatedAt.toISOString(),

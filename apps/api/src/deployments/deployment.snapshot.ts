@@ -1,3 +1,4 @@
+import { CAPABILITIES } from '@switchboard/contracts';
 import type { DeploymentRecord } from './deployment.repository';
 
 /** What the audit trail keeps of a deployment: its settings and key hint, never the key or ciphertext. */
@@ -18,5 +19,6 @@ export function deploymentSnapshot(d: DeploymentRecord) {
     timeoutMs: d.timeoutMs,
     enabled: d.enabled,
     tags: d.tags,
+    capabilities: CAPABILITIES.filter((c) => d.capabilities.includes(c)),
   };
 }

@@ -112,12 +112,22 @@ router_settings:
     expect(groups[0]?.policy.strategy).toBe(ours);
   });
 
+  it("takes what a deployment serves from LiteLLM's model_info.mode", () => {
+    const { deployments } = read(`
+model_list:
+  - { model_name: e, litellm_params: { model: openai/text-embedding-3-small, api_key: k }, model_info: { mode: embedding } }
+  - { model_name: c, litellm_params: { model: openai/gpt-4.1, api_key: k }, model_info: { mode: chat } }
+  - { model_name: d, litellm_params: { model: openai/gpt-4.1, api_key: k } }
+`);
+    expect(deployments.map((d) => d.capabilities)).toEqual([['embeddings'], ['chat'], []]);
+  });
+
   it('warns about every key it does not use, and about unknown strategies', () => {
     const { warnings } = read(`
 model_list:
   - model_name: g
     litellm_params: { model: openai/x, api_key: k, stream_timeout: 5, max_retries: 1 }
-    model_info: { id: x, mode: chat }
+    model_info: { id: x, mode: image_generation }
   - model_name: g
     litellm_params: { model: openai/y, api_key: k, stream_timeout: 5 }
 router_settings: { routing_strategy: cost-based-routing, redis_host: r }
@@ -145,21 +155,52 @@ callbacks: [langfuse]
     expect(warnings).toHaveLength(8);
   });
 
-  it('names every missing environment variable at once', () => {
-    const err = errorOf(() =>
-      read(`
+  it('lists every variable not supplied and skips only the deployments that need them', () => {
+    const result = read(`
 model_list:
   - { model_name: g, litellm_params: { model: openai/x, api_key: os.environ/NOPE_1 } }
   - { model_name: g, litellm_params: { model: openai/y, api_key: os.environ/NOPE_2, api_base: os.environ/NOPE_3 } }
+  - { model_name: g, litellm_params: { model: openai/z, api_key: os.environ/KEY_A } }
 general_settings: { master_key: os.environ/NOPE_4 }
-`),
-    );
-    expect(err.status).toBe(400);
-    expect(err.code).toBe('missing_environment');
-    for (const name of ['NOPE_1', 'NOPE_2', 'NOPE_3', 'NOPE_4']) expect(err.message).toContain(name);
+`);
+    expect(result.unresolved).toEqual([
+      { variable: 'NOPE_1', deployments: ['nope_1'], paths: [] },
+      // api_base is read before api_key
+      { variable: 'NOPE_3', deployments: ['nope_2'], paths: [] },
+      { variable: 'NOPE_2', deployments: ['nope_2'], paths: [] },
+      { variable: 'NOPE_4', deployments: [], paths: ['general_settings.master_key'] },
+    ]);
+    expect(result.skipped.map((d) => d.name)).toEqual(['nope_1', 'nope_2']);
+    expect(result.deployments.map((d) => d.name)).toEqual(['key_a']);
+    expect(result.masterKey).toBeNull();
   });
 
-  it('reads environment_variables from the file before the process environment', () => {
+  it('names deployments after their key variables, uniquely, keeping the derived name as an alias', () => {
+    const { deployments } = read(`
+model_list:
+  - { model_name: g, litellm_params: { model: openai/x, api_key: os.environ/KEY_A } }
+  - { model_name: h, litellm_params: { model: openai/x, api_key: os.environ/KEY_A } }
+  - { model_name: g, litellm_params: { model: openai/x, api_key: os.environ/KEY_B }, model_info: { switchboard_deployment: key_a-2 } }
+`);
+    expect(deployments.map((d) => d.name)).toEqual(['key_a', 'key_a-3', 'key_a-2']);
+    expect(deployments[0]?.aliases).toEqual([derivedDeploymentName('g', 'g\nopenai/x\n', 1)]);
+  });
+
+  it('never reads the process environment', () => {
+    process.env.SB_READER_SPEC_SECRET = 'from-process';
+    try {
+      const result = read(
+        'model_list: [{ model_name: g, litellm_params: { model: openai/x, api_key: os.environ/SB_READER_SPEC_SECRET } }]',
+        () => undefined,
+      );
+      expect(result.deployments).toEqual([]);
+      expect(result.unresolved.map((u) => u.variable)).toEqual(['SB_READER_SPEC_SECRET']);
+    } finally {
+      delete process.env.SB_READER_SPEC_SECRET;
+    }
+  });
+
+  it('reads environment_variables from the file before the supplied values', () => {
     const { deployments } = read(`
 environment_variables: { KEY_A: from-file }
 model_list: [{ model_name: g, litellm_params: { model: openai/x, api_key: os.environ/KEY_A } }]
@@ -184,12 +225,12 @@ model_list:
     ]);
   });
 
-  it('derives stable names, numbering only identical entries', () => {
+  it('derives stable names for keys written inline, numbering only identical entries', () => {
     const yaml = (extra: string) => `
 model_list:
 ${extra}
-  - { model_name: gpt-4.1, litellm_params: { model: openai/gpt-4.1, api_key: os.environ/KEY_A } }
-  - { model_name: gpt-4.1, litellm_params: { model: openai/gpt-4.1, api_key: os.environ/KEY_B } }
+  - { model_name: gpt-4.1, litellm_params: { model: openai/gpt-4.1, api_key: sk-inline-a } }
+  - { model_name: gpt-4.1, litellm_params: { model: openai/gpt-4.1, api_key: sk-inline-b } }
 `;
     const before = read(yaml('')).deployments.map((d) => d.name);
     const after = read(

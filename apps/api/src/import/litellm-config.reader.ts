@@ -1,4 +1,5 @@
 import {
+  type Capability,
   createDeploymentSchema,
   modelGroupPolicyFields,
   nameSchema,
@@ -17,8 +18,14 @@ import { effectiveApiBase, resolveLiteLLMModel } from './litellm-providers';
  * up in `warnings`; nothing is dropped silently.
  */
 
-/** Where `os.environ/NAME` references are looked up. */
+/**
+ * Where `os.environ/NAME` references are looked up: only values supplied with the import (and the
+ * file's own `environment_variables`), never the gateway's environment, which holds its secrets.
+ */
 export type EnvLookup = (name: string) => string | undefined;
+
+/** Resolves nothing: every reference is reported as missing. */
+export const noEnv: EnvLookup = () => undefined;
 
 export interface ImportedGroupPolicy {
   strategy?: RoutingStrategyName;
@@ -38,6 +45,10 @@ export interface ImportedGroup {
 
 export interface ImportedDeployment {
   name: string;
+  /** Names this deployment had under earlier naming rules, so re-importing an old file updates it. */
+  aliases: string[];
+  /** The name the file gave it, when the operator renamed it (`names` in the request). */
+  proposedName?: string;
   modelGroup: string;
   provider: ProviderKind;
   model: string;
@@ -50,7 +61,19 @@ export interface ImportedDeployment {
   tpmLimit: number | null;
   timeoutMs: number | null;
   tags: string[];
+  /** From LiteLLM's `model_info.mode` (chat, embedding, …); empty = the provider's defaults. */
+  capabilities: Capability[];
 }
+
+/** LiteLLM's `model_info.mode` → what the deployment serves. */
+const MODE_CAPABILITIES: Readonly<Record<string, Capability[]>> = {
+  chat: ['chat'],
+  completion: ['completions'],
+  embedding: ['embeddings'],
+  rerank: ['rerank'],
+  audio_speech: ['audio.speech'],
+  audio_transcription: ['audio.transcriptions'],
+};
 
 export interface LiteLLMImport {
   groups: ImportedGroup[];
@@ -58,6 +81,10 @@ export interface LiteLLMImport {
   /** `general_settings.master_key`, resolved; null when the file has none. */
   masterKey: string | null;
   warnings: string[];
+  /** References that were not supplied, with the deployments they block and other places using them. */
+  unresolved: { variable: string; deployments: string[]; paths: string[] }[];
+  /** Deployments left out because a reference in them was not supplied. */
+  skipped: { name: string; modelGroup: string; variables: string[] }[];
 }
 
 export interface Problem {
@@ -139,6 +166,8 @@ export class ReadContext {
   readonly warnings: string[] = [];
   /** Variable name → where it was referenced. */
   readonly missing = new Map<string, string[]>();
+  /** Entries left out because one of their references is missing (see readLiteLLMConfig). */
+  readonly blocked: (BlockedEntry & { index: number })[] = [];
   /** `model_list[*].litellm_params.stream_timeout` → entry indexes, so one warning covers every entry. */
   private readonly ignoredInEntries = new Map<string, number[]>();
 
@@ -177,6 +206,13 @@ export class ReadContext {
     return undefined;
   }
 
+  /** Takes the missing variables over (the caller reports them), so finish() does not refuse for them. */
+  takeMissing(): Map<string, string[]> {
+    const taken = new Map(this.missing);
+    this.missing.clear();
+    return taken;
+  }
+
   /** Ends reading: missing variables first (all of them), then every other problem. */
   finish(): string[] {
     if (this.missing.size > 0) {
@@ -184,7 +220,7 @@ export class ReadContext {
       throw new AdminError(
         400,
         'missing_environment',
-        `The config references environment variables this gateway does not have: ${names.join(', ')}. Set them in the gateway's environment (or under environment_variables in the file) and try again.`,
+        `The config references environment variables that were not supplied: ${names.join(', ')}. Send their values with the request (or under environment_variables in the file); the gateway's own environment is never read.`,
         names.map((name) => ({
           path: (this.missing.get(name) ?? []).join(', '),
           message: `${ENV_PREFIX}${name} is not set`,
@@ -252,13 +288,41 @@ function checkField<T>(ctx: ReadContext, schema: z.ZodType<T>, value: unknown, p
 
 /** A `model_list` entry read into a deployment (without its name), or null when skipped or invalid. */
 export interface EntryRead {
-  deployment: Omit<ImportedDeployment, 'name'>;
+  deployment: Omit<ImportedDeployment, 'name' | 'aliases' | 'proposedName'>;
   /** `model_info.switchboard_deployment`, when the file names the deployment itself. */
   explicitName: string | null;
   /** `order` as written (priority tiers are finished per group). */
   order: number | null;
   /** What the derived name is computed from: the strings as written, so references never leak a secret. */
   identity: string;
+  /** The variable of `api_key: os.environ/NAME`, which names the deployment when the file does not. */
+  keyVariable: string | null;
+}
+
+/** An entry whose references were not all supplied: what is needed to name and report it. */
+export interface BlockedEntry {
+  modelGroup: string;
+  explicitName: string | null;
+  identity: string;
+  keyVariable: string | null;
+  variables: string[];
+}
+
+/** `os.environ/NAME` → NAME, for a value as written. */
+function referencedVariable(value: unknown): string | null {
+  if (typeof value !== 'string' || !value.startsWith(ENV_PREFIX)) return null;
+  return value.slice(ENV_PREFIX.length).trim() || null;
+}
+
+/** `PJ1_KEY` → `pj1`, `OPENAI_API_KEY` → `openai`; null when nothing usable is left. */
+export function nameFromVariable(variable: string): string | null {
+  const base = variable
+    .replace(/_?(API_?)?KEY$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._:/@-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 120);
+  return base === '' ? null : base;
 }
 
 /** Reads one entry of `model_list` (also the body of the compat `POST /model/new`). */
@@ -293,12 +357,18 @@ export function readModelEntry(
     if (!PARAM_KEYS.has(key)) ctx.ignoredInEntry(`litellm_params.${key}`, index);
   const info = entry.model_info;
   let explicitName: string | null = null;
+  let capabilities: Capability[] = [];
   if (info !== undefined && info !== null) {
     if (!isMapping(info)) ctx.problem(`${path}.model_info`, 'must be a mapping');
     else {
       // `id` is LiteLLM's own deployment id: meaningless here, and expected, so not worth a warning.
       for (const key of Object.keys(info))
-        if (key !== 'id' && key !== DEPLOYMENT_NAME_KEY) ctx.ignoredInEntry(`model_info.${key}`, index);
+        if (key !== 'id' && key !== 'mode' && key !== DEPLOYMENT_NAME_KEY)
+          ctx.ignoredInEntry(`model_info.${key}`, index);
+      if (typeof info.mode === 'string') {
+        capabilities = MODE_CAPABILITIES[info.mode] ?? [];
+        if (!MODE_CAPABILITIES[info.mode]) ctx.ignoredInEntry('model_info.mode', index);
+      }
       if (info[DEPLOYMENT_NAME_KEY] !== undefined) {
         explicitName =
           checkField(
@@ -327,6 +397,7 @@ export function readModelEntry(
       `${path} (${modelName}) has no api_key. LiteLLM would fall back to a provider variable such as OPENAI_API_KEY; Switchboard keeps a key per deployment: add api_key: os.environ/<NAME>.`,
     );
   }
+  const keyVariable = referencedVariable(params.api_key);
   const tags = params.tags === undefined || params.tags === null ? [] : params.tags;
   if (!Array.isArray(tags)) ctx.problem(`${p}.tags`, 'must be a list of strings');
   const order = ctx.integer(params.order, `${p}.order`);
@@ -344,10 +415,22 @@ export function readModelEntry(
     tpmLimit: ctx.integer(params.tpm, `${p}.tpm`),
     timeoutMs: ctx.millis(params.timeout, `${p}.timeout`),
     tags: Array.isArray(tags) ? tags : [],
+    capabilities,
   };
-  // A reference that did not resolve is reported as missing, not as a validation error too.
-  if (ctx.missing.size > 0 && [...ctx.missing.values()].some((w) => w.some((x) => x.startsWith(`${p}.`))))
+  // A reference that did not resolve blocks this entry only; it is not a validation error too.
+  const needed = [...ctx.missing].filter(([, w]) => w.some((x) => x.startsWith(`${p}.`))).map(([n]) => n);
+  if (needed.length > 0) {
+    const identity = `${modelName}\n${model}\n${rawApiBase}`;
+    ctx.blocked.push({
+      index,
+      modelGroup: modelName,
+      explicitName,
+      identity,
+      keyVariable,
+      variables: needed,
+    });
     return null;
+  }
   const parsed = createDeploymentSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -363,6 +446,7 @@ export function readModelEntry(
     explicitName,
     order,
     identity: `${modelName}\n${model}\n${rawApiBase}`,
+    keyVariable,
   };
 }
 
@@ -534,7 +618,7 @@ function readGroupExtensions(ctx: ReadContext, doc: Mapping): Map<string, Import
 
 // ---------- the whole file ----------
 
-export function readLiteLLMConfig(doc: unknown, processEnv: EnvLookup): LiteLLMImport {
+export function readLiteLLMConfig(doc: unknown, supplied: EnvLookup): LiteLLMImport {
   if (!isMapping(doc)) {
     throw new AdminError(
       400,
@@ -545,8 +629,9 @@ export function readLiteLLMConfig(doc: unknown, processEnv: EnvLookup): LiteLLMI
   const fileEnv = isMapping(doc.environment_variables) ? doc.environment_variables : {};
   // LiteLLM copies environment_variables into its environment at start, so they win.
   const ctx = new ReadContext((name) => {
-    const v = fileEnv[name];
-    return v === undefined || v === null ? processEnv(name) : String(v);
+    // Own keys only: `os.environ/constructor` must not find Object.prototype's.
+    const v = Object.hasOwn(fileEnv, name) ? fileEnv[name] : undefined;
+    return v === undefined || v === null ? supplied(name) : String(v);
   });
   for (const key of Object.keys(doc)) if (!TOP_LEVEL.has(key)) ctx.ignored(`${key} (top-level section)`);
 
@@ -561,30 +646,66 @@ export function readLiteLLMConfig(doc: unknown, processEnv: EnvLookup): LiteLLMI
   const extensions = readGroupExtensions(ctx, doc);
   const masterKey = readGeneralSettings(ctx, doc.general_settings);
 
-  // Names: explicit ones as written, the others derived (see derivedDeploymentName).
+  // Names: explicit ones as written; else after the key's variable (`PJ1_KEY` → `pj1`); else derived
+  // (see derivedDeploymentName). The derived name stays an alias, so files imported before still match.
   const deployments: ImportedDeployment[] = [];
+  const skipped: LiteLLMImport['skipped'] = [];
   const seen = new Map<string, number>();
   const taken = new Map<string, string>();
+  const explicit = new Set<string>();
+  for (const { read } of entries) if (read?.explicitName) explicit.add(read.explicitName);
+  for (const b of ctx.blocked) if (b.explicitName) explicit.add(b.explicitName);
   const orders = new Map<string, (number | null)[]>();
   const byGroup = new Map<string, ImportedDeployment[]>();
+  const blockedAt = new Map(ctx.blocked.map((b) => [b.index, b]));
+  const nameEntry = (e: {
+    modelGroup: string;
+    explicitName: string | null;
+    identity: string;
+    keyVariable: string | null;
+  }) => {
+    const occurrence = (seen.get(e.identity) ?? 0) + 1;
+    seen.set(e.identity, occurrence);
+    const legacy = derivedDeploymentName(e.modelGroup, e.identity, occurrence);
+    if (e.explicitName) return { name: e.explicitName, aliases: [] };
+    const base = e.keyVariable ? nameFromVariable(e.keyVariable) : null;
+    if (!base) return { name: legacy, aliases: [] };
+    let name = base;
+    for (let n = 2; taken.has(name) || explicit.has(name); n++) name = `${base}-${n}`;
+    return { name, aliases: [legacy] };
+  };
   for (const { index, read } of entries) {
-    if (!read) continue;
-    const occurrence = (seen.get(read.identity) ?? 0) + 1;
-    seen.set(read.identity, occurrence);
-    const name =
-      read.explicitName ?? derivedDeploymentName(read.deployment.modelGroup, read.identity, occurrence);
     const path = `model_list[${index}]`;
+    const blocked = blockedAt.get(index);
+    if (blocked) {
+      const { name } = nameEntry(blocked);
+      taken.set(name, path);
+      skipped.push({ name, modelGroup: blocked.modelGroup, variables: blocked.variables });
+      continue;
+    }
+    if (!read) continue;
+    const { name, aliases } = nameEntry({ ...read, modelGroup: read.deployment.modelGroup });
     const other = taken.get(name);
     if (other) {
       ctx.problem(path, `names deployment '${name}', as ${other} does`);
       continue;
     }
     taken.set(name, path);
-    const deployment = { ...read.deployment, name };
+    const deployment = { ...read.deployment, name, aliases };
     deployments.push(deployment);
     const group = read.deployment.modelGroup;
     byGroup.set(group, [...(byGroup.get(group) ?? []), deployment]);
     orders.set(group, [...(orders.get(group) ?? []), read.order]);
+  }
+  const missing = ctx.takeMissing();
+  const unresolved = [...missing].map(([variable, paths]) => ({
+    variable,
+    deployments: skipped.filter((d) => d.variables.includes(variable)).map((d) => d.name),
+    paths: paths.filter((x) => !x.startsWith('model_list[')),
+  }));
+  for (const u of unresolved) {
+    if (u.paths.length > 0)
+      ctx.warnings.push(`${u.paths.join(', ')}: os.environ/${u.variable} was not supplied; left unset.`);
   }
 
   const groups: ImportedGroup[] = [];
@@ -624,7 +745,7 @@ export function readLiteLLMConfig(doc: unknown, processEnv: EnvLookup): LiteLLMI
   }
 
   const warnings = ctx.finish();
-  return { groups, deployments, masterKey, warnings };
+  return { groups, deployments, masterKey, warnings, unresolved, skipped };
 }
 
 function readGeneralSettings(ctx: ReadContext, section: unknown): string | null {

@@ -3,6 +3,7 @@ import type { ImportPlan } from '@switchboard/contracts';
 import { Actor } from '../audit/actor';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
+  type LiteLLMImportBody,
   litellmImportBodySchema,
   type LiteLLMImportQuery,
   litellmImportQuerySchema,
@@ -13,15 +14,16 @@ import { LiteLLMImportService } from './litellm-import.service';
 export class LiteLLMImportController {
   constructor(private readonly imports: LiteLLMImportService) {}
 
-  /** Answers the plan; with `?dryRun=true` nothing is changed. */
+  /** Answers the plan; with `?dryRun=true` nothing is changed. Supplied values are never echoed. */
   @Post('import/litellm')
   @HttpCode(200)
   import(
-    @Body(new ZodValidationPipe(litellmImportBodySchema)) yaml: string,
+    @Body(new ZodValidationPipe(litellmImportBodySchema)) body: LiteLLMImportBody,
     @Query(new ZodValidationPipe(litellmImportQuerySchema)) query: LiteLLMImportQuery,
     @Actor() actor: string,
   ): Promise<ImportPlan> {
-    return this.imports.import(yaml, query.dryRun, actor);
+    const { yaml, ...inputs } = body;
+    return this.imports.import(yaml, query.dryRun, actor, inputs);
   }
 
   /** A LiteLLM config.yaml of the current routing; keys are `os.environ/…` placeholders, never values. */

@@ -1,21 +1,18 @@
+import { importRequestSchema } from '@switchboard/contracts';
 import { z } from 'zod';
 
-// Local to the import endpoint for now; candidates for libs/contracts once the console uploads files.
-
-/** The config as the raw body (YAML content types, or text/plain) or as JSON `{ "yaml": "…" }`. */
+/**
+ * The config as the raw body (YAML content types, or text/plain), or as JSON `{ "yaml": "…", "env"?,
+ * "dotenv"?, "names"? }` when it comes with values for its `os.environ/NAME` references or renames.
+ */
 export const litellmImportBodySchema = z.union(
-  [
-    z.string(),
-    z
-      .object({ yaml: z.string() })
-      .strict()
-      .transform((b) => b.yaml),
-  ],
+  [z.string().transform((yaml) => ({ yaml })), importRequestSchema],
   {
     error:
-      'send the LiteLLM config.yaml as the body (Content-Type: application/yaml) or as JSON {"yaml": "…"}',
+      'send the LiteLLM config.yaml as the body (Content-Type: application/yaml) or as JSON {"yaml": "…", "env": {…}}',
   },
 );
+export type LiteLLMImportBody = z.output<typeof litellmImportBodySchema>;
 
 export const litellmImportQuerySchema = z.object({
   /** `true` answers the plan without changing anything. */

@@ -36,14 +36,11 @@ general_settings:
 describe('LiteLLM config import (real PostgreSQL)', () => {
   let t: TestApp;
   let upstream: FakeUpstream;
-  const envNames: string[] = [];
+  /** Values sent with every import (the request's `env`): the gateway's environment is never read. */
+  const supplied: Record<string, string> = {};
 
-  /** Env vars for this test only, removed afterwards. */
   function setEnv(values: Record<string, string>): string[] {
-    for (const [name, value] of Object.entries(values)) {
-      process.env[name] = value;
-      envNames.push(name);
-    }
+    Object.assign(supplied, values);
     return Object.keys(values);
   }
 
@@ -51,7 +48,6 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
     [t, upstream] = await Promise.all([createTestApp(), startFakeUpstream({ requireApiKey: KEYS })]);
   });
   afterAll(async () => {
-    for (const name of envNames) delete process.env[name];
     await Promise.all([t?.close(), upstream?.close()]);
   });
 
@@ -63,9 +59,9 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
       method: 'POST',
       headers: {
         authorization: `Bearer ${TEST_MASTER_KEY}`,
-        'content-type': opts.contentType ?? 'application/yaml',
+        'content-type': opts.contentType ?? 'application/json',
       },
-      body: yaml,
+      body: opts.contentType ? yaml : JSON.stringify({ yaml, env: supplied }),
     });
     const text = await res.text();
     return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, any>) : null };
@@ -89,7 +85,8 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
 
   it('dry-runs, applies and re-imports the Dify config: a working group, then nothing to do', async () => {
     const group = unique('gpt-4.1');
-    const yaml = difyConfig(group, upstream.url, keyVars());
+    const vars = keyVars();
+    const yaml = difyConfig(group, upstream.url, vars);
     const auditBefore = await auditCount();
 
     const dry = await importYaml(yaml, { dryRun: true });
@@ -107,12 +104,9 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
       ['create', 'deployment'],
       ['unchanged', 'masterKey'],
     ]);
+    // Named after their key variables (OPENAI_KEY_1A2B → openai_key_1a2b).
     const names = plan.changes.filter((c) => c.kind === 'deployment').map((c) => c.name);
-    expect(names).toEqual([
-      expect.stringMatching(new RegExp(`^${group.replace('.', '\\.')}-[0-9a-f]{6}$`)),
-      `${names[0]}-2`,
-      `${names[0]}-3`,
-    ]);
+    expect(names).toEqual(vars.map((v) => v.toLowerCase()));
     expect((await get(`/api/model-groups/${group}`)).status).toBe(404);
     expect(await auditCount()).toBe(auditBefore);
 
@@ -125,8 +119,13 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
       string,
       unknown
     >[];
-    expect(deployments.map((d) => [d.name, d.provider, d.model, d.apiBase, d.apiKeyHint])).toEqual(
-      names.map((name, i) => [name, 'openai', 'gpt-4.1', upstream.url, `sk-…${KEYS[i]!.slice(-4)}`]),
+    const byName = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(
+      deployments.map((d) => [d.name, d.provider, d.model, d.apiBase, d.apiKeyHint]).sort(byName),
+    ).toEqual(
+      names
+        .map((name, i) => [name, 'openai', 'gpt-4.1', upstream.url, `sk-…${KEYS[i]!.slice(-4)}`])
+        .sort(byName),
     );
     // group + 3 deployments + one summary event
     expect(await auditCount()).toBe(auditBefore + 5);
@@ -157,9 +156,9 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
     const yaml = difyConfig(group, upstream.url, vars);
     expect((await importYaml(yaml)).status).toBe(200);
 
-    const [first] = setEnv({ [uniqueVar('ROTATED')]: 'sk-rotated-key-9999' });
+    // The key is rotated where it lives: the variable keeps its name (and so the deployment its name).
+    setEnv({ [vars[0]!]: 'sk-rotated-key-9999' });
     const changed = yaml
-      .replace(`os.environ/${vars[0]}`, `os.environ/${first}`)
       .replace('num_retries: 2', 'num_retries: 5')
       .replace(`api_key: os.environ/${vars[2]}`, `api_key: os.environ/${vars[2]}\n      rpm: 100`);
     const before = await auditCount();
@@ -186,16 +185,22 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
     expect(importPlanSchema.parse((await importYaml(changed)).json).summary.unchanged).toBe(5);
   });
 
-  it('names every missing environment variable and writes nothing', async () => {
+  it('names every variable not supplied, skips the deployments needing them and writes nothing else', async () => {
     const group = unique('missing');
     const a = uniqueVar('MISSING');
     const b = uniqueVar('MISSING');
     const res = await importYaml(difyConfig(group, upstream.url, [a, b]));
-    expect(res.status).toBe(400);
-    expect(res.json?.error.code).toBe('missing_environment');
-    expect(res.json?.error.message).toContain(a);
-    expect(res.json?.error.message).toContain(b);
-    expect(res.json?.error.details).toHaveLength(2);
+    expect(res.status).toBe(200);
+    const plan = importPlanSchema.parse(res.json);
+    expect(plan.unresolved).toEqual([
+      { variable: a, deployments: [a.toLowerCase()], paths: [] },
+      { variable: b, deployments: [b.toLowerCase()], paths: [] },
+    ]);
+    expect(plan.skipped.map((d) => [d.name, d.modelGroup])).toEqual([
+      [a.toLowerCase(), group],
+      [b.toLowerCase(), group],
+    ]);
+    expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: 1 });
     expect((await get(`/api/model-groups/${group}`)).status).toBe(404);
   });
 
@@ -301,7 +306,8 @@ router_settings:
       await writeFile(file, difyConfig(group, upstream.url, keyVars()));
       const run = async (
         args: string[],
-        env: NodeJS.ProcessEnv = { SWITCHBOARD_URL: t.url, MASTER_KEY: TEST_MASTER_KEY },
+        // The shell the CLI runs in holds the key variables; it sends only those the file references.
+        env: NodeJS.ProcessEnv = { SWITCHBOARD_URL: t.url, MASTER_KEY: TEST_MASTER_KEY, ...supplied },
       ) => {
         const lines: string[] = [];
         const code = await runImportCli(args, env, {
@@ -430,18 +436,14 @@ describe('LiteLLM config export (real PostgreSQL)', () => {
     // The operator sets the placeholder variables to the keys, then imports the file back.
     const placeholders = [...exported.text.matchAll(/#\s+(SWITCHBOARD_KEY_\w+)\s+\(deployment ([^,]+),/g)];
     expect(placeholders.map((m) => m[2]).sort()).toEqual(['gpt-a', 'gpt-b', 'vllm-1']);
-    for (const [, variable, name] of placeholders) process.env[variable!] = keys[name!];
-    try {
-      const res = await fetch(`${t.url}/api/import/litellm?dryRun=true`, {
-        method: 'POST',
-        headers: { authorization: t.adminHeaders.authorization!, 'content-type': 'application/yaml' },
-        body: exported.text,
-      });
-      const plan = importPlanSchema.parse(await res.json());
-      expect(plan.changes.filter((c) => c.action !== 'unchanged')).toEqual([]);
-      expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: 6 });
-    } finally {
-      for (const [, variable] of placeholders) delete process.env[variable!];
-    }
+    const env = Object.fromEntries(placeholders.map(([, variable, name]) => [variable!, keys[name!]!]));
+    const res = await fetch(`${t.url}/api/import/litellm?dryRun=true`, {
+      method: 'POST',
+      headers: t.adminHeaders,
+      body: JSON.stringify({ yaml: exported.text, env }),
+    });
+    const plan = importPlanSchema.parse(await res.json());
+    expect(plan.changes.filter((c) => c.action !== 'unchanged')).toEqual([]);
+    expect(plan.summary).toEqual({ create: 0, update: 0, unchanged: 6 });
   });
 });

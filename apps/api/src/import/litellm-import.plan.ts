@@ -81,6 +81,21 @@ const DEPLOYMENT_FIELDS = [
   'tags',
 ] as const satisfies readonly (keyof ImportedDeployment)[];
 
+type FieldChange = ImportChange['diff'][number];
+
+/** A value as the plan shows it; keys are never shown. */
+function display(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.join(', ');
+  return String(value);
+}
+
+function fieldChange(field: string, before: unknown, after: unknown): FieldChange {
+  return field === 'apiKey'
+    ? { field, before: null, after: null }
+    : { field, before: display(before), after: display(after) };
+}
+
 function same(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
   return a === b;
@@ -115,42 +130,84 @@ export function planImport(
     const existing = groupsByName.get(group.name);
     if (!existing) {
       operations.createGroups.push(createModelGroupSchema.parse({ name: group.name, ...policy }));
-      changes.push({ action: 'create', kind: 'modelGroup', name: group.name, fields: [] });
+      const set = GROUP_FIELDS.filter((f) => policy[f] !== undefined);
+      changes.push({
+        action: 'create',
+        kind: 'modelGroup',
+        name: group.name,
+        fields: [],
+        diff: set.map((f) => fieldChange(f, null, policy[f])),
+      });
       continue;
     }
     const stored = { ...existing, strategy: storedStrategy(existing.strategy) };
     const fields = GROUP_FIELDS.filter((f) => policy[f] !== undefined && !same(policy[f], stored[f]));
     if (fields.length === 0) {
-      changes.push({ action: 'unchanged', kind: 'modelGroup', name: group.name, fields: [] });
+      changes.push({ action: 'unchanged', kind: 'modelGroup', name: group.name, fields: [], diff: [] });
       continue;
     }
     const patch: UpdateModelGroupInput = {};
     for (const f of fields) Object.assign(patch, { [f]: policy[f] });
     operations.updateGroups.push({ name: group.name, patch });
-    changes.push({ action: 'update', kind: 'modelGroup', name: group.name, fields: [...fields] });
+    changes.push({
+      action: 'update',
+      kind: 'modelGroup',
+      name: group.name,
+      fields: [...fields],
+      diff: fields.map((f) => fieldChange(f, stored[f], policy[f])),
+    });
   }
 
-  for (const d of imported.deployments) {
-    const existing = deploymentsByName.get(d.name);
+  for (const file of imported.deployments) {
+    const { aliases, proposedName, ...read } = file;
+    // A file imported under an earlier naming rule finds its deployment by that name.
+    const existing =
+      deploymentsByName.get(read.name) ??
+      aliases.map((a) => deploymentsByName.get(a)).find((x) => x?.modelGroup === read.modelGroup);
+    const d = { ...read, name: existing?.name ?? read.name };
+    const base = {
+      kind: 'deployment' as const,
+      name: d.name,
+      modelGroup: d.modelGroup,
+      ...(proposedName && proposedName !== d.name ? { proposedName } : {}),
+    };
+    if (existing && existing.modelGroup !== d.modelGroup) {
+      warnings.push(
+        `Deployment '${d.name}' is in model group '${existing.modelGroup}'; importing moves it to '${d.modelGroup}'. Rename it in the plan to keep both.`,
+      );
+    }
     if (!existing) {
       operations.createDeployments.push({ ...d, enabled: true });
-      changes.push({ action: 'create', kind: 'deployment', name: d.name, fields: [] });
+      const set = DEPLOYMENT_FIELDS.filter(
+        (f) => f !== 'modelGroup' && d[f] !== null && !(Array.isArray(d[f]) && d[f].length === 0),
+      );
+      changes.push({
+        ...base,
+        action: 'create',
+        fields: [],
+        diff: set.map((f) => fieldChange(f, null, d[f])),
+      });
       continue;
     }
     const fields: string[] = DEPLOYMENT_FIELDS.filter((f) =>
       f === 'apiKey' ? !sameKey(existing.apiKeyEncrypted, d.apiKey) : !same(d[f], existing[f]),
     );
     if (fields.length === 0) {
-      changes.push({ action: 'unchanged', kind: 'deployment', name: d.name, fields: [] });
+      changes.push({ ...base, action: 'unchanged', fields: [], diff: [] });
       continue;
     }
     const patch: UpdateDeploymentInput = {};
-    for (const f of fields) Object.assign(patch, { [f]: d[f as keyof ImportedDeployment] });
+    for (const f of fields) Object.assign(patch, { [f]: d[f as keyof typeof d] });
     operations.updateDeployments.push({ id: existing.id, name: d.name, patch });
-    changes.push({ action: 'update', kind: 'deployment', name: d.name, fields });
+    changes.push({
+      ...base,
+      action: 'update',
+      fields,
+      diff: fields.map((f) => fieldChange(f, existing[f as keyof CurrentDeployment], d[f as keyof typeof d])),
+    });
   }
 
-  const importedNames = new Set(imported.deployments.map((d) => d.name));
+  const importedNames = new Set(changes.filter((c) => c.kind === 'deployment').map((c) => c.name));
   const importedGroups = new Set(imported.groups.map((g) => g.name));
   const left = current.deployments.filter(
     (d) => importedGroups.has(d.modelGroup) && !importedNames.has(d.name),

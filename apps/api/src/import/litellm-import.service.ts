@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { ImportPlan } from '@switchboard/contracts';
+import { type ImportPlan, nameSchema, parseDotenv } from '@switchboard/contracts';
 import { CORE_SCHEMA, load, mergeTag, YAMLException } from 'js-yaml';
 import { AuditService } from '../audit/audit.service';
 import { SecretBox, safeEqual } from '../common/crypto';
@@ -8,7 +8,7 @@ import { AdminError } from '../common/errors';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DeploymentService } from '../deployments/deployment.service';
 import { ModelGroupService } from '../model-groups/model-group.service';
-import { type EnvLookup, readLiteLLMConfig } from './litellm-config.reader';
+import { type EnvLookup, type LiteLLMImport, readLiteLLMConfig } from './litellm-config.reader';
 import { writeLiteLLMConfig } from './litellm-export.writer';
 import { type ImportChange, type ImportOperations, planImport, summarise } from './litellm-import.plan';
 import { LiteLLMImportRepository } from './litellm-import.repository';
@@ -16,8 +16,56 @@ import { LiteLLMImportRepository } from './litellm-import.repository';
 // LiteLLM configs often share settings through anchors and `<<:` merge keys.
 const YAML_SCHEMA = CORE_SCHEMA.withTags(mergeTag);
 
-/** `os.environ/NAME` in an imported file reads the gateway's own environment, at import time. */
-export const processEnv: EnvLookup = (name) => process.env[name];
+/** What comes with the file: values for its `os.environ/NAME` references, and deployment renames. */
+export interface ImportInputs {
+  env?: Record<string, string>;
+  /** A pasted `.env` block; `env` wins over it. */
+  dotenv?: string;
+  /** Proposed deployment name → the name the operator chose. */
+  names?: Record<string, string>;
+}
+
+/**
+ * References resolve only from what the importer supplied. Never from `process.env`: that holds this
+ * gateway's own secrets (ENCRYPTION_KEY, MASTER_KEY, DATABASE_URL), and the file picks the api_base
+ * the key is sent to.
+ */
+export function suppliedEnv(inputs: ImportInputs): EnvLookup {
+  const dotenv = parseDotenv(inputs.dotenv ?? '');
+  if (dotenv.invalid.length > 0) {
+    throw new AdminError(
+      400,
+      'invalid_dotenv',
+      `The .env block has lines that are not NAME=value: line ${dotenv.invalid.join(', ')}.`,
+    );
+  }
+  const values = new Map(Object.entries({ ...dotenv.values, ...(inputs.env ?? {}) }));
+  return (name) => values.get(name);
+}
+
+/** Applies the operator's renames; a rename that names nothing is a warning, a clash a refusal. */
+function renameDeployments(imported: LiteLLMImport, names: Record<string, string>): void {
+  // A Map, so a deployment called `constructor` never finds Object.prototype's.
+  const renames = new Map(Object.entries(names).map(([from, to]) => [from, to.trim()]));
+  const renamed = (name: string) => renames.get(name) || name;
+  for (const [from, to] of renames) {
+    const parsed = nameSchema.safeParse(to);
+    if (!parsed.success)
+      throw new AdminError(400, 'validation_failed', `names.${from}: ${parsed.error.issues[0]?.message}`);
+    if (!imported.deployments.some((d) => d.name === from) && !imported.skipped.some((d) => d.name === from))
+      imported.warnings.push(`names: the file has no deployment '${from}' to rename; ignored.`);
+  }
+  const used = new Set<string>();
+  for (const d of imported.deployments) {
+    const to = renamed(d.name);
+    if (to !== d.name) Object.assign(d, { proposedName: d.name, name: to, aliases: [] });
+    if (used.has(d.name))
+      throw new AdminError(400, 'conflict', `Two deployments would be named '${d.name}'; rename one.`);
+    used.add(d.name);
+  }
+  for (const d of imported.skipped) d.name = renamed(d.name);
+  for (const u of imported.unresolved) u.deployments = u.deployments.map(renamed);
+}
 
 /** Parses YAML (JSON is YAML too); a syntax error is the client's, with line and column. */
 export function parseConfigText(text: string): unknown {
@@ -56,16 +104,13 @@ export class LiteLLMImportService {
     this.box = new SecretBox(config.encryptionKey);
   }
 
-  async import(
-    text: string,
-    dryRun: boolean,
-    actor: string,
-    env: EnvLookup = processEnv,
-  ): Promise<ImportPlan> {
+  async import(text: string, dryRun: boolean, actor: string, inputs: ImportInputs = {}): Promise<ImportPlan> {
+    const env = suppliedEnv(inputs);
     const imported = readLiteLLMConfig(parseConfigText(text), env);
+    renameDeployments(imported, inputs.names ?? {});
     const current = await this.repo.findStateForImport(
       imported.groups.map((g) => g.name),
-      imported.deployments.map((d) => d.name),
+      imported.deployments.flatMap((d) => [d.name, ...d.aliases]),
     );
     const planned = planImport(imported, current, (encrypted, key) => this.sameKey(encrypted, key));
     const changes = [...planned.changes];
@@ -77,6 +122,7 @@ export class LiteLLMImportService {
           kind: 'masterKey',
           name: 'general_settings.master_key',
           fields: [],
+          diff: [],
         });
       } else {
         warnings.push(
@@ -91,7 +137,14 @@ export class LiteLLMImportService {
         changes,
         actor,
       );
-    return { dryRun, changes, warnings, summary: summarise(changes) };
+    const unresolved = imported.unresolved;
+    const skipped = imported.skipped.map((d) => ({
+      kind: 'deployment' as const,
+      name: d.name,
+      modelGroup: d.modelGroup,
+      reason: `needs ${d.variables.map((v) => `os.environ/${v}`).join(', ')}, which ${d.variables.length === 1 ? 'was' : 'were'} not supplied`,
+    }));
+    return { dryRun, changes, warnings, summary: summarise(changes), unresolved, skipped };
   }
 
   async export(): Promise<string> {

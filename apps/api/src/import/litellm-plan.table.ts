@@ -22,5 +22,11 @@ export function formatImportPlan(plan: ImportPlan): string {
       : `${create} created, ${update} updated, ${unchanged} unchanged.`,
   ];
   if (plan.warnings.length > 0) out.push('', 'Warnings:', ...plan.warnings.map((w) => `  - ${w}`));
+  if (plan.skipped.length > 0)
+    out.push(
+      '',
+      'Skipped:',
+      ...plan.skipped.map((d) => `  - deployment ${d.name} (${d.modelGroup}): ${d.reason}`),
+    );
   return out.join('\n');
 }

@@ -165,12 +165,19 @@ describe('LiteLLM Proxy compatibility endpoints (real PostgreSQL)', () => {
 
     it('adds a model that serves traffic, lists it without its key, and deletes it', async () => {
       const group = unique('compat-gpt');
+      // os.environ/ never reads the gateway's environment (issue #10): set there, it is still refused.
+      const fromGatewayEnv = await call('POST', '/model/new', {
+        model_name: group,
+        litellm_params: { model: 'openai/gpt-4.1', api_base: upstream.url, api_key: `os.environ/${envName}` },
+      });
+      expect(fromGatewayEnv.status).toBe(400);
+      expect(fromGatewayEnv.json?.error.message).toContain(envName);
       const res = await call('POST', '/model/new', {
         model_name: group,
         litellm_params: {
           model: 'openai/gpt-4.1',
           api_base: upstream.url,
-          api_key: `os.environ/${envName}`,
+          api_key: UPSTREAM_KEY,
           rpm: 30,
         },
         model_info: { id: 'litellm-side-id' },
@@ -200,7 +207,7 @@ describe('LiteLLM Proxy compatibility endpoints (real PostgreSQL)', () => {
 
       const second = await call('POST', '/model/new', {
         model_name: group,
-        litellm_params: { model: 'openai/gpt-4.1', api_base: upstream.url, api_key: `os.environ/${envName}` },
+        litellm_params: { model: 'openai/gpt-4.1', api_base: upstream.url, api_key: UPSTREAM_KEY },
       });
       expect(second.json?.model_info.switchboard_deployment).toBe(
         `${created.model_info.switchboard_deployment}-2`,

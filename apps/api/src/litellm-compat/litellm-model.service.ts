@@ -6,11 +6,11 @@ import { DeploymentService } from '../deployments/deployment.service';
 import {
   derivedDeploymentName,
   type EnvLookup,
+  noEnv,
   ReadContext,
   readModelEntry,
 } from '../import/litellm-config.reader';
 import { EXPORT_PREFIX } from '../import/litellm-providers';
-import { processEnv } from '../import/litellm-import.service';
 import type { LiteLLMModel, LiteLLMNewModel } from './litellm-compat.dto';
 import { LiteLLMCompatRepository } from './litellm-compat.repository';
 
@@ -33,7 +33,8 @@ export class LiteLLMModelService {
   async create(
     body: LiteLLMNewModel,
     actor: string,
-    env: EnvLookup = processEnv,
+    // Never the gateway's environment: it holds the gateway's own secrets (issue #10).
+    env: EnvLookup = noEnv,
   ): Promise<LiteLLMModel & { model_id: string; warnings: string[] }> {
     const ctx = new ReadContext(env, null);
     const read = readModelEntry(ctx, body, 'body', 0);

@@ -141,6 +141,7 @@ export class ModelGroupService {
       fallbacks: group.fallbacks,
       allowedFails: group.allowedFails,
       cooldownSeconds: group.cooldownSeconds,
+      maxCooldownSeconds: group.maxCooldownSeconds,
       timeoutMs: group.timeoutMs,
       streamIdleTimeoutMs: group.streamIdleTimeoutMs,
       deploymentCount: group.deploymentCount,

@@ -10,6 +10,7 @@ export function modelGroupSnapshot(group: ModelGroup) {
     fallbacks: group.fallbacks,
     allowedFails: group.allowedFails,
     cooldownSeconds: group.cooldownSeconds,
+    maxCooldownSeconds: group.maxCooldownSeconds,
     timeoutMs: group.timeoutMs,
     streamIdleTimeoutMs: group.streamIdleTimeoutMs,
   };

@@ -13,6 +13,7 @@ import {
   distributionQuerySchema,
   distributionSchema,
   importPlanSchema,
+  importRequestSchema,
   keyListQuerySchema,
   logListQuerySchema,
   loginSchema,
@@ -259,6 +260,16 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
     params: { id: 'Deployment id' },
     response: ok(S.DeploymentTestResult),
   },
+  {
+    method: 'POST',
+    path: '/api/deployments/:id/reset',
+    tag: 'Deployments',
+    summary: 'Put back into rotation',
+    description:
+      'Clears the cooldown, failure count and "does not serve" memory of the deployment, on every instance. Editing or re-enabling a deployment does the same.',
+    params: { id: 'Deployment id' },
+    response: ok(S.Deployment),
+  },
 
   // ---------- projects and keys ----------
   {
@@ -420,16 +431,16 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
     tag: 'LiteLLM',
     summary: 'Import a LiteLLM proxy config.yaml',
     description:
-      "Creates and updates model groups and deployments; never deletes. `os.environ/NAME` references are read from the gateway's environment (400 naming every missing one). With `dryRun=true` only the plan is answered. Importing the same file twice changes nothing the second time. Keys the file has that Switchboard does not use come back as warnings.",
+      "Creates and updates model groups and deployments; never deletes. `os.environ/NAME` references resolve only from the file's environment_variables and the `env`/`dotenv` sent with it, never from the gateway's environment; a deployment whose reference was not supplied is skipped and listed under `unresolved`. With `dryRun=true` only the plan is answered. Importing the same file twice changes nothing the second time. Keys the file has that Switchboard does not use come back as warnings.",
     query: litellmImportQuerySchema,
     body: {
-      description: 'The file itself, or JSON `{"yaml": "…"}`.',
+      description: 'The file itself, or JSON `{"yaml": "…", "env"?, "dotenv"?, "names"?}`.',
       content: {
         'application/yaml': yamlText,
         'application/x-yaml': yamlText,
         'text/yaml': yamlText,
         'text/plain': yamlText,
-        'application/json': z.object({ yaml: yamlText }),
+        'application/json': importRequestSchema,
       },
     },
     response: ok(S.ImportPlan, 'The plan (applied unless dryRun)'),

@@ -12,15 +12,8 @@ import {
   type RouterSnapshot,
 } from './routing.types';
 import { coalesce } from '../common/coalesce';
-import { CAPABILITIES, type Capability } from '@switchboard/contracts';
-import { getProvider, isProviderName } from '../providers/provider-registry';
-
-/** The deployment's own list when it declares one, else everything its provider can do. */
-function effectiveCapabilities(provider: string, declared: readonly string[]): Capability[] {
-  const own = CAPABILITIES.filter((c) => declared.includes(c));
-  if (own.length > 0) return own;
-  return isProviderName(provider) ? CAPABILITIES.filter((c) => getProvider(provider).supports(c)) : [];
-}
+import { effectiveCapabilities } from '../providers/provider-registry';
+import { Router } from './router';
 
 /** Safety net in case a notification is lost: reload this often anyway. */
 const PERIODIC_RELOAD_MS = 30_000;
@@ -36,10 +29,13 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
   private readonly box: SecretBox;
   private timer: NodeJS.Timeout | null = null;
   private unsubscribe: () => void = () => undefined;
+  /** Each deployment's `updatedAt` at the last load. */
+  private updatedAt = new Map<string, number>();
 
   constructor(
     private readonly repo: RoutingConfigRepository,
     private readonly registry: RouterRegistry,
+    private readonly router: Router,
     private readonly notifier: ChangeNotifier,
     private readonly readiness: Readiness,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -106,6 +102,15 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
         })),
       };
       this.registry.replace(snapshot);
+      // An edited (or re-enabled, or reset) deployment is back in rotation on every instance.
+      const seen = new Map<string, number>();
+      for (const d of deployments) {
+        const at = d.updatedAt.getTime();
+        const before = this.updatedAt.get(d.id);
+        if (before !== undefined && before !== at) this.router.clearCooldown(d.id);
+        seen.set(d.id, at);
+      }
+      this.updatedAt = seen;
       this.readiness.set('router', true);
     } catch (err) {
       // Keep serving the last good registry.

@@ -1,18 +1,24 @@
-import { adminErrorSchema, importPlanSchema, type ImportPlan } from '@switchboard/contracts';
+import {
+  adminErrorSchema,
+  importPlanSchema,
+  type ImportPlan,
+  type ImportRequest,
+} from '@switchboard/contracts';
 import { ApiError } from '@/lib/api-client';
 
 /**
- * The import endpoint takes the YAML file itself (`application/yaml`), not JSON, so it cannot go
- * through `apiRequest`; errors are turned into the same `ApiError` all the same.
+ * Posts `{ yaml, env, names }`: `env` holds the values of the file's `os.environ/NAME` references, parsed
+ * from the pasted `.env` block in the browser (the API never echoes them). Kept off `apiRequest` so the
+ * plan is validated here with its own schema; errors become the same `ApiError` all the same.
  */
-async function postLiteLlmConfig(yaml: string, dryRun: boolean): Promise<ImportPlan> {
+async function postLiteLlmConfig(request: ImportRequest, dryRun: boolean): Promise<ImportPlan> {
   const path = dryRun ? '/api/import/litellm?dryRun=true' : '/api/import/litellm';
   let response: Response;
   try {
     response = await fetch(path, {
       method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/yaml' },
-      body: yaml,
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
       credentials: 'include',
       cache: 'no-store',
     });
@@ -59,11 +65,11 @@ async function postLiteLlmConfig(yaml: string, dryRun: boolean): Promise<ImportP
 }
 
 /** What importing would change, without changing anything. */
-export function previewImport(yaml: string): Promise<ImportPlan> {
-  return postLiteLlmConfig(yaml, true);
+export function previewImport(request: ImportRequest): Promise<ImportPlan> {
+  return postLiteLlmConfig(request, true);
 }
 
 /** Applies the import; the answer lists what was done. */
-export function applyImport(yaml: string): Promise<ImportPlan> {
-  return postLiteLlmConfig(yaml, false);
+export function applyImport(request: ImportRequest): Promise<ImportPlan> {
+  return postLiteLlmConfig(request, false);
 }

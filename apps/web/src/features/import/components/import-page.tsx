@@ -1,9 +1,9 @@
 'use client';
 
-import type { ImportPlan } from '@switchboard/contracts';
+import { type ImportPlan, type ImportRequest, parseDotenv } from '@switchboard/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { useId, useRef, useState, type ChangeEvent } from 'react';
+import { useId, useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { Button, buttonClassName, Card, CardHeader, PageHeader } from '@/components/ui';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { InlineAlert } from '@/components/ui/inline-alert';
@@ -11,7 +11,7 @@ import { Textarea } from '@/components/ui/textarea';
 import { toast } from '@/components/ui/toast';
 import { isApiError } from '@/lib/api-client';
 import { applyImportMutationOptions, previewImportMutationOptions } from '../queries';
-import { ImportPlanTable, PlanSummary } from './import-plan';
+import { ImportPlanTable, PlanSummary, UnresolvedVariables } from './import-plan';
 import styles from './import-page.module.css';
 
 const PLACEHOLDER = `model_list:
@@ -27,15 +27,33 @@ router_settings:
 /** Larger than any sensible config; keeps a stray upload of a big file from freezing the tab. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-type Preview = { yaml: string; plan: ImportPlan };
+const ENV_PLACEHOLDER = `# Values for the file's os.environ/NAME references, e.g.
+OPENAI_API_KEY=sk-...
+export PJ1_KEY="sk-..."`;
+
+type Preview = { request: ImportRequest; key: string; plan: ImportPlan };
+
+/** The request as sent, and a key to tell whether the inputs changed since the preview. */
+function buildRequest(yaml: string, env: Record<string, string>, names: Record<string, string>) {
+  const renames = Object.fromEntries(
+    Object.entries(names).filter(([from, to]) => to.trim() !== '' && to.trim() !== from),
+  );
+  const request: ImportRequest = { yaml, env, names: renames };
+  return { request, key: JSON.stringify(request) };
+}
 
 /** Paste or upload a LiteLLM config.yaml, preview the dry-run plan, then apply it. */
 export function ImportPage() {
   const queryClient = useQueryClient();
   const textId = useId();
+  const envId = useId();
+  const envHintId = useId();
   const fileId = useId();
   const fileInput = useRef<HTMLInputElement>(null);
   const [yaml, setYaml] = useState('');
+  // Parsed here and sent as `env`; the API answers variable names only, never these values.
+  const [envText, setEnvText] = useState('');
+  const [names, setNames] = useState<Record<string, string>>({});
   const [fileName, setFileName] = useState<string | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -45,8 +63,11 @@ export function ImportPage() {
   const previewMutation = useMutation(previewImportMutationOptions());
   const applyMutation = useMutation(applyImportMutationOptions(queryClient));
 
+  const dotenv = useMemo(() => parseDotenv(envText), [envText]);
+  const current = useMemo(() => buildRequest(yaml, dotenv.values, names), [yaml, dotenv, names]);
   const empty = yaml.trim() === '';
-  const stale = preview !== null && preview.yaml !== yaml;
+  const envInvalid = dotenv.invalid.length > 0;
+  const stale = preview !== null && preview.key !== current.key;
   const plan = preview?.plan ?? null;
   const changeCount = plan ? plan.summary.create + plan.summary.update : 0;
 
@@ -76,23 +97,28 @@ export function ImportPage() {
   }
 
   function runPreview() {
-    if (empty) return;
-    const sent = yaml;
-    previewMutation.mutate(sent, {
+    if (empty || envInvalid) return;
+    const sent = current;
+    previewMutation.mutate(sent.request, {
       onSuccess: (result) => {
-        setPreview({ yaml: sent, plan: result });
+        setPreview({ ...sent, plan: result });
         setApplied(null);
       },
     });
   }
 
+  function rename(proposed: string, name: string) {
+    setNames((prev) => ({ ...prev, [proposed]: name }));
+  }
+
   function runApply() {
     if (!preview) return;
-    applyMutation.mutate(preview.yaml, {
+    applyMutation.mutate(preview.request, {
       onSuccess: (result) => {
         setConfirming(false);
         setApplied(result);
         setPreview(null);
+        setNames({});
         applyMutation.reset();
         toast.success(
           'Import applied',
@@ -165,6 +191,45 @@ export function ImportPage() {
                 }}
               />
             </div>
+            <div className={styles.field}>
+              <label htmlFor={envId} className={styles.label}>
+                Environment variables (.env)
+              </label>
+              <p id={envHintId} className={styles.hint}>
+                Values for the config&apos;s <code>os.environ/NAME</code> references, one{' '}
+                <code>NAME=value</code> a line. Only these are used: the gateway never reads its own
+                environment for an import. Keys are stored encrypted and never shown again.
+              </p>
+              <Textarea
+                id={envId}
+                className={styles.envTextarea}
+                rows={5}
+                spellCheck={false}
+                autoCapitalize="off"
+                autoCorrect="off"
+                autoComplete="off"
+                aria-describedby={envHintId}
+                aria-invalid={envInvalid || undefined}
+                placeholder={ENV_PLACEHOLDER}
+                value={envText}
+                onChange={(event) => {
+                  setEnvText(event.target.value);
+                  setApplied(null);
+                }}
+              />
+              {envInvalid ? (
+                <InlineAlert tone="danger">
+                  Line {dotenv.invalid.join(', ')} {dotenv.invalid.length === 1 ? 'is' : 'are'} not{' '}
+                  <code>NAME=value</code>.
+                </InlineAlert>
+              ) : Object.keys(dotenv.values).length > 0 ? (
+                <span className={styles.hint} aria-live="polite">
+                  {Object.keys(dotenv.values).length} variable
+                  {Object.keys(dotenv.values).length === 1 ? '' : 's'}:{' '}
+                  {Object.keys(dotenv.values).join(', ')}
+                </span>
+              ) : null}
+            </div>
             {previewMutation.isError ? (
               <InlineAlert tone="danger" title="The config could not be previewed">
                 <ErrorDetails error={previewMutation.error} />
@@ -174,7 +239,7 @@ export function ImportPage() {
               <Button
                 variant="primary"
                 onClick={runPreview}
-                disabled={empty}
+                disabled={empty || envInvalid}
                 loading={previewMutation.isPending}
               >
                 Preview
@@ -184,6 +249,8 @@ export function ImportPage() {
                 disabled={empty && !preview && !applied}
                 onClick={() => {
                   edit('');
+                  setEnvText('');
+                  setNames({});
                   setFileName(null);
                   setFileError(null);
                   setPreview(null);
@@ -230,7 +297,11 @@ export function ImportPage() {
                 variant="primary"
                 onClick={() => setConfirming(true)}
                 disabled={stale || changeCount === 0}
-                title={stale ? 'The config changed since this preview: preview again first.' : undefined}
+                title={
+                  stale
+                    ? 'The config, variables or names changed since this preview: preview again first.'
+                    : undefined
+                }
               >
                 Apply
               </Button>
@@ -239,7 +310,7 @@ export function ImportPage() {
               <div className={styles.notice}>
                 <InlineAlert
                   tone="warn"
-                  title="The config changed since this preview"
+                  title="The config, variables or names changed since this preview"
                   actions={
                     <Button
                       size="sm"
@@ -251,18 +322,22 @@ export function ImportPage() {
                     </Button>
                   }
                 >
-                  Apply imports exactly what was previewed, so preview the new text first.
+                  Apply imports exactly what was previewed (config, variables and names), so preview again
+                  first.
                 </InlineAlert>
               </div>
             ) : changeCount === 0 ? (
               <div className={styles.notice}>
                 <InlineAlert tone="info">
-                  Everything in this config is already here: there is nothing to apply.
+                  {plan.skipped.length > 0
+                    ? 'Nothing to apply until the missing variables are supplied; everything else is already here.'
+                    : 'Everything in this config is already here: there is nothing to apply.'}
                 </InlineAlert>
               </div>
             ) : null}
+            <UnresolvedVariables plan={plan} />
             {plan.warnings.length > 0 ? <Warnings warnings={plan.warnings} /> : null}
-            <ImportPlanTable plan={plan} caption="Planned changes" />
+            <ImportPlanTable plan={plan} caption="Planned changes" renaming={{ names, onRename: rename }} />
           </Card>
         ) : (
           <Card className={styles.placeholder} aria-label="Import plan">
