@@ -43,6 +43,11 @@ export function deleteDeployment(id: string): Promise<void> {
   return apiRequest(byId(id), { method: 'DELETE' });
 }
 
+/** "Put back into rotation": clears the deployment's cooldown on every instance. */
+export function resetDeployment(id: string): Promise<Deployment> {
+  return apiRequest(`${byId(id)}/reset`, { method: 'POST', schema: deploymentSchema });
+}
+
 export function testDeployment(id: string): Promise<DeploymentTestResult> {
   return apiRequest(`${byId(id)}/test`, { method: 'POST', schema: deploymentTestResultSchema });
 }

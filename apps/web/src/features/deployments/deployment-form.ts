@@ -1,4 +1,6 @@
 import {
+  CAPABILITIES,
+  type Capability,
   createDeploymentSchema,
   updateDeploymentSchema,
   type CreateDeployment,
@@ -90,8 +92,20 @@ export const FIELD_LABELS = {
   tpmLimit: 'TPM limit',
   timeoutMs: 'Timeout',
   tags: 'Tags',
+  capabilities: 'Serves',
   enabled: 'Enabled',
 } as const;
+
+/** The data-plane routes as an operator reads them. */
+export const CAPABILITY_LABELS: Record<Capability, string> = {
+  chat: 'Chat completions',
+  completions: 'Text completions',
+  embeddings: 'Embeddings',
+  rerank: 'Rerank',
+  'audio.speech': 'Audio: speech',
+  'audio.transcriptions': 'Audio: transcriptions',
+};
+export { CAPABILITIES };
 
 export type DeploymentField = keyof typeof FIELD_LABELS;
 
@@ -113,6 +127,8 @@ export interface DeploymentFormValues {
   tpmLimit: string;
   timeoutMs: string;
   tags: string;
+  /** Empty = the provider's defaults. */
+  capabilities: Capability[];
   enabled: boolean;
 }
 
@@ -135,6 +151,7 @@ export function initialFormValues(deployment?: Deployment, modelGroup?: string):
     tpmLimit: text(deployment?.tpmLimit),
     timeoutMs: text(deployment?.timeoutMs),
     tags: deployment?.tags.join(', ') ?? '',
+    capabilities: deployment?.capabilities ?? [],
     enabled: deployment?.enabled ?? true,
   };
 }
@@ -168,6 +185,7 @@ function settingsFrom(values: DeploymentFormValues) {
     timeoutMs: parseOptionalNumber(values.timeoutMs),
     enabled: values.enabled,
     tags: parseTags(values.tags),
+    capabilities: CAPABILITIES.filter((c) => values.capabilities.includes(c)),
   };
 }
 

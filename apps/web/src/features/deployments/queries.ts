@@ -4,6 +4,7 @@ import { modelGroupKeys } from '@/features/model-groups/queries';
 import {
   createDeployment,
   deleteDeployment,
+  resetDeployment,
   getDeployment,
   listDeployments,
   testDeployment,
@@ -94,6 +95,16 @@ export const deleteDeploymentMutationOptions = (queryClient: QueryClient) =>
   });
 
 /** Changes nothing on the server, so nothing to invalidate. */
+export const resetDeploymentMutationOptions = (queryClient: QueryClient) =>
+  mutationOptions({
+    mutationKey: [...deploymentKeys.all, 'reset'],
+    mutationFn: (deployment: Pick<Deployment, 'id'>) => resetDeployment(deployment.id),
+    onSuccess: (updated) => {
+      queryClient.setQueryData(deploymentKeys.detail(updated.id), updated);
+      return invalidateAfterWrite(queryClient, { changed: [updated.modelGroup], membership: false });
+    },
+  });
+
 export const testDeploymentMutationOptions = () =>
   mutationOptions({
     mutationKey: [...deploymentKeys.all, 'test'],

@@ -13,6 +13,7 @@ export const POLICY_LABELS = {
   numRetries: 'Retries',
   allowedFails: 'Allowed fails',
   cooldownSeconds: 'Cooldown',
+  maxCooldownSeconds: 'Longest cooldown',
   timeoutMs: 'Timeout',
   streamIdleTimeoutMs: 'Stream idle timeout',
   fallbacks: 'Fallbacks',
@@ -26,6 +27,7 @@ export interface PolicyValues {
   numRetries: string;
   allowedFails: string;
   cooldownSeconds: string;
+  maxCooldownSeconds: string;
   timeoutMs: string;
   streamIdleTimeoutMs: string;
   fallbacks: string[];
@@ -39,6 +41,7 @@ export function policyValuesOf(group: ModelGroup): PolicyValues {
     numRetries: String(group.numRetries),
     allowedFails: String(group.allowedFails),
     cooldownSeconds: String(group.cooldownSeconds),
+    maxCooldownSeconds: String(group.maxCooldownSeconds),
     timeoutMs: text(group.timeoutMs),
     streamIdleTimeoutMs: text(group.streamIdleTimeoutMs),
     fallbacks: group.fallbacks,
@@ -61,6 +64,7 @@ export function buildPolicyPatch(values: PolicyValues, group: ModelGroup): Polic
     numRetries: required(values.numRetries),
     allowedFails: required(values.allowedFails),
     cooldownSeconds: required(values.cooldownSeconds),
+    maxCooldownSeconds: required(values.maxCooldownSeconds),
     timeoutMs: parseOptionalNumber(values.timeoutMs),
     streamIdleTimeoutMs: parseOptionalNumber(values.streamIdleTimeoutMs),
     fallbacks: values.fallbacks,

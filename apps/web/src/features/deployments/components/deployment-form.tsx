@@ -15,6 +15,8 @@ import { Switch } from '@/components/ui/switch';
 import {
   buildCreateBody,
   buildUpdatePatch,
+  CAPABILITIES,
+  CAPABILITY_LABELS,
   FIELD_LABELS,
   initialFormValues,
   PROVIDER_LABELS,
@@ -411,6 +413,35 @@ export function DeploymentForm({
             )}
           </Field>
         </div>
+        <fieldset className={styles.capabilities} aria-describedby={`${idOf('capabilities')}-hint`}>
+          <legend className={styles.switchLabel}>{FIELD_LABELS.capabilities}</legend>
+          <p id={`${idOf('capabilities')}-hint`} className={styles.switchHint}>
+            {values.capabilities.length === 0
+              ? 'Nothing ticked: everything the provider can do. Tick what this upstream really serves, so requests for the rest go elsewhere.'
+              : 'Requests for anything else go to the other deployments of the group.'}
+          </p>
+          <div className={styles.capabilityList}>
+            {CAPABILITIES.map((c) => (
+              <label key={c} className={styles.capability}>
+                <input
+                  type="checkbox"
+                  name="capabilities"
+                  value={c}
+                  checked={values.capabilities.includes(c)}
+                  onChange={(e) =>
+                    set(
+                      'capabilities',
+                      e.target.checked
+                        ? [...values.capabilities, c]
+                        : values.capabilities.filter((x) => x !== c),
+                    )
+                  }
+                />
+                {CAPABILITY_LABELS[c]}
+              </label>
+            ))}
+          </div>
+        </fieldset>
         <div className={styles.switchRow}>
           <Switch
             id={idOf('enabled')}

@@ -10,7 +10,11 @@ import { CloseIcon } from '@/components/ui/icons';
 import { Switch } from '@/components/ui/switch';
 import { toast } from '@/components/ui/toast';
 import { modelGroupHref } from '@/features/model-groups/links';
-import { testDeploymentMutationOptions, updateDeploymentMutationOptions } from '../queries';
+import {
+  resetDeploymentMutationOptions,
+  testDeploymentMutationOptions,
+  updateDeploymentMutationOptions,
+} from '../queries';
 import { PROVIDER_LABELS } from '../deployment-form';
 import { DeploymentState, UsageMeter } from './deployment-state';
 import styles from './deployments-table.module.css';
@@ -28,6 +32,7 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete }: DeploymentR
   const queryClient = useQueryClient();
   const test = useMutation(testDeploymentMutationOptions());
   const toggle = useMutation(updateDeploymentMutationOptions(queryClient));
+  const reset = useMutation(resetDeploymentMutationOptions(queryClient));
   const { state } = deployment;
   const resultId = `test-result-${deployment.id}`;
 
@@ -73,6 +78,26 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete }: DeploymentR
         </td>
         <td>
           <DeploymentState deployment={deployment} now={now} />
+          {state.status === 'cooling_down' && (
+            <Button
+              size="sm"
+              variant="secondary"
+              loading={reset.isPending}
+              title={`Clear ${deployment.name}'s cooldown and send it traffic again`}
+              onClick={() =>
+                reset.mutate(deployment, {
+                  onSuccess: (updated) =>
+                    toast.success(
+                      `${updated.name} is back in rotation`,
+                      'Its cooldown is cleared on every instance.',
+                    ),
+                  onError: (error) => toast.error(`Could not put ${deployment.name} back`, error.message),
+                })
+              }
+            >
+              Put back into rotation
+            </Button>
+          )}
         </td>
 
         <td>

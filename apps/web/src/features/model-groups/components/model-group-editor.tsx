@@ -408,9 +408,18 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               disabled={save.isPending}
             />
             <NumberField
+              {...policyField('maxCooldownSeconds')}
+              label={POLICY_LABELS.maxCooldownSeconds}
+              hint="No single failure benches a deployment for longer, whatever Retry-After the upstream sends."
+              unit="s"
+              value={values.maxCooldownSeconds}
+              onChange={(v) => setPolicy('maxCooldownSeconds', v)}
+              disabled={save.isPending}
+            />
+            <NumberField
               {...policyField('timeoutMs')}
               label={POLICY_LABELS.timeoutMs}
-              hint="Per attempt, unless a deployment sets its own. Empty = 600,000 ms."
+              hint="Per attempt, unless a deployment sets its own. Empty = the whole-request deadline (UPSTREAM_TIMEOUT_MS, 600,000 ms)."
               unit="ms"
               placeholder="600000"
               value={values.timeoutMs}
