@@ -1,4 +1,5 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Agent, type Dispatcher, Pool, request } from 'undici';
 import type { UpstreamRequest } from '../providers/provider.types';
@@ -48,13 +49,20 @@ export class UpstreamBodyTooLargeError extends Error {
  */
 @Injectable()
 export class UpstreamClient implements OnApplicationShutdown {
-  private readonly agent = new Agent({
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    connect: { timeout: 10_000 },
-    // No pipelining: a slow stream must not hold up the request queued behind it.
-    pipelining: 1,
-  });
+  /** A host that does not accept a connection within this is given up (and the next deployment tried). */
+  private readonly connectTimeoutMs: number;
+  private readonly agent: Agent;
+
+  constructor(@Inject(APP_CONFIG) config: Pick<AppConfig, 'upstreamConnectTimeoutMs'>) {
+    this.connectTimeoutMs = config.upstreamConnectTimeoutMs;
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+      connect: { timeout: this.connectTimeoutMs },
+      // No pipelining: a slow stream must not hold up the request queued behind it.
+      pipelining: 1,
+    });
+  }
 
   private readonly pools = new Map<string, Pool>();
   private readonly targets = new Map<string, { origin: string; path: string }>();
@@ -151,7 +159,7 @@ export class UpstreamClient implements OnApplicationShutdown {
       p = new Pool(origin, {
         keepAliveTimeout: 30_000,
         keepAliveMaxTimeout: 600_000,
-        connect: { timeout: 10_000 },
+        connect: { timeout: this.connectTimeoutMs },
         pipelining: 1,
       });
       this.pools.set(origin, p);
