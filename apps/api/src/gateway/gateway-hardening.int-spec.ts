@@ -220,6 +220,44 @@ describe('gateway hardening (real app, fake upstreams)', () => {
     expect(row.attemptCount).toBe(2);
   });
 
+  it("times a stream's first token from its own attempt, not from a failed attempt before it", async () => {
+    const slowFail = await start({
+      name: 'slow-fail',
+      latencyMs: 800,
+      fault: { kind: 'status', status: 500 },
+    });
+    const quick = await start({ name: 'quick' });
+    await seedRouting(
+      t,
+      [
+        {
+          name: 'ttft-fail',
+          modelGroup: 'gpt-4.1-ttft',
+          model: 'gpt-4.1',
+          apiBase: slowFail.url,
+          priority: 0,
+        },
+        { name: 'ttft-quick', modelGroup: 'gpt-4.1-ttft', model: 'gpt-4.1', apiBase: quick.url, priority: 1 },
+      ],
+      [{ name: 'gpt-4.1-ttft', strategy: 'priority' }],
+    );
+    const res = await chat(t, {
+      model: 'gpt-4.1-ttft',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(await res.text()).toContain('data: [DONE]');
+    const row = await logRow(t, res.headers.get('x-request-id')!);
+    expect(row.deploymentName).toBe('ttft-quick');
+    const quickId = t.app
+      .get(RouterRegistry)
+      .listGroups()
+      .find((g) => g.policy.name === 'gpt-4.1-ttft')!
+      .deployments.find((d) => d.name === 'ttft-quick')!.id;
+    // The client waited 800 ms+ for its first token; the deployment that served it took a fraction of that.
+    expect(t.app.get(Router).deploymentState(quickId)?.ttftMs).toBeLessThan(800);
+  });
+
   it('moves a stream past an upstream that never sends its headers, within the first-byte timeout', async () => {
     const hung = await start({ name: 'hung', fault: { kind: 'hang' } });
     const good = await start({ name: 'fine' });
