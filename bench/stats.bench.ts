@@ -356,6 +356,8 @@ async function main(): Promise<void> {
       upstreamMaxResponseBytes: 64 * 1024 * 1024,
       sseKeepAliveMs: 15_000,
       upstreamProbeAfterMs: 10_000,
+      trustProxy: false,
+      metricsToken: undefined,
     };
     app = await createApp(config, createLogger('error'));
     await app.listen(0, '127.0.0.1');

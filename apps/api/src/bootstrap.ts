@@ -10,7 +10,7 @@ import {
   registerJsonBodyParser,
 } from './common/json-body.parser';
 import { createLogger, PinoNestLogger } from './common/logger';
-import { type AppConfig, type Env, parseEnv } from './config/app-config';
+import { type AppConfig, type Env, parseEnv, parseTrustProxy } from './config/app-config';
 import { loadOrCreateDevSecrets } from './config/dev-secrets';
 import { type EmbeddedPostgresHandle, startEmbeddedPostgres } from './database/embedded-postgres';
 import { applyMigrations } from './database/migration-runner';
@@ -90,6 +90,8 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
       upstreamMaxResponseBytes: env.UPSTREAM_MAX_RESPONSE_BYTES,
       sseKeepAliveMs: env.SSE_KEEPALIVE_MS,
       upstreamProbeAfterMs: env.UPSTREAM_PROBE_AFTER_MS,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      metricsToken: env.METRICS_TOKEN,
     },
   };
 }
@@ -100,7 +102,8 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     bodyLimit: config.maxRequestBodyBytes,
     // Client keep-alive: Dify and SDKs reuse connections.
     keepAliveTimeout: 65_000,
-    trustProxy: true,
+    // Forwarded headers only from configured proxies: otherwise anyone could pick their own address.
+    trustProxy: config.trustProxy === false ? false : config.trustProxy,
     // A URL that does not decode (`%zz`, `%C0%80`) is refused before routing: answer in our shape.
     frameworkErrors: frameworkErrorHandler,
   });

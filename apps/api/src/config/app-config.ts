@@ -50,6 +50,14 @@ export const envSchema = z.object({
   LOG_QUEUE_MAX: z.coerce.number().int().min(100).default(100000),
   /** Days of raw request logs to keep; 0 keeps them forever. Usage rollups are never deleted. */
   LOG_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (client addresses for throttling and logs): a comma-separated
+   * list of addresses, CIDR ranges or `loopback` / `linklocal` / `uniquelocal`. Unset: none, the socket's
+   * own address counts (a forged header changes nothing).
+   */
+  TRUST_PROXY: optionalString,
+  /** Bearer token Prometheus sends for /metrics; unset: public in development, master key in production. */
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Time allowed to open a TCP (and TLS) connection to an upstream. */
   UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Streams: time allowed until the upstream's response headers arrive. */
@@ -83,6 +91,30 @@ export class ConfigError extends Error {
   }
 }
 
+/** `TRUST_PROXY` as Fastify takes it: false when unset, else the listed proxies. */
+export function parseTrustProxy(value: string | undefined): false | string[] {
+  const list = (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return list.length === 0 ? false : list;
+}
+
+/**
+ * Why a production master key looks guessable, or null when it looks random: at least 32 characters, at
+ * least 10 different ones, and either three character classes (lower, upper, digits, others) or 40+
+ * characters (hex from `openssl rand -hex 32` has two classes). The master key opens everything.
+ */
+export function masterKeyWeakness(key: string): string | null {
+  if (key.length < 32) return `is ${key.length} characters long; use at least 32 random characters`;
+  if (new Set(key).size < 10) return 'repeats too few different characters to be random';
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(key)).length;
+  if (classes < 3 && key.length < 40) {
+    return 'mixes too few kinds of characters (use 40+ characters, or upper, lower case and digits)';
+  }
+  return null;
+}
+
 /** Parses the environment, naming every bad variable at once. */
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   // An empty variable (`FOO=` in a compose file) means unset, not zero: it gets the default.
@@ -96,6 +128,12 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
     const missing = (['MASTER_KEY', 'ENCRYPTION_KEY'] as const).filter((k) => !env[k]);
     if (missing.length) {
       throw new ConfigError(missing.map((k) => `${k}: required when NODE_ENV=production`));
+    }
+    const weakness = masterKeyWeakness(env.MASTER_KEY!);
+    if (weakness) {
+      throw new ConfigError([
+        `MASTER_KEY: ${weakness} with NODE_ENV=production; generate one with \`openssl rand -base64 32\``,
+      ]);
     }
   }
   return env;
@@ -126,6 +164,9 @@ export interface AppConfig {
   upstreamMaxResponseBytes: number;
   sseKeepAliveMs: number;
   upstreamProbeAfterMs: number;
+  /** Fastify's `trustProxy`: false, or the list of trusted proxies. */
+  trustProxy: false | string[];
+  metricsToken: string | undefined;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

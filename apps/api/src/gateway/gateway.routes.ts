@@ -56,13 +56,13 @@ export class GatewayRoutes implements OnApplicationBootstrap {
         method: 'GET',
         url: `${prefix}/models`,
         errorHandler,
-        handler: async (req) => this.gateway.listModels(req.headers),
+        handler: async (req) => this.gateway.listModels(req),
       });
       fastify.route<{ Params: { model: string } }>({
         method: 'GET',
         url: `${prefix}/models/:model`,
         errorHandler,
-        handler: async (req) => this.gateway.getModel(req.headers, req.params.model),
+        handler: async (req) => this.gateway.getModel(req, req.params.model),
       });
     }
   }

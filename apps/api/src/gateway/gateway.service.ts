@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OpenAIError } from '../common/errors';
@@ -14,6 +13,7 @@ import { ClientClosedError } from './attempt-errors';
 import { estimateTokens, extractToken, parseClientRequest } from './client-request.parser';
 import { type Admission, GATEWAY_AUTH, type GatewayAuth, type Principal } from './gateway-auth';
 import { type Answer, CAPABILITY_LABEL, nextRequestId, type RequestState } from './gateway-request';
+import { FailedAuthThrottle } from '../security/failed-auth-throttle';
 import { RequestLogRecorder } from './request-log.recorder';
 import { UpstreamAttempt } from './upstream-attempt';
 
@@ -35,12 +35,13 @@ export class GatewayService {
     @Inject(GATEWAY_AUTH) private readonly auth: GatewayAuth,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly failedAuth: FailedAuthThrottle,
   ) {}
 
   // ---------------------------------------------------------------- models
 
-  listModels(headers: IncomingHttpHeaders) {
-    const principal = this.auth.authenticate(extractToken(headers));
+  listModels(req: FastifyRequest) {
+    const principal = this.authenticate(req);
     const data = this.registry
       .listGroups()
       .filter((g) => this.auth.canUseModel(principal, g.policy.name))
@@ -48,8 +49,8 @@ export class GatewayService {
     return { object: 'list', data };
   }
 
-  getModel(headers: IncomingHttpHeaders, name: string) {
-    const principal = this.auth.authenticate(extractToken(headers));
+  getModel(req: FastifyRequest, name: string) {
+    const principal = this.authenticate(req);
     if (!this.registry.getGroup(name) || !this.auth.canUseModel(principal, name)) {
       throw new OpenAIError(
         404,
@@ -60,6 +61,32 @@ export class GatewayService {
       );
     }
     return this.modelObject(name);
+  }
+
+  /**
+   * The caller's key, from memory. Unknown keys count against the client's address: past the limit they get
+   * a 429 instead of a 401 (valid keys are never checked against it, so they are never slowed).
+   */
+  private authenticate(req: FastifyRequest): Principal {
+    try {
+      return this.auth.authenticate(extractToken(req.headers));
+    } catch (err) {
+      if (err instanceof OpenAIError && err.status === 401) {
+        this.failedAuth.recordFailure(req.ip);
+        const wait = this.failedAuth.retryAfterSeconds(req.ip);
+        if (wait > 0) {
+          throw new OpenAIError(
+            429,
+            'rate_limit_error',
+            `Too many requests with an invalid API key from this address; check the key and try again in ${wait} s.`,
+            'too_many_failed_authentications',
+            null,
+            { 'retry-after': String(wait) },
+          );
+        }
+      }
+      throw err;
+    }
   }
 
   private modelObject(name: string) {
@@ -78,7 +105,7 @@ export class GatewayService {
     let client: ClientRequest;
     let admission: Admission;
     try {
-      principal = this.auth.authenticate(extractToken(req.headers));
+      principal = this.authenticate(req);
       client = parseClientRequest(capability, req);
       this.assertRoutable(capability, String(client.body.model), principal);
       admission = this.auth.admit(principal, String(client.body.model), estimatedTokens);

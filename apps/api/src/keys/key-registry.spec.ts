@@ -118,6 +118,32 @@ describe('KeyRegistry.authenticate', () => {
   });
 });
 
+/** Every string reachable from `root` through objects, arrays, maps and sets (keys included). */
+function reachableStrings(root: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof root === 'string') return [root];
+  if (root === null || typeof root !== 'object' || seen.has(root)) return [];
+  seen.add(root);
+  const parts: unknown[] =
+    root instanceof Map
+      ? [...root.keys(), ...root.values()]
+      : root instanceof Set
+        ? [...root]
+        : Object.values(root);
+  return parts.flatMap((p) => reachableStrings(p, seen));
+}
+
+describe('KeyRegistry memory', () => {
+  it('keeps presented keys only as hashes, never as plaintext (issue #10)', () => {
+    const { registry, addKey } = setup();
+    const { secret } = addKey();
+    for (let i = 0; i < 3; i++) registry.authenticate(secret);
+    expect(() => registry.authenticate('sk-sb-someone-elses-guess')).toThrow(OpenAIError);
+    const held = reachableStrings(registry);
+    expect(held.some((s) => s.includes(secret))).toBe(false);
+    expect(held.some((s) => s.includes('sk-sb-someone-elses-guess'))).toBe(false);
+  });
+});
+
 describe('KeyRegistry.admit', () => {
   it('refuses a model group the key may not use, naming the model, the key and what is allowed', () => {
     const { registry, addKey } = setup();

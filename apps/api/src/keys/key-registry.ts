@@ -76,18 +76,14 @@ const PERIOD_WORD: Record<Exclude<BudgetPeriod, 'total'>, string> = {
  * unless the log writer falls further behind than that. Other instances' spend arrives with each reload.
  */
 export class KeyRegistry implements GatewayAuth {
-  /** SHA-256 of recently presented tokens: hashing every request showed up in profiles. Bounded. */
-  private readonly hashCache = new Map<string, string>();
   private readonly masterKeyHash: string;
 
+  /**
+   * SHA-256 of the presented token, computed per request (about a microsecond): keys are only ever held as
+   * hashes, never as plaintext in a cache.
+   */
   private hashOf(token: string): string {
-    let hash = this.hashCache.get(token);
-    if (hash === undefined) {
-      if (this.hashCache.size >= 10_000) this.hashCache.clear();
-      hash = hashVirtualKey(token);
-      this.hashCache.set(token, hash);
-    }
-    return hash;
+    return hashVirtualKey(token);
   }
 
   private byHash = new Map<string, { entry: Entry; previous: boolean }>();

@@ -44,6 +44,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     upstreamMaxResponseBytes: 64 * 1024 * 1024,
     sseKeepAliveMs: 15_000,
     upstreamProbeAfterMs: 10_000,
+    trustProxy: false,
+    metricsToken: undefined,
     ...overrides,
   };
 }
