@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { installGracefulShutdown } from './common/graceful-shutdown';
+import { registerCsrfGuard } from './security/csrf.hook';
 import {
   frameworkErrorHandler,
   registerAdminTextGuard,
@@ -119,6 +120,7 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
   // admin text PostgreSQL cannot store (NUL, unpaired surrogates) refused with a 400.
   registerJsonBodyParser(fastify);
   registerAdminTextGuard(fastify);
+  registerCsrfGuard(fastify);
   // Nest installs its exception layer as Fastify's error handler, so body-parse errors (malformed
   // JSON, body too large, unknown content type) reach AllExceptionsFilter like everything else.
   // audio/transcriptions arrives as multipart and is passed through to the upstream untouched.

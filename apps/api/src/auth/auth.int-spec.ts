@@ -28,7 +28,7 @@ describe('console sign-in (real PostgreSQL)', () => {
   let options: AdminAuthOptions;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ trustProxy: ['127.0.0.1'] });
     options = t.app.get<AdminAuthOptions>(ADMIN_AUTH_OPTIONS);
   });
   afterAll(async () => {
@@ -77,7 +77,13 @@ describe('console sign-in (real PostgreSQL)', () => {
   it('lets a session cookie use admin routes, audited as session:<id>; a virtual key never passes', async () => {
     const cookie = sessionCookie((await login(t, TEST_MASTER_KEY)).headers.get('set-cookie'));
     const name = uniqueName('via-cookie');
-    const created = await adminCall(t, 'POST', '/api/projects', { name }, { cookie });
+    const created = await adminCall(
+      t,
+      'POST',
+      '/api/projects',
+      { name },
+      { cookie, 'x-switchboard-csrf': '1' },
+    );
     expect(created.status).toBe(201);
     const { rows } = await t.db.query(
       `SELECT actor FROM "AuditEvent" WHERE action = 'project.create' AND "targetId" = $1`,
@@ -105,7 +111,10 @@ describe('console sign-in (real PostgreSQL)', () => {
   it('signs out: 204, session deleted, cookie cleared, the old cookie no longer works', async () => {
     const cookie = sessionCookie((await login(t, TEST_MASTER_KEY)).headers.get('set-cookie'));
     expect((await adminCall(t, 'GET', '/api/projects', undefined, { cookie })).status).toBe(200);
-    const out = await adminCall(t, 'POST', '/api/auth/logout', undefined, { cookie });
+    const out = await adminCall(t, 'POST', '/api/auth/logout', undefined, {
+      cookie,
+      'x-switchboard-csrf': '1',
+    });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^sb_session=; Path=\/; Max-Age=0;/);
     expect((await adminCall(t, 'GET', '/api/auth/session', undefined, { cookie })).status).toBe(401);

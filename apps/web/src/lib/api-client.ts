@@ -85,6 +85,8 @@ export async function apiRequest(
   const { method = 'GET', body, signal, schema } = options;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  // The API refuses cookie-authenticated changes without it (cross-site request forgery).
+  if (method !== 'GET') headers['x-switchboard-csrf'] = '1';
 
   let response: Response;
   try {

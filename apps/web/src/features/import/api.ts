@@ -17,7 +17,8 @@ async function postLiteLlmConfig(request: ImportRequest, dryRun: boolean): Promi
   try {
     response = await fetch(path, {
       method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
+      // x-switchboard-csrf: the API refuses cookie-authenticated changes without it.
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'x-switchboard-csrf': '1' },
       body: JSON.stringify(request),
       credentials: 'include',
       cache: 'no-store',
