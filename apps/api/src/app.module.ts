@@ -13,6 +13,7 @@ import { ImportModule } from './import/import.module';
 import { LiteLLMCompatModule } from './litellm-compat/litellm-compat.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { RoutingModule } from './routing/routing.module';
+import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
 import { KeysModule } from './keys/keys.module';
 import { PricesModule } from './prices/prices.module';
@@ -35,6 +36,7 @@ export class AppModule {
         UsageModule,
         MetricsModule,
         AuthModule,
+        AccountsModule,
         KeysModule,
         ProjectsModule,
         PricesModule,

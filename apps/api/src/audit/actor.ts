@@ -1,12 +1,14 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 
-/** Who is acting, for the audit trail. Only the master key exists so far. */
+/**
+ * Who is acting, for the audit trail: `master-key`, `account:<email>`, `api-token:<name> (<email>)`, or
+ * `session:<id>` for a console session opened with the master key (set by AdminAuthGuard).
+ */
 export const MASTER_KEY_ACTOR = 'master-key';
 
 /**
- * The actor of an admin request: whatever an auth guard put on `request.actor` (e.g. `session:<id>` once
- * dashboard sessions exist), else the master key, which is the only other way past the admin guard.
+ * The actor of an admin request: what AdminAuthGuard put on `request.actor`, else the master key.
  */
 export function actorOf(request: FastifyRequest): string {
   const actor: unknown = (request as FastifyRequest & { actor?: unknown }).actor;

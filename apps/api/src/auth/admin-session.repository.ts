@@ -12,7 +12,14 @@ export class AdminSessionRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async create(
-    data: { tokenHash: string; expiresAt: Date; now: Date; userAgent: string | null; ip: string | null },
+    data: {
+      tokenHash: string;
+      expiresAt: Date;
+      now: Date;
+      userAgent: string | null;
+      ip: string | null;
+      accountId: string | null;
+    },
     onWrite: (w: SessionWrite) => Promise<void>,
   ): Promise<AdminSession> {
     return this.prisma.$transaction(async (tx) => {
@@ -24,6 +31,7 @@ export class AdminSessionRepository {
           lastSeenAt: data.now,
           userAgent: data.userAgent,
           ip: data.ip,
+          accountId: data.accountId,
         },
       });
       await onWrite({ tx, session });
@@ -31,10 +39,10 @@ export class AdminSessionRepository {
     });
   }
 
-  findByTokenHash(tokenHash: string): Promise<Pick<AdminSession, 'id' | 'expiresAt'> | null> {
+  findByTokenHash(tokenHash: string): Promise<Pick<AdminSession, 'id' | 'expiresAt' | 'accountId'> | null> {
     return this.prisma.adminSession.findUnique({
       where: { tokenHash },
-      select: { id: true, expiresAt: true },
+      select: { id: true, expiresAt: true, accountId: true },
     });
   }
 

@@ -1,27 +1,43 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type {
+  Account,
+  AuthOptions,
+  Caller,
+  Role,
+  anyLoginSchema,
+  firstAdminSchema,
+} from '@switchboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
+import { toAccountDto } from '../accounts/account.dto';
+import { AccountRepository } from '../accounts/account.repository';
 import { AuditService } from '../audit/audit.service';
 import type { AdminSessionAuth } from '../common/admin-auth.guard';
 import { safeEqual, sha256Hex } from '../common/crypto';
 import { AdminError } from '../common/errors';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { ADMIN_AUTH_OPTIONS, type AdminAuthOptions, SESSION_COOKIE } from './auth-options';
 import { AdminSessionRepository, type SessionWrite } from './admin-session.repository';
+import { ADMIN_AUTH_OPTIONS, type AdminAuthOptions, SESSION_COOKIE } from './auth-options';
+import { type AdminCaller, callerPermissions, masterKeyCaller } from './caller';
 import { parseCookies, serializeCookie } from './cookies';
 import { LoginThrottle } from './login-throttle';
+import { hashPassword, verifyPassword } from './password-hasher';
+import { ssoOption } from './sso-option';
 
 interface CachedSession {
   id: string;
   expiresAtMs: number;
   cachedAtMs: number;
+  /** Null for a master-key session. */
+  account: Account | null;
 }
 
 /** Cached look-ups kept at most (only valid sessions are cached). */
 const MAX_CACHED = 1_000;
 
 /**
- * Console sign-in with the master key: a random 32-byte token in an httpOnly cookie, stored only as its
+ * Console sign-in with an account's password or the master key: a random 32-byte token in an httpOnly cookie, stored only as its
  * SHA-256. Sessions slide: used after half their life, they are extended to the full length again.
  */
 @Injectable()
@@ -32,6 +48,7 @@ export class AdminSessionService implements AdminSessionAuth {
   constructor(
     private readonly repo: AdminSessionRepository,
     private readonly audit: AuditService,
+    private readonly accounts: AccountRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ADMIN_AUTH_OPTIONS) private readonly options: AdminAuthOptions,
   ) {
@@ -41,9 +58,111 @@ export class AdminSessionService implements AdminSessionAuth {
     });
   }
 
-  async login(masterKey: string, req: FastifyRequest, reply: FastifyReply): Promise<{ expiresAt: string }> {
-    const address = req.ip;
-    const wait = this.throttle.retryAfterSeconds(address);
+  /** Email and password, or the master key (break-glass); both share the per-address throttle. */
+  async login(
+    body: z.output<typeof anyLoginSchema>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ expiresAt: string }> {
+    this.refuseWhileThrottled(req, reply);
+    if ('masterKey' in body) return this.loginWithMasterKey(body.masterKey, req, reply);
+    const account = await this.accounts.findByEmail(body.email);
+    const ok = await verifyPassword(account?.passwordHash ?? null, body.password);
+    if (!account || !ok || account.status !== 'active') {
+      this.throttle.recordFailure(req.ip);
+      await this.audit.record({
+        actor: 'anonymous',
+        action: 'auth.login_failed',
+        targetType: 'account',
+        targetId: account?.id ?? body.email,
+        before: null,
+        after: { email: body.email, ip: req.ip },
+      });
+      await sleep(this.options.failedLoginDelayMs);
+      throw new AdminError(
+        401,
+        'invalid_credentials',
+        'Wrong email or password, or the account is disabled.',
+      );
+    }
+    this.throttle.recordSuccess(req.ip);
+    return this.startSession(account.id, req, reply);
+  }
+
+  /** What the login page shows before anyone signs in. */
+  async authOptions(): Promise<AuthOptions> {
+    return { needsFirstAdmin: !(await this.accounts.hasAny()), sso: ssoOption() };
+  }
+
+  /** `POST /api/auth/setup`: the first admin, only while no account exists; signs them in. */
+  async setupFirstAdmin(
+    body: z.output<typeof firstAdminSchema>,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ expiresAt: string }> {
+    this.refuseWhileThrottled(req, reply);
+    if (!safeEqual(body.masterKey, this.config.masterKey)) {
+      this.throttle.recordFailure(req.ip);
+      throw new AdminError(401, 'invalid_credentials', 'Wrong master key.');
+    }
+    const passwordHash = await hashPassword(body.password);
+    const account = await this.accounts.createFirst(
+      { email: body.email, displayName: body.displayName, role: 'admin', passwordHash },
+      (tx, created) =>
+        this.audit.record(
+          {
+            actor: 'master-key',
+            action: 'account.create',
+            targetType: 'account',
+            targetId: created.id,
+            before: null,
+            after: { email: created.email, displayName: created.displayName, role: created.role },
+          },
+          tx,
+        ),
+    );
+    if (!account)
+      throw new AdminError(
+        409,
+        'already_set_up',
+        'An account exists already: sign in, or ask an admin to invite you.',
+      );
+    return this.startSession(account.id, req, reply);
+  }
+
+  /**
+   * Opens a console session for an account (password, SSO) or, with null, for the master key: sets the
+   * cookie, records `auth.login` and the account's lastLoginAt.
+   */
+  async startSession(
+    accountId: string | null,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ expiresAt: string }> {
+    const now = this.options.clock.now();
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now + this.options.sessionTtlMs);
+    await this.repo.deleteExpired(new Date(now));
+    const account = accountId ? await this.accounts.findById(accountId) : null;
+    const actor = account ? `account:${account.email}` : null;
+    const session = await this.repo.create(
+      {
+        tokenHash: sha256Hex(token),
+        expiresAt,
+        now: new Date(now),
+        userAgent: headerValue(req.headers['user-agent'])?.slice(0, 512) ?? null,
+        ip: req.ip ?? null,
+        accountId: account?.id ?? null,
+      },
+      (w) => this.record('auth.login', w, actor),
+    );
+    if (account) await this.accounts.touchLastLogin(account.id, new Date(now));
+    void reply.header('set-cookie', this.cookie(req, token, expiresAt.getTime() - now));
+    return { expiresAt: session.expiresAt.toISOString() };
+  }
+
+  private refuseWhileThrottled(req: FastifyRequest, reply: FastifyReply): void {
+    const wait = this.throttle.retryAfterSeconds(req.ip);
     if (wait > 0) {
       void reply.header('retry-after', String(wait));
       throw new AdminError(
@@ -52,29 +171,20 @@ export class AdminSessionService implements AdminSessionAuth {
         `Too many failed sign-ins from this address; try again in ${wait} s.`,
       );
     }
+  }
+
+  private async loginWithMasterKey(
+    masterKey: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<{ expiresAt: string }> {
     if (!safeEqual(masterKey, this.config.masterKey)) {
-      this.throttle.recordFailure(address);
+      this.throttle.recordFailure(req.ip);
       await sleep(this.options.failedLoginDelayMs);
       throw new AdminError(401, 'invalid_credentials', 'Wrong master key.');
     }
-    this.throttle.recordSuccess(address);
-
-    const now = this.options.clock.now();
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now + this.options.sessionTtlMs);
-    await this.repo.deleteExpired(new Date(now));
-    const session = await this.repo.create(
-      {
-        tokenHash: sha256Hex(token),
-        expiresAt,
-        now: new Date(now),
-        userAgent: headerValue(req.headers['user-agent'])?.slice(0, 512) ?? null,
-        ip: address ?? null,
-      },
-      (w) => this.record('auth.login', w),
-    );
-    void reply.header('set-cookie', this.cookie(req, token, expiresAt.getTime() - now));
-    return { expiresAt: session.expiresAt.toISOString() };
+    this.throttle.recordSuccess(req.ip);
+    return this.startSession(null, req, reply);
   }
 
   /** Ends the cookie's session if there is one, and clears the cookie either way. */
@@ -83,24 +193,30 @@ export class AdminSessionService implements AdminSessionAuth {
     if (token) {
       const hash = sha256Hex(token);
       this.cache.delete(hash);
-      await this.repo.deleteByTokenHash(hash, (w) => this.record('auth.logout', w));
+      await this.repo.deleteByTokenHash(hash, (w) => this.record('auth.logout', w, null));
     }
     void reply.header('set-cookie', this.cookie(req, '', 0));
   }
 
   /** The cookie's session (refreshed when due), or 401. */
-  async current(
-    req: FastifyRequest,
-    reply: FastifyReply,
-  ): Promise<{ authenticated: true; expiresAt: string }> {
+  async current(req: FastifyRequest, reply: FastifyReply): Promise<Caller> {
     const session = await this.resolve(req, reply);
     if (!session) throw new AdminError(401, 'unauthorized', 'Not signed in, or the session has expired.');
-    return { authenticated: true, expiresAt: new Date(session.expiresAtMs).toISOString() };
+    const caller = sessionCaller(session);
+    return {
+      authenticated: true,
+      kind: caller.kind === 'account' ? 'account' : 'master-key',
+      account: session.account,
+      role: caller.role,
+      permissions: [...callerPermissions(caller)],
+      projectIds: caller.projectIds ? [...caller.projectIds] : null,
+      expiresAt: new Date(session.expiresAtMs).toISOString(),
+    };
   }
 
-  async actorFor(req: FastifyRequest, reply: FastifyReply): Promise<string | null> {
+  async callerFor(req: FastifyRequest, reply: FastifyReply): Promise<AdminCaller | null> {
     const session = await this.resolve(req, reply);
-    return session ? `session:${session.id}` : null;
+    return session ? sessionCaller(session) : null;
   }
 
   private async resolve(req: FastifyRequest, reply: FastifyReply): Promise<CachedSession | null> {
@@ -115,7 +231,19 @@ export class AdminSessionService implements AdminSessionAuth {
         this.cache.delete(hash);
         return null;
       }
-      session = { id: row.id, expiresAtMs: row.expiresAt.getTime(), cachedAtMs: now };
+      const account = row.accountId ? await this.accounts.findById(row.accountId) : null;
+      if (row.accountId && account?.status !== 'active') {
+        // A disabled (or deleted) account's sessions end here, wherever they were opened.
+        this.cache.delete(hash);
+        if (account) await this.accounts.endSessions(account.id);
+        return null;
+      }
+      session = {
+        id: row.id,
+        expiresAtMs: row.expiresAt.getTime(),
+        cachedAtMs: now,
+        account: account ? toAccountDto(account) : null,
+      };
       this.remember(hash, session);
     }
     if (session.expiresAtMs <= now) {
@@ -129,7 +257,7 @@ export class AdminSessionService implements AdminSessionAuth {
         this.cache.delete(hash);
         return null;
       }
-      session = { id: session.id, expiresAtMs, cachedAtMs: now };
+      session = { ...session, expiresAtMs, cachedAtMs: now };
       this.remember(hash, session);
       void reply.header('set-cookie', this.cookie(req, token, sessionTtlMs));
     }
@@ -156,11 +284,11 @@ export class AdminSessionService implements AdminSessionAuth {
     });
   }
 
-  private async record(action: string, w: SessionWrite): Promise<void> {
+  private async record(action: string, w: SessionWrite, actor: string | null): Promise<void> {
     const { session } = w;
     await this.audit.record(
       {
-        actor: `session:${session.id}`,
+        actor: actor ?? `session:${session.id}`,
         action,
         targetType: 'admin_session',
         targetId: session.id,
@@ -173,6 +301,19 @@ export class AdminSessionService implements AdminSessionAuth {
       w.tx,
     );
   }
+}
+
+function sessionCaller(session: CachedSession): AdminCaller {
+  const { account } = session;
+  if (!account) return masterKeyCaller(`session:${session.id}`);
+  const role: Role = account.role;
+  return {
+    kind: 'account',
+    role,
+    accountId: account.id,
+    projectIds: role === 'project-member' ? account.projectIds : null,
+    actor: `account:${account.email}`,
+  };
 }
 
 function sessionToken(req: FastifyRequest): string | null {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { loginSchema } from '@switchboard/contracts';
+import { anyLoginSchema, type AuthOptions, type Caller, firstAdminSchema } from '@switchboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Public } from '../common/public.decorator';
@@ -15,11 +15,26 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   login(
-    @Body(new ZodValidationPipe(loginSchema)) body: z.output<typeof loginSchema>,
+    @Body(new ZodValidationPipe(anyLoginSchema)) body: z.output<typeof anyLoginSchema>,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ expiresAt: string }> {
-    return this.sessions.login(body.masterKey, req, reply);
+    return this.sessions.login(body, req, reply);
+  }
+
+  @Post('setup')
+  @HttpCode(201)
+  setup(
+    @Body(new ZodValidationPipe(firstAdminSchema)) body: z.output<typeof firstAdminSchema>,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<{ expiresAt: string }> {
+    return this.sessions.setupFirstAdmin(body, req, reply);
+  }
+
+  @Get('options')
+  options(): Promise<AuthOptions> {
+    return this.sessions.authOptions();
   }
 
   @Post('logout')
@@ -29,10 +44,7 @@ export class AuthController {
   }
 
   @Get('session')
-  session(
-    @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<{ authenticated: true; expiresAt: string }> {
+  session(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Caller> {
     return this.sessions.current(req, reply);
   }
 }

@@ -58,7 +58,13 @@ describe('console sign-in (real PostgreSQL)', () => {
       cookie: sessionCookie(setCookie),
     });
     expect(session.status).toBe(200);
-    expect(session.body).toEqual({ authenticated: true, expiresAt: res.body.expiresAt });
+    expect(session.body).toMatchObject({
+      authenticated: true,
+      kind: 'master-key',
+      role: 'admin',
+      account: null,
+      expiresAt: res.body.expiresAt,
+    });
   });
 
   it('marks the cookie Secure when the request came over https', async () => {

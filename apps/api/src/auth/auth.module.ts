@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { AccountRepository } from '../accounts/account.repository';
 import { AuditModule } from '../audit/audit.module';
 import { ADMIN_SESSION_AUTH } from '../common/admin-auth.guard';
 import { AdminSessionRepository } from './admin-session.repository';
@@ -14,9 +15,10 @@ import { AuthController } from './auth.controller';
   providers: [
     { provide: ADMIN_AUTH_OPTIONS, useFactory: defaultAdminAuthOptions },
     AdminSessionRepository,
+    AccountRepository,
     AdminSessionService,
     { provide: ADMIN_SESSION_AUTH, useExisting: AdminSessionService },
   ],
-  exports: [ADMIN_SESSION_AUTH],
+  exports: [ADMIN_SESSION_AUTH, AdminSessionService, AccountRepository],
 })
 export class AuthModule {}

@@ -1,0 +1,18 @@
+import { Global, Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { AccountController, SetPasswordController } from './account.controller';
+import { AccountService } from './account.service';
+import { ApiTokenRepository } from './api-token.repository';
+import { ApiTokenService } from './api-token.service';
+import { MeController } from './me.controller';
+import { MeService } from './me.service';
+
+/** Operator accounts (admin-managed), each account's own profile and personal API tokens; global so the admin guard can check tokens. */
+@Global()
+@Module({
+  imports: [AuditModule],
+  controllers: [AccountController, SetPasswordController, MeController],
+  providers: [AccountService, ApiTokenRepository, ApiTokenService, MeService],
+  exports: [ApiTokenService],
+})
+export class AccountsModule {}

@@ -1,0 +1,95 @@
+import { PERMISSIONS, type Permission, type Role } from '@switchboard/contracts';
+
+/** What each role may do. The master key acts as `admin` (break-glass). */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  operator: [
+    'config:read',
+    'config:write',
+    'projects:read',
+    'projects:write',
+    'keys:read',
+    'keys:write',
+    'usage:read',
+    'audit:read',
+    'import:write',
+  ],
+  // Always narrowed to the account's projectIds by the services that list and change projects, keys and usage.
+  'project-member': ['projects:read', 'keys:read', 'keys:write', 'usage:read'],
+  viewer: ['config:read', 'projects:read', 'keys:read', 'usage:read', 'audit:read'],
+};
+
+/** `signed-in`: any caller past authentication (the caller's own profile and tokens). */
+export type RoutePermission = Permission | 'signed-in';
+
+/**
+ * The permission each protected admin route needs, keyed `METHOD /fastify/pattern` (HEAD is checked as
+ * GET). Deny by default: a protected route missing here is allowed for `admin` only, and the route-walk
+ * test fails until it is added, so a new route is a decision, not an accident.
+ */
+export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
+  'GET /api/deployments': 'config:read',
+  'POST /api/deployments': 'config:write',
+  'GET /api/deployments/:id': 'config:read',
+  'PATCH /api/deployments/:id': 'config:write',
+  'DELETE /api/deployments/:id': 'config:write',
+  'POST /api/deployments/:id/reset': 'config:write',
+  // Sends a real (billed) request upstream.
+  'POST /api/deployments/:id/test': 'config:write',
+  'GET /api/model-groups': 'config:read',
+  'POST /api/model-groups': 'config:write',
+  'GET /api/model-groups/:name': 'config:read',
+  'PATCH /api/model-groups/:name': 'config:write',
+  'DELETE /api/model-groups/:name': 'config:write',
+  'GET /api/prices': 'config:read',
+  'PUT /api/prices/:model': 'config:write',
+  'GET /api/projects': 'projects:read',
+  'POST /api/projects': 'projects:write',
+  'GET /api/projects/:id': 'projects:read',
+  'PATCH /api/projects/:id': 'projects:write',
+  'DELETE /api/projects/:id': 'projects:write',
+  'GET /api/keys': 'keys:read',
+  'POST /api/keys': 'keys:write',
+  'GET /api/keys/:id': 'keys:read',
+  'PATCH /api/keys/:id': 'keys:write',
+  'POST /api/keys/:id/revoke': 'keys:write',
+  'POST /api/keys/:id/rotate': 'keys:write',
+  'GET /api/logs': 'usage:read',
+  'GET /api/logs/:id': 'usage:read',
+  'GET /api/stats/distribution': 'usage:read',
+  'GET /api/stats/summary': 'usage:read',
+  'GET /api/audit': 'audit:read',
+  'POST /api/import/litellm': 'import:write',
+  // The whole routing configuration in one file: those who may import it may export it.
+  'GET /api/export/litellm': 'import:write',
+  // LiteLLM-compatible admin routes, for scripts written against LiteLLM's proxy.
+  'POST /key/generate': 'keys:write',
+  'GET /key/info': 'keys:read',
+  'POST /key/delete': 'keys:write',
+  'POST /model/new': 'config:write',
+  'GET /model/info': 'config:read',
+  'POST /model/delete': 'config:write',
+  'GET /api/accounts': 'accounts:read',
+  'POST /api/accounts': 'accounts:write',
+  'GET /api/accounts/:id': 'accounts:read',
+  'PATCH /api/accounts/:id': 'accounts:write',
+  'POST /api/accounts/:id/reset-password': 'accounts:write',
+  // The caller's own account (the master key has none: those answer 400).
+  'GET /api/me': 'signed-in',
+  'GET /api/me/tokens': 'signed-in',
+  'POST /api/me/tokens': 'signed-in',
+  'DELETE /api/me/tokens/:id': 'signed-in',
+};
+
+/** The permission a route needs, or null when the table does not name it (then only `admin` may call it). */
+export function routePermission(method: string, routePattern: string): RoutePermission | null {
+  const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return ROUTE_PERMISSIONS[`${verb} ${routePattern}`] ?? null;
+}
+
+/** Whether `role` may call a route needing `permission` (null: a route missing from the table). */
+export function roleAllows(role: Role, permission: RoutePermission | null): boolean {
+  if (permission === null) return role === 'admin';
+  if (permission === 'signed-in') return true;
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
