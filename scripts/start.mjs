@@ -21,9 +21,6 @@ const port = Number(env.PORT ?? 4000);
 const webPort = Number(env.WEB_PORT ?? 3000);
 const apiUrl = `http://127.0.0.1:${port}`;
 env.API_INTERNAL_URL ??= apiUrl;
-// The dashboard runs on this host and forwards /api to the gateway: believe forwarded addresses from
-// loopback only (unless the operator configured proxies), so login throttling sees the real client.
-env.TRUST_PROXY ??= 'loopback';
 const DEMO_PORTS = [4101, 4102, 4103];
 
 const children = [];
