@@ -16,6 +16,17 @@ export class AccountRepository {
     return this.prisma.account.findUnique({ where: { id } });
   }
 
+  /** The ids among `projectIds` that name no project. */
+  async unknownProjects(projectIds: readonly string[]): Promise<string[]> {
+    if (projectIds.length === 0) return [];
+    const found = await this.prisma.project.findMany({
+      where: { id: { in: [...projectIds] } },
+      select: { id: true },
+    });
+    const known = new Set(found.map((p) => p.id));
+    return projectIds.filter((id) => !known.has(id));
+  }
+
   async hasAny(): Promise<boolean> {
     return (await this.prisma.account.findFirst({ select: { id: true } })) !== null;
   }

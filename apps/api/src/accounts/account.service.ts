@@ -44,6 +44,7 @@ export class AccountService {
   }
 
   async create(input: CreateAccountInput, caller: AdminCaller): Promise<AccountInvite> {
+    if (input.role === 'project-member') await this.requireProjects(input.projectIds);
     const { token, hash, expiresAt } = oneTimeToken(INVITE_TTL_MS);
     const row = await this.repo.create(
       {
@@ -61,6 +62,7 @@ export class AccountService {
 
   async update(id: string, patch: UpdateAccountInput, caller: AdminCaller): Promise<Account> {
     if (!UUID.test(id)) throw notFound();
+    if (patch.projectIds) await this.requireProjects(patch.projectIds);
     const row = await this.repo.update(
       id,
       async (tx, before) => {
@@ -95,6 +97,18 @@ export class AccountService {
     );
     if (!row) throw notFound();
     return toAccountDto(row);
+  }
+
+  /** A project member's projects must exist (a deleted project later simply drops out of their view). */
+  private async requireProjects(projectIds: readonly string[]): Promise<void> {
+    const unknown = await this.repo.unknownProjects(projectIds);
+    if (unknown.length > 0)
+      throw new AdminError(
+        400,
+        'validation_failed',
+        `Invalid request: projectIds: there is no project with id ${unknown.join(', ')}`,
+        [{ path: 'projectIds', message: `there is no project with id ${unknown.join(', ')}` }],
+      );
   }
 
   /** A new one-time set-password link (24 h); the account's sessions end now. */

@@ -135,13 +135,29 @@ describe('operator accounts: invites, one-time links, last-admin protection', ()
     expect(cookie).not.toBe('');
   });
 
-  it('refuses project members everywhere but their own profile until project scoping exists', async () => {
-    const res = await call(
+  it('invites project members only to projects that exist; they see those and nothing else', async () => {
+    const unknown = await call(
       'POST',
       '/api/accounts',
       { email: 'pm@example.com', displayName: 'PM', role: 'project-member', projectIds: [adminId] },
       asAdmin(),
     );
+    expect(unknown.status).toBe(400);
+    expect(await unknown.text()).toContain(`there is no project with id ${adminId}`);
+
+    const project = await fetch(`${t.url}/api/projects`, {
+      method: 'POST',
+      headers: t.adminHeaders,
+      body: JSON.stringify({ name: 'team-app' }),
+    });
+    const projectId = ((await project.json()) as { id: string }).id;
+    const res = await call(
+      'POST',
+      '/api/accounts',
+      { email: 'pm@example.com', displayName: 'PM', role: 'project-member', projectIds: [projectId] },
+      asAdmin(),
+    );
+    expect(res.status).toBe(201);
     const inv = (await res.json()) as Invite;
     await call('POST', '/api/auth/set-password', { token: tokenOf(inv), password: 'pm password 1234' });
     const login = await call('POST', '/api/auth/login', {
@@ -149,8 +165,11 @@ describe('operator accounts: invites, one-time links, last-admin protection', ()
       password: 'pm password 1234',
     });
     const cookie = cookieOf(login);
-    expect((await call('GET', '/api/projects', undefined, { cookie })).status).toBe(403);
-    expect((await call('GET', '/api/keys', undefined, { cookie })).status).toBe(403);
+    const projects = await call('GET', '/api/projects', undefined, { cookie });
+    expect(((await projects.json()) as { data: { id: string }[] }).data.map((p) => p.id)).toEqual([
+      projectId,
+    ]);
+    expect((await call('GET', '/api/deployments', undefined, { cookie })).status).toBe(403);
     expect((await call('GET', '/api/me', undefined, { cookie })).status).toBe(200);
   });
 });

@@ -14,7 +14,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     'audit:read',
     'import:write',
   ],
-  // Always narrowed to the account's projectIds by the services that list and change projects, keys and usage.
+  // Only on PROJECT_SCOPED_ROUTES, whose services narrow everything to the account's projectIds.
   'project-member': ['projects:read', 'keys:read', 'keys:write', 'usage:read'],
   viewer: ['config:read', 'projects:read', 'keys:read', 'usage:read', 'audit:read'],
 };
@@ -81,10 +81,39 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'DELETE /api/me/tokens/:id': 'signed-in',
 };
 
+/**
+ * Routes whose services narrow every read and write to the caller's projects (`ProjectScope`). A caller
+ * limited to some projects (a project member) may use only these and the `signed-in` routes: anything
+ * else fails closed whatever its permission, so a new route is unscoped until someone scopes it.
+ */
+export const PROJECT_SCOPED_ROUTES: ReadonlySet<string> = new Set([
+  'GET /api/projects',
+  'GET /api/projects/:id',
+  'GET /api/keys',
+  'POST /api/keys',
+  'GET /api/keys/:id',
+  'PATCH /api/keys/:id',
+  'POST /api/keys/:id/revoke',
+  'POST /api/keys/:id/rotate',
+  'GET /api/logs',
+  'GET /api/logs/:id',
+  'GET /api/stats/distribution',
+  'GET /api/stats/summary',
+]);
+
 /** The permission a route needs, or null when the table does not name it (then only `admin` may call it). */
 export function routePermission(method: string, routePattern: string): RoutePermission | null {
   const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
   return ROUTE_PERMISSIONS[`${verb} ${routePattern}`] ?? null;
+}
+
+/** Whether a caller limited to some projects may call the route (see PROJECT_SCOPED_ROUTES). */
+export function routeIsProjectScoped(method: string, routePattern: string): boolean {
+  const verb = method.toUpperCase() === 'HEAD' ? 'GET' : method.toUpperCase();
+  return (
+    ROUTE_PERMISSIONS[`${verb} ${routePattern}`] === 'signed-in' ||
+    PROJECT_SCOPED_ROUTES.has(`${verb} ${routePattern}`)
+  );
 }
 
 /** Whether `role` may call a route needing `permission` (null: a route missing from the table). */

@@ -5,7 +5,7 @@ import { API_TOKEN_PREFIX, ApiTokenService } from '../accounts/api-token.service
 import { SESSION_COOKIE } from '../auth/auth-options';
 import { type AdminCaller, masterKeyCaller } from '../auth/caller';
 import { parseCookies } from '../auth/cookies';
-import { roleAllows, routePermission } from '../auth/permissions';
+import { roleAllows, routeIsProjectScoped, routePermission } from '../auth/permissions';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { FailedAuthThrottle } from '../security/failed-auth-throttle';
 import { safeEqual } from './crypto';
@@ -99,12 +99,12 @@ export class AdminAuthGuard implements CanActivate {
           : `Only admins may call ${req.method} ${pattern}.`,
         { permission },
       );
-    // Fail closed until project scoping lands in the project, key and usage services (issue #10 part 6).
-    if (caller.projectIds !== null && permission !== 'signed-in')
+    if (caller.projectIds !== null && !routeIsProjectScoped(req.method, pattern))
       throw new AdminError(
         403,
         'forbidden',
-        'Project members cannot use this yet: project scoping is not enabled.',
+        `${req.method} ${pattern} is not narrowed to projects, so project members cannot use it.`,
+        { permission },
       );
     req.caller = caller;
     req.actor = caller.actor;

@@ -7,6 +7,8 @@ import {
   updateKeySchema,
   type VirtualKey,
 } from '@switchboard/contracts';
+import type { ProjectScope } from '../auth/caller';
+import { CallerScope } from '../auth/project-scope.decorator';
 import { Actor } from '../audit/actor';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
@@ -23,8 +25,11 @@ export class VirtualKeyController {
   constructor(private readonly keys: VirtualKeyService) {}
 
   @Get()
-  list(@Query(new ZodValidationPipe(keyListQuerySchema)) query: KeyListQuery): Promise<KeyPage> {
-    return this.keys.list(query);
+  list(
+    @Query(new ZodValidationPipe(keyListQuerySchema)) query: KeyListQuery,
+    @CallerScope() scope: ProjectScope,
+  ): Promise<KeyPage> {
+    return this.keys.list(query, scope);
   }
 
   /** Answers the plaintext key once, as `key`. */
@@ -32,13 +37,14 @@ export class VirtualKeyController {
   create(
     @Body(new ZodValidationPipe(createKeySchema)) body: CreateKeyInput,
     @Actor() actor: string,
+    @CallerScope() scope: ProjectScope,
   ): Promise<CreatedKey> {
-    return this.keys.create(body, actor);
+    return this.keys.create(body, actor, scope);
   }
 
   @Get(':id')
-  get(@Param('id') id: string): Promise<VirtualKey> {
-    return this.keys.get(id);
+  get(@Param('id') id: string, @CallerScope() scope: ProjectScope): Promise<VirtualKey> {
+    return this.keys.get(id, scope);
   }
 
   @Patch(':id')
@@ -46,14 +52,19 @@ export class VirtualKeyController {
     @Param('id') id: string,
     @Body(new ZodValidationPipe(updateKeySchema)) body: UpdateKeyInput,
     @Actor() actor: string,
+    @CallerScope() scope: ProjectScope,
   ): Promise<VirtualKey> {
-    return this.keys.update(id, body, actor);
+    return this.keys.update(id, body, actor, scope);
   }
 
   @Post(':id/revoke')
   @HttpCode(200)
-  revoke(@Param('id') id: string, @Actor() actor: string): Promise<VirtualKey> {
-    return this.keys.revoke(id, actor);
+  revoke(
+    @Param('id') id: string,
+    @Actor() actor: string,
+    @CallerScope() scope: ProjectScope,
+  ): Promise<VirtualKey> {
+    return this.keys.revoke(id, actor, scope);
   }
 
   /** Answers the new plaintext key once, as `key`. */
@@ -63,7 +74,8 @@ export class VirtualKeyController {
     @Param('id') id: string,
     @Body(new ZodValidationPipe(rotateKeySchema)) body: RotateKeyInput,
     @Actor() actor: string,
+    @CallerScope() scope: ProjectScope,
   ): Promise<CreatedKey> {
-    return this.keys.rotate(id, body, actor);
+    return this.keys.rotate(id, body, actor, scope);
   }
 }

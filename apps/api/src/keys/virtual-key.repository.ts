@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { projectWhere } from '../auth/caller';
 import { PrismaService } from '../database/prisma.service';
 import { Prisma } from '../generated/prisma/client';
 import { RESETTING_PERIODS, type ResettingPeriod } from './budget-period';
@@ -62,6 +63,8 @@ export interface KeyWrite {
 
 export interface KeyFilter {
   projectId?: string;
+  /** Only keys of these projects (null: any project). */
+  projectIds: readonly string[] | null;
   includeRevoked: boolean;
 }
 
@@ -93,7 +96,7 @@ export class VirtualKeyRepository {
   /** Newest first. */
   findPage(filter: KeyFilter, after: KeyPosition | null, take: number): Promise<KeyRow[]> {
     const where: Prisma.VirtualKeyWhereInput = {
-      ...(filter.projectId ? { projectId: filter.projectId } : {}),
+      projectId: projectWhere(filter.projectId, filter.projectIds),
       ...(filter.includeRevoked ? {} : { revokedAt: null }),
       ...(after
         ? {

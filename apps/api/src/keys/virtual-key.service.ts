@@ -1,3 +1,4 @@
+import { inScope, type ProjectScope } from '../auth/caller';
 import { Inject, Injectable } from '@nestjs/common';
 import type {
   BudgetPeriod,
@@ -45,9 +46,10 @@ export class VirtualKeyService {
     @Inject(KEY_CLOCK) private readonly clock: Clock,
   ) {}
 
-  async list(query: KeyListQuery): Promise<KeyPage> {
+  /** Keys of the projects in `scope` (null: all). */
+  async list(query: KeyListQuery, scope: ProjectScope): Promise<KeyPage> {
     const rows = await this.repo.findPage(
-      { projectId: query.projectId, includeRevoked: query.includeRevoked ?? false },
+      { projectId: query.projectId, projectIds: scope, includeRevoked: query.includeRevoked ?? false },
       decodePosition(query.cursor),
       query.limit + 1,
     );
@@ -55,16 +57,18 @@ export class VirtualKeyService {
     return { data: page.rows.map((k) => this.toResponse(k)), nextCursor: page.nextCursor };
   }
 
-  async get(id: string): Promise<VirtualKey> {
+  /** A key of a project outside `scope` is answered like a missing one. */
+  async get(id: string, scope: ProjectScope): Promise<VirtualKey> {
     const key = UUID.test(id) ? await this.repo.findById(id) : null;
-    if (!key) throw notFound(id);
+    if (!key || !inScope(scope, key.projectId)) throw notFound(id);
     return this.toResponse(key);
   }
 
-  async create(input: CreateKeyInput, actor: string): Promise<CreatedKey> {
+  async create(input: CreateKeyInput, actor: string, scope: ProjectScope): Promise<CreatedKey> {
     const now = this.clock.now();
     const expiresAt = this.futureDate(input.expiresAt, now);
-    if (!(await this.repo.projectExists(input.projectId))) {
+    // A project outside the caller's scope is answered like a missing one.
+    if (!inScope(scope, input.projectId) || !(await this.repo.projectExists(input.projectId))) {
       throw invalid('projectId', `there is no project with id ${input.projectId}; create the project first`);
     }
     const secret = generateVirtualKey();
@@ -90,13 +94,14 @@ export class VirtualKeyService {
     return { ...this.toResponse(created), key: secret };
   }
 
-  async update(id: string, patch: UpdateKeyInput, actor: string): Promise<VirtualKey> {
+  async update(id: string, patch: UpdateKeyInput, actor: string, scope: ProjectScope): Promise<VirtualKey> {
     const now = this.clock.now();
     const expiresAt = patch.expiresAt === undefined ? undefined : this.futureDate(patch.expiresAt, now);
     const result = UUID.test(id)
       ? await this.repo.update(
           id,
           (before) => {
+            if (!inScope(scope, before.projectId)) throw notFound(id);
             if (before.revokedAt) throw revoked(before);
             const { metadata, ...fields } = patch;
             const data: KeyChanges = { ...fields, expiresAt };
@@ -118,12 +123,15 @@ export class VirtualKeyService {
   }
 
   /** Idempotent: revoking a revoked key answers it unchanged. */
-  async revoke(id: string, actor: string): Promise<VirtualKey> {
+  async revoke(id: string, actor: string, scope: ProjectScope): Promise<VirtualKey> {
     const now = new Date(this.clock.now());
     const result = UUID.test(id)
       ? await this.repo.update(
           id,
-          (before) => (before.revokedAt ? null : { revokedAt: now }),
+          (before) => {
+            if (!inScope(scope, before.projectId)) throw notFound(id);
+            return before.revokedAt ? null : { revokedAt: now };
+          },
           (w) => this.record(actor, 'key.revoke', w),
         )
       : null;
@@ -132,7 +140,7 @@ export class VirtualKeyService {
     return this.toResponse(result.after);
   }
 
-  async rotate(id: string, input: RotateKeyInput, actor: string): Promise<CreatedKey> {
+  async rotate(id: string, input: RotateKeyInput, actor: string, scope: ProjectScope): Promise<CreatedKey> {
     const now = this.clock.now();
     const secret = generateVirtualKey();
     const rotated = UUID.test(id)
@@ -145,6 +153,7 @@ export class VirtualKeyService {
               input.gracePeriodSeconds > 0 ? new Date(now + input.gracePeriodSeconds * 1000) : null,
           },
           (before) => {
+            if (!inScope(scope, before.projectId)) throw notFound(id);
             if (before.revokedAt) throw revoked(before);
           },
           (w) => this.record(actor, 'key.rotate', w),

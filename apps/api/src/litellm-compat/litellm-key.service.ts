@@ -1,3 +1,4 @@
+import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { type BudgetPeriod, createKeySchema, type VirtualKey } from '@switchboard/contracts';
@@ -29,6 +30,12 @@ function invalid(path: string, message: string): AdminError {
  * LiteLLM's `/key/*` endpoints over Switchboard's virtual keys. Every write goes through
  * VirtualKeyService / ProjectService (validation, audit, the data plane's in-memory registry).
  */
+/**
+ * LiteLLM's key routes may create projects (teams), so project members are refused on them by the
+ * admin guard (auth/permissions.ts: not project-scoped); everyone admitted sees every project.
+ */
+const ALL_PROJECTS: ProjectScope = null;
+
 @Injectable()
 export class LiteLLMKeyService {
   constructor(
@@ -84,7 +91,7 @@ export class LiteLLMKeyService {
       expiresAt,
       metadata,
     });
-    const created = await this.keys.create(input, actor);
+    const created = await this.keys.create(input, actor, ALL_PROJECTS);
     return { ...toKeyInfo(created), key: created.key, token_id: created.id };
   }
 
@@ -92,7 +99,7 @@ export class LiteLLMKeyService {
   async info(key: string): Promise<{ key: string; info: LiteLLMKeyInfo }> {
     const id = await this.resolve(key);
     if (!id) throw noSuchKey(key);
-    return { key: id, info: toKeyInfo(await this.keys.get(id)) };
+    return { key: id, info: toKeyInfo(await this.keys.get(id, ALL_PROJECTS)) };
   }
 
   /** Revokes (LiteLLM deletes; Switchboard keeps revoked keys for the audit trail and usage history). */
@@ -118,7 +125,7 @@ export class LiteLLMKeyService {
         `No virtual key matches ${unknown.join(', ')}; nothing was deleted.`,
       );
     }
-    for (const id of ids) await this.keys.revoke(id, actor);
+    for (const id of ids) await this.keys.revoke(id, actor, ALL_PROJECTS);
     return { deleted_keys: [...ids] };
   }
 

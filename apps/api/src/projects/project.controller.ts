@@ -6,6 +6,8 @@ import {
   type Project,
   updateProjectSchema,
 } from '@switchboard/contracts';
+import type { ProjectScope } from '../auth/caller';
+import { CallerScope } from '../auth/project-scope.decorator';
 import { Actor } from '../audit/actor';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
@@ -20,8 +22,11 @@ export class ProjectController {
   constructor(private readonly projects: ProjectService) {}
 
   @Get()
-  list(@Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery): Promise<ProjectPage> {
-    return this.projects.list(query);
+  list(
+    @Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery,
+    @CallerScope() scope: ProjectScope,
+  ): Promise<ProjectPage> {
+    return this.projects.list(query, scope);
   }
 
   @Post()
@@ -33,8 +38,8 @@ export class ProjectController {
   }
 
   @Get(':id')
-  get(@Param('id') id: string): Promise<Project> {
-    return this.projects.get(id);
+  get(@Param('id') id: string, @CallerScope() scope: ProjectScope): Promise<Project> {
+    return this.projects.get(id, scope);
   }
 
   @Patch(':id')

@@ -1,3 +1,4 @@
+import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import { AdminError } from '../common/errors';
 import { PrismaService } from '../database/prisma.service';
@@ -39,10 +40,17 @@ function nameTaken(name: string | undefined): AdminError {
 export class ProjectRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Ordered by name; `afterName` is the last name of the previous page. */
-  async findPageByName(afterName: string | null, take: number): Promise<ProjectRecord[]> {
+  /** Ordered by name; `afterName` is the last name of the previous page; only `scope`'s projects. */
+  async findPageByName(
+    afterName: string | null,
+    take: number,
+    scope: ProjectScope,
+  ): Promise<ProjectRecord[]> {
     const rows = await this.prisma.project.findMany({
-      where: afterName !== null ? { name: { gt: afterName } } : {},
+      where: {
+        ...(afterName !== null ? { name: { gt: afterName } } : {}),
+        ...(scope !== null ? { id: { in: [...scope] } } : {}),
+      },
       orderBy: { name: 'asc' },
       take,
       include: activeKeyCount,

@@ -7,6 +7,7 @@ import type {
   updateProjectSchema,
 } from '@switchboard/contracts';
 import type { z } from 'zod';
+import { inScope, type ProjectScope } from '../auth/caller';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, pageFrom } from '../audit/page-cursor';
 import { AdminError } from '../common/errors';
@@ -29,14 +30,16 @@ export class ProjectService {
     private readonly gatewayAuth: VirtualKeyGatewayAuth,
   ) {}
 
-  async list(query: PageQuery): Promise<ProjectPage> {
-    const rows = await this.repo.findPageByName(decodeCursor(query.cursor), query.limit + 1);
+  /** The projects in `scope` (null: all). */
+  async list(query: PageQuery, scope: ProjectScope): Promise<ProjectPage> {
+    const rows = await this.repo.findPageByName(decodeCursor(query.cursor), query.limit + 1, scope);
     const page = pageFrom(rows, query.limit, (p) => p.name);
     return { data: page.rows.map(toResponse), nextCursor: page.nextCursor };
   }
 
-  async get(id: string): Promise<Project> {
-    const project = UUID.test(id) ? await this.repo.findById(id) : null;
+  /** A project outside `scope` is answered like a missing one. */
+  async get(id: string, scope: ProjectScope): Promise<Project> {
+    const project = UUID.test(id) && inScope(scope, id) ? await this.repo.findById(id) : null;
     if (!project) throw notFound(id);
     return toResponse(project);
   }

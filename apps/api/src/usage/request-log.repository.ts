@@ -1,3 +1,4 @@
+import { projectWhere } from '../auth/caller';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -18,6 +19,8 @@ export interface RequestLogFilter {
   from?: Date;
   to?: Date;
   projectId?: string;
+  /** Only requests of these projects (null: any, including requests made with the master key). */
+  projectIds: readonly string[] | null;
   keyId?: string;
   modelGroup?: string;
   deploymentId?: string;
@@ -164,7 +167,7 @@ export class RequestLogRepository implements RequestLogStore {
     if (filter.to) createdAt.lt = filter.to;
     const where: Prisma.RequestLogWhereInput = {
       createdAt,
-      projectId: filter.projectId,
+      projectId: projectWhere(filter.projectId, filter.projectIds),
       keyId: filter.keyId,
       modelGroup: filter.modelGroup,
       deploymentId: filter.deploymentId,

@@ -1,3 +1,4 @@
+import { inScope, type ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import {
   attemptSchema,
@@ -45,13 +46,18 @@ function toRequestLog(row: RequestLogRow): RequestLog {
 export class RequestLogsService {
   constructor(private readonly repo: RequestLogRepository) {}
 
-  async list(query: LogListQuery): Promise<{ data: RequestLog[]; nextCursor: string | null }> {
+  /** Requests of the projects in `scope` (null: all). */
+  async list(
+    query: LogListQuery,
+    scope: ProjectScope,
+  ): Promise<{ data: RequestLog[]; nextCursor: string | null }> {
     const after = query.cursor ? decodeCursor(query.cursor) : null;
     const rows = await this.repo.findPage(
       {
         from: query.from ? new Date(query.from) : undefined,
         to: query.to ? new Date(query.to) : undefined,
         projectId: query.projectId,
+        projectIds: scope,
         keyId: query.keyId,
         modelGroup: query.modelGroup,
         deploymentId: query.deploymentId,
@@ -68,10 +74,12 @@ export class RequestLogsService {
     };
   }
 
-  async get(rawId: string): Promise<RequestLogDetail> {
+  /** A request of a project outside `scope` is answered like a missing one. */
+  async get(rawId: string, scope: ProjectScope): Promise<RequestLogDetail> {
     const id = parseLogId(rawId);
     const row = id === null ? null : await this.repo.findById(id);
-    if (!row) throw new AdminError(404, 'not_found', `No request log with id '${rawId}'.`);
+    if (!row || !inScope(scope, row.projectId))
+      throw new AdminError(404, 'not_found', `No request log with id '${rawId}'.`);
     const { attempts, ...rest } = row;
     const parsed = attemptsSchema.safeParse(attempts);
     return { ...toRequestLog(rest), attempts: parsed.success ? parsed.data : [] };

@@ -1,3 +1,4 @@
+import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import type { DistributionQuery } from '@switchboard/contracts';
 import { PrismaService } from '../database/prisma.service';
@@ -51,6 +52,7 @@ export class UsageStatsRepository {
     ranges: readonly RollupRange[],
     groupBy: StatsGroupBy | null,
     interval: StatsInterval | null,
+    scope: ProjectScope,
   ): Promise<RollupSum[]> {
     if (ranges.length === 0) return [];
     const params: string[] = [];
@@ -58,11 +60,14 @@ export class UsageStatsRepository {
       params.push(value);
       return `$${params.length}`;
     };
+    // A project member's statistics: only their projects' rows (an empty scope matches nothing).
+    const scopeSql =
+      scope === null ? '' : ` AND "projectId" = ANY(string_to_array(${param(scope.join(','))}, ',')::uuid[])`;
     const union = ranges
       .map(
         (r) =>
           `SELECT ${ROLLUP_COLUMNS} FROM "${r.table}" ` +
-          `WHERE bucket >= ${param(r.from.toISOString())}::timestamptz AND bucket < ${param(r.to.toISOString())}::timestamptz`,
+          `WHERE bucket >= ${param(r.from.toISOString())}::timestamptz AND bucket < ${param(r.to.toISOString())}::timestamptz${scopeSql}`,
       )
       .join('\nUNION ALL\n');
     const key = groupBy ? GROUP_COLUMN[groupBy] : 'NULL::text';

@@ -1,3 +1,4 @@
+import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import type { Distribution, DistributionQuery } from '@switchboard/contracts';
 import { AdminError } from '../common/errors';
@@ -135,7 +136,8 @@ export class UsageStatsService {
     private readonly refusals: RefusalRepository,
   ) {}
 
-  async distribution(query: DistributionQuery): Promise<Distribution> {
+  /** From the rollups of the projects in `scope` (null: all). */
+  async distribution(query: DistributionQuery, scope: ProjectScope): Promise<Distribution> {
     const { from, to } = parseRange(query.from, query.to);
     const step = INTERVAL_MS[query.interval];
     const { start, end } = minuteSpan(from, to);
@@ -152,6 +154,7 @@ export class UsageStatsService {
       planRanges(from, to, query.interval),
       query.groupBy,
       query.interval,
+      scope,
     );
 
     const groups = new Map<
@@ -203,11 +206,15 @@ export class UsageStatsService {
     };
   }
 
-  async summary(query: UsageSummaryQuery): Promise<UsageSummary> {
+  /**
+   * Headline numbers of the projects in `scope` (null: all). Refusals belong to no project (no key was
+   * recognised), so a project member's summary has none.
+   */
+  async summary(query: UsageSummaryQuery, scope: ProjectScope): Promise<UsageSummary> {
     const { from, to } = parseRange(query.from, query.to);
     const [rows, refusedByReason] = await Promise.all([
-      this.repo.sumRollups(planRanges(from, to, null), null, null),
-      this.refusals.sumByReason(from, to),
+      this.repo.sumRollups(planRanges(from, to, null), null, null, scope),
+      scope === null ? this.refusals.sumByReason(from, to) : Promise.resolve([]),
     ]);
     const all = emptyTotals();
     for (const row of rows) add(all, row);

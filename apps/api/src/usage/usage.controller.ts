@@ -5,39 +5,50 @@ import {
   type LogListQuery,
   logListQuerySchema,
 } from '@switchboard/contracts';
+import type { ProjectScope } from '../auth/caller';
+import { CallerScope } from '../auth/project-scope.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import { RequestLogsService } from './request-logs.service';
 import { UsageStatsService } from './usage-stats.service';
 import { type UsageSummaryQuery, usageSummaryQuerySchema } from '@switchboard/contracts';
 
-/** Request logs for the console (master key). */
+/** Request logs for the console, narrowed to the caller's projects. */
 @Controller('api/logs')
 export class RequestLogsController {
   constructor(private readonly logs: RequestLogsService) {}
 
   @Get()
-  list(@Query(new ZodValidationPipe(logListQuerySchema)) query: LogListQuery) {
-    return this.logs.list(query);
+  list(
+    @Query(new ZodValidationPipe(logListQuerySchema)) query: LogListQuery,
+    @CallerScope() scope: ProjectScope,
+  ) {
+    return this.logs.list(query, scope);
   }
 
   @Get(':id')
-  get(@Param('id') id: string) {
-    return this.logs.get(id);
+  get(@Param('id') id: string, @CallerScope() scope: ProjectScope) {
+    return this.logs.get(id, scope);
   }
 }
 
-/** Usage charts and headline numbers for the console (master key), from the rollups. */
+/** Usage charts and headline numbers for the console, from the rollups, narrowed to the caller's projects. */
 @Controller('api/stats')
 export class UsageStatsController {
   constructor(private readonly stats: UsageStatsService) {}
 
   @Get('distribution')
-  distribution(@Query(new ZodValidationPipe(distributionQuerySchema)) query: DistributionQuery) {
-    return this.stats.distribution(query);
+  distribution(
+    @Query(new ZodValidationPipe(distributionQuerySchema)) query: DistributionQuery,
+    @CallerScope() scope: ProjectScope,
+  ) {
+    return this.stats.distribution(query, scope);
   }
 
   @Get('summary')
-  summary(@Query(new ZodValidationPipe(usageSummaryQuerySchema)) query: UsageSummaryQuery) {
-    return this.stats.summary(query);
+  summary(
+    @Query(new ZodValidationPipe(usageSummaryQuerySchema)) query: UsageSummaryQuery,
+    @CallerScope() scope: ProjectScope,
+  ) {
+    return this.stats.summary(query, scope);
   }
 }
