@@ -86,14 +86,7 @@ export class AccountService {
         };
       },
       (tx, before, after) =>
-        this.record(
-          tx,
-          caller,
-          after.status === 'disabled' && before.status !== 'disabled' ? 'account.disable' : 'account.update',
-          id,
-          snapshot(before),
-          snapshot(after),
-        ),
+        this.record(tx, caller, accountAction(before, after), id, snapshot(before), snapshot(after)),
     );
     if (!row) throw notFound();
     return toAccountDto(row);
@@ -182,6 +175,14 @@ function invite(row: AccountRow, token: string, expiresAt: Date): AccountInvite 
     setPasswordUrl: `/set-password?token=${token}`,
     expiresAt: expiresAt.toISOString(),
   };
+}
+
+/** The audit trail names what changed: disabling and role changes stand out from other edits. */
+function accountAction(before: AccountRow, after: AccountRow): string {
+  if (after.status === 'disabled' && before.status !== 'disabled') return 'account.disable';
+  if (after.status === 'active' && before.status !== 'active') return 'account.enable';
+  if (after.role !== before.role) return 'account.role_change';
+  return 'account.update';
 }
 
 function snapshot(a: AccountRow) {

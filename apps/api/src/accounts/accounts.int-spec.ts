@@ -107,7 +107,7 @@ describe('operator accounts: invites, one-time links, last-admin protection', ()
     }>(`SELECT actor, action, before, after FROM "AuditEvent" WHERE "targetId" = $1 ORDER BY "createdAt"`, [
       inv.account.id,
     ]);
-    expect(rows.map((r) => r.action)).toEqual(['account.create', 'account.update', 'account.disable']);
+    expect(rows.map((r) => r.action)).toEqual(['account.create', 'account.role_change', 'account.disable']);
     expect(rows.every((r) => r.actor === 'account:root@example.com')).toBe(true);
     expect(rows[1]?.before?.role).toBe('viewer');
     expect(rows[1]?.after?.role).toBe('operator');
