@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import type { createApp as CreateApp } from '../apps/api/src/bootstrap';
 import type { createLogger as CreateLogger } from '../apps/api/src/common/logger';
-import type { RequestLogEntry } from '../apps/api/src/gateway/gateway-auth';
+import type { RequestLogEntry } from '../apps/api/src/usage/request-log-entry';
 import type { RequestLogWriter as RequestLogWriterClass } from '../apps/api/src/usage/request-log.writer';
 import type { AppConfig } from '../apps/api/src/config/app-config';
 import { startEmbeddedPostgres } from '../apps/api/src/database/embedded-postgres';

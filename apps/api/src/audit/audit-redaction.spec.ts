@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { actorOf } from './actor';
 import { redactSnapshot } from './audit-redaction';
-import { decodeCursor, encodeCursor, pageFrom } from './page-cursor';
+import { decodeCursor, encodeCursor, pageFrom } from '../common/page-cursor';
 
 describe('redactSnapshot', () => {
   it('drops secret fields at any depth and keeps hints', () => {

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { AuditEvent as AuditEventRow, Prisma } from '../generated/prisma/client';
 import { redactSnapshot } from './audit-redaction';
 import { AuditRepository, type Tx } from './audit.repository';
-import { decodeCursor, invalidCursor, pageFrom } from './page-cursor';
+import { decodeCursor, invalidCursor, pageFrom } from '../common/page-cursor';
 
 export interface AuditEntry {
   actor: string;

@@ -1,4 +1,4 @@
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 
 export const SESSION_COOKIE = 'sb_session';
 

@@ -1,4 +1,4 @@
-import { FakeClock } from '../routing/testing/fake-clock';
+import { FakeClock } from '../common/testing/fake-clock';
 import { LoginThrottle } from './login-throttle';
 
 describe('LoginThrottle', () => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 
 export interface LoginThrottleOptions {
   /** Failed attempts allowed per client address within `windowMs`. */

@@ -10,7 +10,7 @@ import {
 } from '@switchboard/contracts';
 import type { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
-import { decodeCursor, pageFrom } from '../audit/page-cursor';
+import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { SecretBox, secretHint } from '../common/crypto';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { modelGroupSnapshot } from '../model-groups/model-group.snapshot';

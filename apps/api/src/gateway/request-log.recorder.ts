@@ -6,16 +6,13 @@ import { MetricsService } from '../metrics/metrics.service';
 import type { Capability, Usage } from '../providers/provider.types';
 import type { AttemptRecord, RoutedDeployment } from '../routing/routing.types';
 import {
-  type Admission,
-  COST_CALCULATOR,
-  type CostCalculator,
-  type Principal,
   REFUSAL_SINK,
   type RefusalSink,
   REQUEST_LOG_SINK,
   type RequestLogEntry,
   type RequestLogSink,
-} from './gateway-auth';
+} from '../usage/request-log-entry';
+import { type Admission, COST_CALCULATOR, type CostCalculator, type Principal } from './gateway-auth';
 import { ROUTE_NAMES, type RequestState } from './gateway-request';
 
 /** How a routed request ended, as far as its log row is concerned. */

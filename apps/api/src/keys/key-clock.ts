@@ -1,4 +1,4 @@
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 
 /** The clock keys run on (expiry, grace periods, windows, budget resets); tests stub its `now`. */
 export const KEY_CLOCK = Symbol('KEY_CLOCK');

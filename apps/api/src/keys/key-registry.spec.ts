@@ -1,6 +1,6 @@
 import { OpenAIError } from '../common/errors';
 import type { Principal } from '../gateway/gateway-auth';
-import { FakeClock, T0 } from '../routing/testing/fake-clock';
+import { FakeClock, T0 } from '../common/testing/fake-clock';
 import { InMemoryKeyCounters } from './key-counters';
 import { type GatewayKeyRecord, KeyRegistry } from './key-registry';
 import { generateVirtualKey, hashVirtualKey, keyDisplayPrefix } from './key-secret';

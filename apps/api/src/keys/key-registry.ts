@@ -1,7 +1,7 @@
 import type { BudgetPeriod } from '@switchboard/contracts';
 import { OpenAIError } from '../common/errors';
 import type { Admission, GatewayAuth, Principal } from '../gateway/gateway-auth';
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 import { nextBudgetReset } from './budget-period';
 import type { KeyCounters } from './key-counters';
 import { hashVirtualKey, VIRTUAL_KEY_PREFIX } from './key-secret';

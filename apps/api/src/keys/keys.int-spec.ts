@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { OpenAIError } from '../common/errors';
 import { GATEWAY_AUTH, type GatewayAuth, type Principal } from '../gateway/gateway-auth';
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { KEY_CLOCK } from './key-clock';
 import { adminCall, createKey, createProject } from './testing/admin-client';

@@ -3,7 +3,7 @@ import { Readiness } from '../common/readiness';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ChangeNotifier } from '../database/change-notifier';
 import type { Admission, GatewayAuth, Principal } from '../gateway/gateway-auth';
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 import { isBudgetPeriod, nextBudgetReset } from './budget-period';
 import { KEY_CLOCK, KEY_COUNTERS } from './key-clock';
 import type { KeyCounters } from './key-counters';

@@ -12,9 +12,9 @@ import type {
 } from '@switchboard/contracts';
 import type { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
-import { decodeCursor, invalidCursor, pageFrom } from '../audit/page-cursor';
+import { decodeCursor, invalidCursor, pageFrom } from '../common/page-cursor';
 import { AdminError } from '../common/errors';
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 import { isBudgetPeriod, nextBudgetReset } from './budget-period';
 import { KEY_CLOCK } from './key-clock';
 import { formatUtc } from './key-registry';

@@ -7,7 +7,7 @@ import { KEY_CLOCK } from '../keys/key-clock';
 import { hashVirtualKey, keyDisplayPrefix } from '../keys/key-secret';
 import { VirtualKeyService } from '../keys/virtual-key.service';
 import { ProjectService } from '../projects/project.service';
-import type { Clock } from '../routing/routing.types';
+import type { Clock } from '../common/clock';
 import type {
   LiteLLMDeleteKeys,
   LiteLLMGenerateKey,

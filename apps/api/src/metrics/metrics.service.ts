@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { RequestLogEntry } from '../gateway/gateway-auth';
+import type { RequestLogEntry } from '../usage/request-log-entry';
 import { Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';
 

@@ -9,7 +9,7 @@ import type {
 import type { z } from 'zod';
 import { AdminError } from '../common/errors';
 import { AuditService } from '../audit/audit.service';
-import { decodeCursor, pageFrom } from '../audit/page-cursor';
+import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { LiveConfigService } from '../routing/live-config.service';
 import { Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';

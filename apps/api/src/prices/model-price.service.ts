@@ -7,7 +7,7 @@ import type {
 } from '@switchboard/contracts';
 import type { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
-import { decodeCursor, pageFrom } from '../audit/page-cursor';
+import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { AdminError } from '../common/errors';
 import { ChangeNotifier } from '../database/change-notifier';
 import type { CostCalculator } from '../gateway/gateway-auth';

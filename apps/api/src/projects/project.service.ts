@@ -9,7 +9,7 @@ import type {
 import type { z } from 'zod';
 import { inScope, type ProjectScope } from '../auth/caller';
 import { AuditService } from '../audit/audit.service';
-import { decodeCursor, pageFrom } from '../audit/page-cursor';
+import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { AdminError } from '../common/errors';
 import type { Project as ProjectRow } from '../generated/prisma/client';
 import { VirtualKeyGatewayAuth } from '../keys/virtual-key.gateway-auth';

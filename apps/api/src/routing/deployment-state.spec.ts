@@ -1,6 +1,6 @@
 import { DeploymentStateStore, failureCategory } from './deployment-state';
 import type { AttemptError } from './routing.types';
-import { T0 } from './testing/fake-clock';
+import { T0 } from '../common/testing/fake-clock';
 
 const policy = { allowedFails: 3, cooldownSeconds: 60 };
 const error = (overrides: Partial<AttemptError>): AttemptError => ({

@@ -2,7 +2,7 @@ import { Router } from './router';
 import { RouterRegistry } from './router-registry';
 import type { AttemptContext, AttemptResult, ExecuteOutcome, RoutedDeployment } from './routing.types';
 import { InMemoryUsageCounters } from './usage-counters';
-import { T0 } from './testing/fake-clock';
+import { T0 } from '../common/testing/fake-clock';
 import { deferred, deployment, fail, group, harness, ok } from './testing/routing-fixtures';
 
 const G = 'gpt-4.1';

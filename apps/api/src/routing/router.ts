@@ -14,7 +14,6 @@ import type {
   AttemptError,
   AttemptRecord,
   AttemptResult,
-  Clock,
   CooldownReason,
   DeploymentHealth,
   ExecuteOptions,
@@ -26,10 +25,10 @@ import type {
   Sleep,
 } from './routing.types';
 import { STRATEGIES } from './strategies';
+import { type Clock, systemClock } from '../common/clock';
 import { InMemoryUsageCounters, windowResetAt } from './usage-counters';
 import type { UsageCounters, UsageWindow } from './usage-counters';
 
-export const systemClock: Clock = { now: () => Date.now() };
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
 /** Default cap on Retry-After waits, per wait and in total per request. */

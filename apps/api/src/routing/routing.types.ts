@@ -69,11 +69,6 @@ export interface RouterSnapshot {
   deployments: RoutedDeployment[];
 }
 
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-}
-
 /** Returns a number in [0, 1). */
 export type RandomSource = () => number;
 

@@ -1,5 +1,5 @@
 import { InMemoryUsageCounters, windowResetAt } from './usage-counters';
-import { T0 } from './testing/fake-clock';
+import { T0 } from '../common/testing/fake-clock';
 
 describe('InMemoryUsageCounters', () => {
   it('counts requests and tokens per calendar minute', () => {

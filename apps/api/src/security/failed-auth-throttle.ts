@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LoginThrottle } from '../auth/login-throttle';
-import { systemClock } from '../routing/router';
+import { systemClock } from '../common/clock';
 
 /** Failed credential checks allowed per client address and window before it gets 429s. */
 export const FAILED_AUTH_MAX = 20;

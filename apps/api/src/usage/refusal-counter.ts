@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import type { RefusalSink } from '../gateway/gateway-auth';
+import type { RefusalSink } from './request-log-entry';
 import { MetricsService } from '../metrics/metrics.service';
 import { type RefusalCount, RefusalRepository } from './refusal.repository';
 

@@ -1,4 +1,4 @@
-import type { RequestLogEntry } from '../gateway/gateway-auth';
+import type { RequestLogEntry } from './request-log-entry';
 
 /**
  * A request-log row as it waits in the writer's queue: the JSON object the batch statement reads with

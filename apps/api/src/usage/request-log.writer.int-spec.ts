@@ -5,7 +5,7 @@ import { Client } from 'pg';
 import type { AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import { applyMigrations } from '../database/migration-runner';
-import { REQUEST_LOG_SINK, type RequestLogEntry, type RequestLogSink } from '../gateway/gateway-auth';
+import { REQUEST_LOG_SINK, type RequestLogEntry, type RequestLogSink } from './request-log-entry';
 import { createTestApp, testConfig, type TestApp } from '../testing/test-app';
 import { createTestDatabase } from '../testing/test-database';
 import type { EncodedLogRow } from './request-log.encoding';

@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RequestLogEntry } from '../gateway/gateway-auth';
+import type { RequestLogEntry } from './request-log-entry';
 import type { EncodedLogRow } from './request-log.encoding';
 import type { RequestLogStore } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';

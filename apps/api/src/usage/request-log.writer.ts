@@ -2,7 +2,7 @@ import { Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { RequestLogEntry, RequestLogSink } from '../gateway/gateway-auth';
+import type { RequestLogEntry, RequestLogSink } from './request-log-entry';
 import { type EncodedLogRow, encodeLogRow } from './request-log.encoding';
 import type { RequestLogStore } from './request-log.repository';
 

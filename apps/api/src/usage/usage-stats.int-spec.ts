@@ -1,5 +1,5 @@
 import { type Distribution, distributionSchema } from '@switchboard/contracts';
-import type { RequestLogEntry } from '../gateway/gateway-auth';
+import type { RequestLogEntry } from './request-log-entry';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { emptyHistogram, estimateQuantile, latencyBucket } from './latency-histogram';
 import { pruneRequestLogs } from './log-retention.service';

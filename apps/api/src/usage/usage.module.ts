@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { REFUSAL_SINK, REQUEST_LOG_SINK } from '../gateway/gateway-auth';
+import { REFUSAL_SINK, REQUEST_LOG_SINK } from './request-log-entry';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { LogRetentionService } from './log-retention.service';

@@ -11,7 +11,7 @@ import type {
   Sleep,
 } from '../routing.types';
 import { InMemoryUsageCounters } from '../usage-counters';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../../common/testing/fake-clock';
 import { mulberry32 } from './mulberry32';
 
 export function deployment(id: string, overrides: Partial<RoutedDeployment> = {}): RoutedDeployment {

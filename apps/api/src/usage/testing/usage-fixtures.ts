@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { RequestLogEntry } from '../../gateway/gateway-auth';
+import type { RequestLogEntry } from '../request-log-entry';
 import type { TestApp } from '../../testing/test-app';
 import { RequestLogWriter } from '../request-log.writer';
 

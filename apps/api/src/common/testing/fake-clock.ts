@@ -1,4 +1,4 @@
-import type { Clock } from '../routing.types';
+import type { Clock } from '../clock';
 
 /** 2025-01-01T12:00:00.000Z: a minute boundary, so rpm windows are easy to reason about. */
 export const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);

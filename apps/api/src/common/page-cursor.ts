@@ -1,4 +1,4 @@
-import { AdminError } from '../common/errors';
+import { AdminError } from './errors';
 
 /**
  * Opaque cursors for `{ data, nextCursor }` lists: base64url of the last item's sort key. Clients pass
