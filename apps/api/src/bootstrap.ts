@@ -114,6 +114,9 @@ export async function createApp(config: AppConfig, logger: Logger = createLogger
     // Fastify's own JSON parser (same limits and poisoning checks): Nest's wrapper rebuilt the parser on
     // every request. Nothing here takes urlencoded forms.
     bodyParser: false,
+    // A wiring mistake (a provider no module exports) is thrown to the caller, which names it, instead of
+    // Nest ending the process from inside the factory.
+    abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify's JSON parser behind a nesting-depth limit (deep JSON overflowed the re-serialisation), and

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { AccountController, SetPasswordController } from './account.controller';
 import { AccountService } from './account.service';
@@ -7,8 +7,7 @@ import { ApiTokenService } from './api-token.service';
 import { MeController } from './me.controller';
 import { MeService } from './me.service';
 
-/** Operator accounts (admin-managed), each account's own profile and personal API tokens; global so the admin guard can check tokens. */
-@Global()
+/** Operator accounts (admin-managed), each account's own profile and personal API tokens (the admin guard checks them). */
 @Module({
   imports: [AuditModule],
   controllers: [AccountController, SetPasswordController, MeController],

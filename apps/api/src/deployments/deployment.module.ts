@@ -5,11 +5,13 @@ import { ConnectionTestService } from './connection-test.service';
 import { DeploymentController } from './deployment.controller';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentService } from './deployment.service';
+import { RoutingModule } from '../routing/routing.module';
 
 /** Deployments, plus (through its imports) the model-group and audit APIs they write to. */
 @Module({
-  imports: [AuditModule, ModelGroupModule],
+  imports: [AuditModule, ModelGroupModule, RoutingModule],
   controllers: [DeploymentController],
   providers: [DeploymentService, DeploymentRepository, ConnectionTestService],
+  exports: [DeploymentService],
 })
 export class DeploymentModule {}

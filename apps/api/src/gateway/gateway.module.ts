@@ -5,14 +5,21 @@ import { RequestLogRecorder } from './request-log.recorder';
 import { UpstreamAttempt } from './upstream-attempt';
 import { UpstreamClient } from './upstream-client';
 import { UpstreamWatchdog } from './upstream-watchdog';
+import { KeysModule } from '../keys/keys.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { PricesModule } from '../prices/prices.module';
+import { RoutingModule } from '../routing/routing.module';
+import { SecurityModule } from '../security/security.module';
+import { UsageModule } from '../usage/usage.module';
 
 /**
  * The data plane (plain Fastify routes, see GatewayRoutes). A request flows GatewayService (auth, admission,
  * routing) → UpstreamAttempt (one try on one deployment: buffered or stream) → RequestLogRecorder (its row).
- * Collaborators come from global modules: GATEWAY_AUTH (keys), COST_CALCULATOR (prices), REQUEST_LOG_SINK
- * and REFUSAL_SINK (usage), the Router (routing).
+ * Collaborators: GATEWAY_AUTH (keys), COST_CALCULATOR (prices), REQUEST_LOG_SINK and REFUSAL_SINK (usage),
+ * the Router (routing), metrics, and the failed-key throttle (security).
  */
 @Module({
+  imports: [KeysModule, PricesModule, UsageModule, RoutingModule, MetricsModule, SecurityModule],
   providers: [
     GatewayService,
     GatewayRoutes,

@@ -2,6 +2,12 @@ import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
 import { HealthRepository } from './health.repository';
 import { HealthService } from './health.service';
+import { MetricsModule } from '../metrics/metrics.module';
+import { RoutingModule } from '../routing/routing.module';
 
-@Module({ controllers: [HealthController], providers: [HealthService, HealthRepository] })
+@Module({
+  imports: [MetricsModule, RoutingModule],
+  controllers: [HealthController],
+  providers: [HealthService, HealthRepository],
+})
 export class HealthModule {}

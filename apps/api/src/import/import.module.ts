@@ -4,13 +4,12 @@ import { LiteLLMImportController } from './litellm-import.controller';
 import { LiteLLMImportRepository } from './litellm-import.repository';
 import { LiteLLMImportService } from './litellm-import.service';
 import { YamlBodyParser } from './yaml-body.parser';
+import { DeploymentModule } from '../deployments/deployment.module';
+import { ModelGroupModule } from '../model-groups/model-group.module';
 
-/**
- * LiteLLM proxy config import/export. It writes through DeploymentService and ModelGroupService, which
- * their modules do not export yet; the service resolves the app's single instances through ModuleRef.
- */
+/** LiteLLM proxy config import/export; it writes through DeploymentService and ModelGroupService. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, DeploymentModule, ModelGroupModule],
   controllers: [LiteLLMImportController],
   providers: [LiteLLMImportService, LiteLLMImportRepository, YamlBodyParser],
   exports: [LiteLLMImportService],

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import { type ImportPlan, nameSchema, parseDotenv } from '@switchboard/contracts';
 import { CORE_SCHEMA, load, mergeTag, YAMLException } from 'js-yaml';
 import { AuditService } from '../audit/audit.service';
@@ -98,7 +97,8 @@ export class LiteLLMImportService {
   constructor(
     private readonly repo: LiteLLMImportRepository,
     private readonly audit: AuditService,
-    private readonly moduleRef: ModuleRef,
+    private readonly groups: ModelGroupService,
+    private readonly deployments: DeploymentService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.box = new SecretBox(config.encryptionKey);
@@ -168,8 +168,7 @@ export class LiteLLMImportService {
     changes: ImportChange[],
     actor: string,
   ): Promise<void> {
-    const groups = this.moduleRef.get(ModelGroupService, { strict: false });
-    const deployments = this.moduleRef.get(DeploymentService, { strict: false });
+    const { groups, deployments } = this;
     const exists = new Set(existingGroups);
     // A new group may fall back to another new one: create those first; a cycle is closed afterwards.
     const pending = [...ops.createGroups];

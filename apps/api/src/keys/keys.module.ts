@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { GATEWAY_AUTH } from '../gateway/gateway-auth';
 import { createSystemClock, KEY_CLOCK, KEY_COUNTERS } from './key-clock';
@@ -9,7 +9,6 @@ import { VirtualKeyRepository } from './virtual-key.repository';
 import { VirtualKeyService } from './virtual-key.service';
 
 /** Virtual keys: the admin API over them and the data plane's in-memory GatewayAuth. */
-@Global()
 @Module({
   imports: [AuditModule],
   controllers: [VirtualKeyController],
@@ -21,6 +20,6 @@ import { VirtualKeyService } from './virtual-key.service';
     VirtualKeyService,
     { provide: GATEWAY_AUTH, useExisting: VirtualKeyGatewayAuth },
   ],
-  exports: [GATEWAY_AUTH, VirtualKeyGatewayAuth],
+  exports: [GATEWAY_AUTH, VirtualKeyGatewayAuth, VirtualKeyService, KEY_CLOCK],
 })
 export class KeysModule {}

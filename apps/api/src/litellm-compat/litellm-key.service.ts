@@ -1,6 +1,5 @@
 import type { ProjectScope } from '../auth/caller';
-import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
 import { type BudgetPeriod, createKeySchema, type VirtualKey } from '@switchboard/contracts';
 import { AdminError } from '../common/errors';
 import { KEY_CLOCK } from '../keys/key-clock';
@@ -40,21 +39,10 @@ const ALL_PROJECTS: ProjectScope = null;
 export class LiteLLMKeyService {
   constructor(
     private readonly repo: LiteLLMCompatRepository,
-    private readonly moduleRef: ModuleRef,
+    private readonly keys: VirtualKeyService,
+    private readonly projects: ProjectService,
+    @Inject(KEY_CLOCK) private readonly clock: Clock,
   ) {}
-
-  // The keys and projects modules do not export their services; these are the app's single instances.
-  private get keys(): VirtualKeyService {
-    return this.moduleRef.get(VirtualKeyService, { strict: false });
-  }
-
-  private get projects(): ProjectService {
-    return this.moduleRef.get(ProjectService, { strict: false });
-  }
-
-  private get clock(): Clock {
-    return this.moduleRef.get<Clock>(KEY_CLOCK, { strict: false });
-  }
 
   async generate(body: LiteLLMGenerateKey, actor: string): Promise<LiteLLMGeneratedKey> {
     const now = new Date(this.clock.now());

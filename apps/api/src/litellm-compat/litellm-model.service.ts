@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Deployment } from '@switchboard/contracts';
 import { AdminError } from '../common/errors';
 import { DeploymentService } from '../deployments/deployment.service';
@@ -22,13 +21,8 @@ import { LiteLLMCompatRepository } from './litellm-compat.repository';
 export class LiteLLMModelService {
   constructor(
     private readonly repo: LiteLLMCompatRepository,
-    private readonly moduleRef: ModuleRef,
+    private readonly deployments: DeploymentService,
   ) {}
-
-  // The deployments module does not export its service; this is the app's single instance.
-  private get deployments(): DeploymentService {
-    return this.moduleRef.get(DeploymentService, { strict: false });
-  }
 
   async create(
     body: LiteLLMNewModel,

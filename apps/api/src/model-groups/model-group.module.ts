@@ -3,12 +3,13 @@ import { AuditModule } from '../audit/audit.module';
 import { ModelGroupController } from './model-group.controller';
 import { ModelGroupRepository } from './model-group.repository';
 import { ModelGroupService } from './model-group.service';
+import { RoutingModule } from '../routing/routing.module';
 
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, RoutingModule],
   controllers: [ModelGroupController],
   providers: [ModelGroupService, ModelGroupRepository],
   // Deployments create a missing group inside their own transaction.
-  exports: [ModelGroupRepository],
+  exports: [ModelGroupRepository, ModelGroupService],
 })
 export class ModelGroupModule {}

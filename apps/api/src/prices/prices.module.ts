@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { COST_CALCULATOR } from '../gateway/gateway-auth';
 import { ModelPriceController } from './model-price.controller';
@@ -6,7 +6,6 @@ import { ModelPriceRepository } from './model-price.repository';
 import { ModelPriceService } from './model-price.service';
 
 /** Model prices: the admin API over them and the data plane's in-memory CostCalculator. */
-@Global()
 @Module({
   imports: [AuditModule],
   controllers: [ModelPriceController],

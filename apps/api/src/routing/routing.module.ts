@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { LiveConfigService } from './live-config.service';
 import { Router } from './router';
 import { RouterRegistry } from './router-registry';
 import { RoutingConfigRepository } from './routing-config.repository';
 
 /** The live router: registry (served from memory), strategies and state, kept in sync with the database. */
-@Global()
 @Module({
   providers: [
     { provide: RouterRegistry, useFactory: () => new RouterRegistry() },

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import path from 'node:path';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { REFUSAL_SINK, REQUEST_LOG_SINK } from './request-log-entry';
@@ -16,9 +16,8 @@ import { UsageStatsService } from './usage-stats.service';
 
 /**
  * Where requests end up: the batched request-log writer (the gateway's REQUEST_LOG_SINK), usage rollups,
- * log retention, and the admin endpoints that read them. Brings the (global) metrics module along.
+ * log retention, and the admin endpoints that read them.
  */
-@Global()
 @Module({
   imports: [MetricsModule],
   controllers: [RequestLogsController, UsageStatsController],
