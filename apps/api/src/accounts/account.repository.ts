@@ -47,6 +47,14 @@ export class AccountRepository {
     );
   }
 
+  /** Replaces the password hash; `onWrite` (the audit record) runs in the same transaction. */
+  async setPasswordHash(id: string, passwordHash: string, onWrite: (tx: Tx) => Promise<void>): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      await tx.account.update({ where: { id }, data: { passwordHash } });
+      await onWrite(tx);
+    });
+  }
+
   async touchLastLogin(id: string, at: Date): Promise<void> {
     await this.prisma.account.updateMany({ where: { id }, data: { lastLoginAt: at } });
   }

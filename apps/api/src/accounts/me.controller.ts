@@ -1,5 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { type ApiToken, type Caller, createApiTokenSchema } from '@switchboard/contracts';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
+import {
+  type ApiToken,
+  type Caller,
+  changePasswordSchema,
+  createApiTokenSchema,
+} from '@switchboard/contracts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import type { AdminCaller } from '../auth/caller';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
@@ -18,6 +24,27 @@ export class MeController {
   @Get()
   get(@CurrentCaller() caller: AdminCaller): Promise<Caller> {
     return this.me.me(caller);
+  }
+
+  @Post('password')
+  @HttpCode(204)
+  changePassword(
+    @CurrentCaller() caller: AdminCaller,
+    @Body(new ZodValidationPipe(changePasswordSchema)) body: z.output<typeof changePasswordSchema>,
+    @Req() req: FastifyRequest,
+  ): Promise<void> {
+    return this.me.changePassword(caller, body, req);
+  }
+
+  /** Sign out everywhere: every console session of the account ends (API tokens are revoked one by one). */
+  @Post('sessions/revoke')
+  @HttpCode(204)
+  signOutEverywhere(
+    @CurrentCaller() caller: AdminCaller,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    return this.me.signOutEverywhere(caller, req, reply);
   }
 
   @Get('tokens')

@@ -69,6 +69,14 @@ export class AdminSessionRepository {
     });
   }
 
+  /** Ends every session of the account except the one whose token hash is `keepHash`; returns how many. */
+  async deleteForAccount(accountId: string, keepHash: string | null): Promise<number> {
+    const { count } = await this.prisma.adminSession.deleteMany({
+      where: { accountId, ...(keepHash ? { tokenHash: { not: keepHash } } : {}) },
+    });
+    return count;
+  }
+
   async deleteExpired(now: Date): Promise<number> {
     const { count } = await this.prisma.adminSession.deleteMany({ where: { expiresAt: { lte: now } } });
     return count;

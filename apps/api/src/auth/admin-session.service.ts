@@ -198,6 +198,23 @@ export class AdminSessionService implements AdminSessionAuth {
     void reply.header('set-cookie', this.cookie(req, '', 0));
   }
 
+  /**
+   * Ends the account's console sessions on every instance (each instance's look-up cache trusts a session
+   * for at most sessionCacheMs more), except the caller's own when `keepCurrent`; returns how many ended.
+   */
+  async endAccountSessions(accountId: string, req: FastifyRequest, keepCurrent: boolean): Promise<number> {
+    const current = sessionToken(req);
+    const keepHash = keepCurrent && current ? sha256Hex(current) : null;
+    for (const [hash, session] of this.cache)
+      if (session.account?.id === accountId && hash !== keepHash) this.cache.delete(hash);
+    return this.repo.deleteForAccount(accountId, keepHash);
+  }
+
+  /** Clears the caller's session cookie (after its session was ended elsewhere). */
+  clearCookie(req: FastifyRequest, reply: FastifyReply): void {
+    void reply.header('set-cookie', this.cookie(req, '', 0));
+  }
+
   /** The cookie's session (refreshed when due), or 401. */
   async current(req: FastifyRequest, reply: FastifyReply): Promise<Caller> {
     const session = await this.resolve(req, reply);

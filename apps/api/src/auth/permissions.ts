@@ -76,6 +76,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/accounts/:id/reset-password': 'accounts:write',
   // The caller's own account (the master key has none: those answer 400).
   'GET /api/me': 'signed-in',
+  'POST /api/me/password': 'signed-in',
+  'POST /api/me/sessions/revoke': 'signed-in',
   'GET /api/me/tokens': 'signed-in',
   'POST /api/me/tokens': 'signed-in',
   'DELETE /api/me/tokens/:id': 'signed-in',

@@ -10,7 +10,14 @@ import { ROUTE_PERMISSIONS } from './permissions';
 
 const PARAM_VALUE = '3f2b8c1e-5d4a-4b6f-9e7d-0a1b2c3d4e5f';
 
-const ROUTES = Object.keys(ROUTE_PERMISSIONS).sort();
+// Signing out everywhere ends the walking session itself: walked last.
+const SIGN_OUT_EVERYWHERE = 'POST /api/me/sessions/revoke';
+const ROUTES = [
+  ...Object.keys(ROUTE_PERMISSIONS)
+    .filter((r) => r !== SIGN_OUT_EVERYWHERE)
+    .sort(),
+  SIGN_OUT_EVERYWHERE,
+];
 const isAccounts = (r: string): boolean => r.includes(' /api/accounts');
 const isMe = (r: string): boolean => r.includes(' /api/me');
 const isRead = (r: string): boolean => r.startsWith('GET ');
