@@ -29,8 +29,9 @@ async function resetUpstreams() {
 
 async function login(page: Page) {
   await page.goto('/login');
+  await page.getByRole('button', { name: 'Use the master key' }).click();
   await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
 }
 

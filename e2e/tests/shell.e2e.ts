@@ -4,13 +4,15 @@ import { E2E } from '../playwright.config';
 test('the login page loads and the master key opens the console', async ({ page }, info) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/login/);
+  // Accounts are the day-to-day way in; the master key is the break-glass link below the form.
+  await page.getByRole('button', { name: 'Use the master key' }).click();
   await page.getByLabel('Master key', { exact: true }).fill('not-the-key');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByText(/wrong master key/i)).toBeVisible();
   await page.screenshot({ path: info.outputPath('login.png'), fullPage: true });
 
   await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
   await expect(page.getByRole('navigation').getByRole('link', { name: 'Deployments' })).toBeVisible();
 

@@ -51,6 +51,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/keys': 'keys:read',
   'POST /api/keys': 'keys:write',
   'GET /api/keys/:id': 'keys:read',
+  // Names only, for the key form's model picker.
+  'GET /api/keys/models': 'keys:read',
   'PATCH /api/keys/:id': 'keys:write',
   'POST /api/keys/:id/revoke': 'keys:write',
   'POST /api/keys/:id/rotate': 'keys:write',
@@ -94,6 +96,7 @@ export const PROJECT_SCOPED_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/keys',
   'POST /api/keys',
   'GET /api/keys/:id',
+  'GET /api/keys/models',
   'PATCH /api/keys/:id',
   'POST /api/keys/:id/revoke',
   'POST /api/keys/:id/rotate',

@@ -72,6 +72,11 @@ describe('project members are scoped to their projects', () => {
     expect((await as(nobody, 'GET', '/api/keys')).body.data).toEqual([]);
   });
 
+  it('may read the model group names a key can be limited to (the key form needs them)', async () => {
+    expect((await as(member, 'GET', '/api/keys/models')).body).toEqual({ data: ['scoped'] });
+    expect((await as(member, 'GET', '/api/model-groups')).status).toBe(403);
+  });
+
   it('issues keys only in their projects', async () => {
     const other = await as(member, 'POST', '/api/keys', { projectId: theirs.id });
     expect(other.status).toBe(400);

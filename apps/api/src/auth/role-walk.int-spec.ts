@@ -37,6 +37,7 @@ const EXPECTED: Record<string, (route: string) => boolean> = {
       'GET /api/keys',
       'POST /api/keys',
       'GET /api/keys/:id',
+      'GET /api/keys/models',
       'PATCH /api/keys/:id',
       'POST /api/keys/:id/revoke',
       'POST /api/keys/:id/rotate',

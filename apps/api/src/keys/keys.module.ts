@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { RoutingModule } from '../routing/routing.module';
 import { GATEWAY_AUTH } from '../gateway/gateway-auth';
 import { createSystemClock, KEY_CLOCK, KEY_COUNTERS } from './key-clock';
 import { InMemoryKeyCounters } from './key-counters';
@@ -10,7 +11,7 @@ import { VirtualKeyService } from './virtual-key.service';
 
 /** Virtual keys: the admin API over them and the data plane's in-memory GatewayAuth. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, RoutingModule],
   controllers: [VirtualKeyController],
   providers: [
     { provide: KEY_CLOCK, useFactory: createSystemClock },

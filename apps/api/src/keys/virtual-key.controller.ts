@@ -9,6 +9,7 @@ import {
 } from '@switchboard/contracts';
 import type { ProjectScope } from '../auth/caller';
 import { CallerScope } from '../auth/project-scope.decorator';
+import { RouterRegistry } from '../routing/router-registry';
 import { Actor } from '../audit/actor';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
 import {
@@ -22,7 +23,24 @@ import {
 
 @Controller('api/keys')
 export class VirtualKeyController {
-  constructor(private readonly keys: VirtualKeyService) {}
+  constructor(
+    private readonly keys: VirtualKeyService,
+    private readonly registry: RouterRegistry,
+  ) {}
+
+  /**
+   * The model group names a key can be limited to (from memory), for whoever issues keys: a project
+   * member has no `config:read`, so the model-group list itself stays closed to them.
+   */
+  @Get('models')
+  models(): { data: string[] } {
+    return {
+      data: this.registry
+        .listGroups()
+        .map((g) => g.policy.name)
+        .sort((a, b) => a.localeCompare(b)),
+    };
+  }
 
   @Get()
   list(

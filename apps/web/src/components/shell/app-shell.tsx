@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { CloseIcon, MenuIcon } from '@/components/ui/icons';
+import { useCaller } from '@/features/auth/use-caller';
 import { BrandMark, Wordmark } from './brand-mark';
 import { activeNavItem, isActivePath, navItems } from './nav-items';
 import styles from './app-shell.module.css';
@@ -21,6 +22,11 @@ interface AppShellProps {
 export function AppShell({ children, topBarActions }: AppShellProps) {
   const pathname = usePathname();
   const current = activeNavItem(pathname);
+  const { data: caller } = useCaller();
+  // Only what this caller may use; items behind a permission appear once the session is known.
+  const visibleNavItems = navItems.filter(
+    (item) => !item.permission || (caller?.permissions.includes(item.permission) ?? false),
+  );
   const [drawerOpen, setDrawerOpen] = useState(false);
   const menuButtonRef = useRef<HTMLButtonElement>(null);
   const sidebarRef = useRef<HTMLElement>(null);
@@ -89,7 +95,7 @@ export function AppShell({ children, topBarActions }: AppShellProps) {
 
         <nav aria-label="Main" className={styles.nav}>
           <ul className={styles.navList}>
-            {navItems.map((item) => {
+            {visibleNavItems.map((item) => {
               const active = isActivePath(item.href, pathname);
               return (
                 <li key={item.href}>

@@ -1,3 +1,4 @@
+import type { Permission } from '@switchboard/contracts';
 import type { Route } from 'next';
 import type { ReactNode } from 'react';
 import {
@@ -8,24 +9,31 @@ import {
   LogsIcon,
   ModelGroupsIcon,
   OverviewIcon,
+  UsersIcon,
 } from '@/components/ui/icons';
 
 export interface NavItem {
   href: Route;
   label: string;
   icon: ReactNode;
+  /** Shown only to callers with this permission (the API refuses the page's data anyway). */
+  permission?: Permission;
 }
 
 // Order follows an operator's setup path: connect upstreams, group them, hand out keys, then watch.
 export const navItems: NavItem[] = [
   { href: '/', label: 'Overview', icon: <OverviewIcon /> },
-  { href: '/deployments', label: 'Deployments', icon: <DeploymentsIcon /> },
-  { href: '/model-groups', label: 'Model groups', icon: <ModelGroupsIcon /> },
-  { href: '/projects', label: 'Projects & keys', icon: <KeyIcon /> },
-  { href: '/logs', label: 'Logs', icon: <LogsIcon /> },
-  { href: '/import', label: 'Import', icon: <ImportIcon /> },
-  { href: '/audit', label: 'Audit', icon: <AuditIcon /> },
+  { href: '/deployments', label: 'Deployments', icon: <DeploymentsIcon />, permission: 'config:read' },
+  { href: '/model-groups', label: 'Model groups', icon: <ModelGroupsIcon />, permission: 'config:read' },
+  { href: '/projects', label: 'Projects & keys', icon: <KeyIcon />, permission: 'projects:read' },
+  { href: '/logs', label: 'Logs', icon: <LogsIcon />, permission: 'usage:read' },
+  { href: '/import', label: 'Import', icon: <ImportIcon />, permission: 'import:write' },
+  { href: '/audit', label: 'Audit', icon: <AuditIcon />, permission: 'audit:read' },
+  { href: '/accounts', label: 'Accounts', icon: <UsersIcon />, permission: 'accounts:read' },
 ];
+
+/** Where the top bar says the operator is, for pages outside the main navigation. */
+const otherLocations: NavItem[] = [{ href: '/account', label: 'My account', icon: <UsersIcon /> }];
 
 export function isActivePath(href: string, pathname: string): boolean {
   if (href === '/') return pathname === '/';
@@ -33,5 +41,5 @@ export function isActivePath(href: string, pathname: string): boolean {
 }
 
 export function activeNavItem(pathname: string): NavItem | undefined {
-  return navItems.find((item) => isActivePath(item.href, pathname));
+  return [...navItems, ...otherLocations].find((item) => isActivePath(item.href, pathname));
 }

@@ -1,24 +1,46 @@
+import type { firstAdminSchema, setPasswordSchema } from '@switchboard/contracts';
+import type { z } from 'zod';
 import { apiRequest, isUnauthorized } from '@/lib/api-client';
 import {
+  authOptionsSchema,
+  callerSchema,
   loginResponseSchema,
-  sessionSchema,
+  type AuthOptions,
+  type Caller,
   type LoginRequest,
   type LoginResponse,
-  type Session,
 } from './schemas';
 
 export function login(body: LoginRequest): Promise<LoginResponse> {
   return apiRequest('/api/auth/login', { method: 'POST', body, schema: loginResponseSchema });
 }
 
+/** Creates the first admin account (only while none exists) and signs it in. */
+export function setupFirstAdmin(body: z.input<typeof firstAdminSchema>): Promise<LoginResponse> {
+  return apiRequest('/api/auth/setup', { method: 'POST', body, schema: loginResponseSchema });
+}
+
+/** Sets a password with the one-time token from an invite or reset link. */
+export function setPassword(body: z.input<typeof setPasswordSchema>): Promise<void> {
+  return apiRequest('/api/auth/set-password', { method: 'POST', body });
+}
+
 export function logout(): Promise<void> {
   return apiRequest('/api/auth/logout', { method: 'POST' });
 }
 
-/** The current session, or `null` when the API says there is none (401). */
-export async function fetchSession(signal?: AbortSignal): Promise<Session | null> {
+/** What the login page offers: single sign-on, or creating the first admin. Public. */
+export function fetchAuthOptions(signal?: AbortSignal): Promise<AuthOptions> {
+  return apiRequest('/api/auth/options', { schema: authOptionsSchema, signal });
+}
+
+/**
+ * Who is signed in, or `null` when the API says nobody is (401). Signed out is an answer, not a
+ * failure: it never reaches the query cache as an error.
+ */
+export async function fetchSession(signal?: AbortSignal): Promise<Caller | null> {
   try {
-    return await apiRequest('/api/auth/session', { schema: sessionSchema, signal });
+    return await apiRequest('/api/auth/session', { schema: callerSchema, signal });
   } catch (error) {
     if (isUnauthorized(error)) return null;
     throw error;

@@ -1,14 +1,18 @@
+import { isoDate, type masterKeyLoginSchema, type passwordLoginSchema } from '@switchboard/contracts';
 import { z } from 'zod';
 
-// Local until libs/contracts exports the auth schemas; then import them from @switchboard/contracts.
-export const loginRequestSchema = z.object({ masterKey: z.string().min(1) });
-export type LoginRequest = z.infer<typeof loginRequestSchema>;
+export {
+  authOptionsSchema,
+  callerSchema,
+  type AuthOptions,
+  type Caller,
+  type Permission,
+  type Role,
+} from '@switchboard/contracts';
 
-export const loginResponseSchema = z.object({ expiresAt: z.iso.datetime({ offset: true }) });
+/** `POST /api/auth/login`: an account's email and password, or the master key (break-glass). */
+export type LoginRequest = z.input<typeof passwordLoginSchema> | z.input<typeof masterKeyLoginSchema>;
+
+/** What `POST /api/auth/login` and `POST /api/auth/setup` answer (the session cookie comes with it). */
+export const loginResponseSchema = z.object({ expiresAt: isoDate });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
-
-export const sessionSchema = z.object({
-  authenticated: z.literal(true),
-  expiresAt: z.iso.datetime({ offset: true }),
-});
-export type Session = z.infer<typeof sessionSchema>;

@@ -4,13 +4,12 @@ import {
   type CreateKey,
   type Distribution,
   distributionSchema,
-  modelGroupPageSchema,
   type UpdateKey,
   type VirtualKey,
   virtualKeyPageSchema,
   virtualKeySchema,
 } from '@switchboard/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { rangeWindow, type TimeRange } from '@/components/ui/time-range';
 import { apiRequest } from '@/lib/api-client';
 
@@ -65,10 +64,14 @@ export function rotateKey({
   });
 }
 
-/** Model group names, for the allowed-models picker and the Dify model names. */
+const modelNamesSchema = z.object({ data: z.array(z.string()) });
+
+/**
+ * Model group names, for the allowed-models picker and the Dify model names. From the keys API, so whoever
+ * may issue keys (a project member included) gets them without reading the routing configuration.
+ */
 export async function listModelGroupNames(signal?: AbortSignal): Promise<string[]> {
-  const page = await apiRequest('/api/model-groups?limit=500', { schema: modelGroupPageSchema, signal });
-  return page.data.map((group) => group.name).sort((a, b) => a.localeCompare(b));
+  return (await apiRequest('/api/keys/models', { schema: modelNamesSchema, signal })).data;
 }
 
 /** Requests, errors and cost per key over a recent window (from the usage rollups). */

@@ -1,45 +1,27 @@
 'use client';
 
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useRouter } from 'next/navigation';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useMutation } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Button, Field, Input } from '@/components/ui';
 import { AlertIcon, EyeIcon, EyeOffIcon } from '@/components/ui/icons';
 import { isApiError } from '@/lib/api-client';
-import { safeNextPath } from '@/lib/auth-redirect';
-import { loginMutationOptions, sessionQueryOptions } from '../queries';
-import type { Session } from '../schemas';
+import { loginMutationOptions } from '../queries';
+import { useSignedIn } from './use-signed-in';
 import styles from './login-form.module.css';
 
 const FIELD_ID = 'master-key';
 
-export function LoginForm() {
-  const router = useRouter();
-  const queryClient = useQueryClient();
+/** Break-glass sign-in with the key the gateway was started with (acts as admin). */
+export function MasterKeyForm() {
+  const signedIn = useSignedIn();
   const inputRef = useRef<HTMLInputElement>(null);
   const [masterKey, setMasterKey] = useState('');
   const [missingKey, setMissingKey] = useState(false);
   const [revealed, setRevealed] = useState(false);
 
-  const goToApp = useCallback(() => {
-    router.replace(safeNextPath(new URLSearchParams(window.location.search).get('next')));
-  }, [router]);
-
-  // A bookmarked /login with a live session goes straight to the console.
-  const session = useQuery({ ...sessionQueryOptions(), retry: false });
-  useEffect(() => {
-    if (session.data) goToApp();
-  }, [session.data, goToApp]);
-
   const login = useMutation({
     ...loginMutationOptions(),
-    onSuccess: ({ expiresAt }) => {
-      // Start the new session with an empty cache, primed with what we already know.
-      queryClient.clear();
-      const session: Session = { authenticated: true, expiresAt };
-      queryClient.setQueryData(sessionQueryOptions().queryKey, session);
-      goToApp();
-    },
+    onSuccess: () => signedIn(),
   });
 
   // After a failed attempt, put the operator back in the (re-enabled) field, ready to retype.

@@ -1,9 +1,15 @@
 import { Card } from '@/components/ui';
 import { Wordmark } from '@/components/shell/brand-mark';
-import { LoginForm } from './login-form';
+import { LoginPanel } from './login-panel';
 import styles from './login-screen.module.css';
 
-export function LoginScreen() {
+interface LoginScreenProps {
+  next?: string;
+  error?: string;
+  notice?: string;
+}
+
+export function LoginScreen({ next, error, notice }: LoginScreenProps) {
   return (
     <main className={styles.screen}>
       <div className={styles.column}>
@@ -11,17 +17,11 @@ export function LoginScreen() {
           <Wordmark />
         </div>
         <Card padding="lg" className={styles.card}>
-          <header className={styles.header}>
-            <h1 className={styles.title}>Sign in to the console</h1>
-            <p className={styles.subtitle}>
-              Manage deployments, model groups, keys and usage for this gateway.
-            </p>
-          </header>
-          <LoginForm />
+          <LoginPanel next={next} error={error} notice={notice} />
         </Card>
         <p className={styles.note}>
-          The key is only sent to start a session. The browser keeps an http-only session cookie, never the
-          key.
+          Credentials are only sent to start a session. The browser keeps an http-only session cookie, never
+          your password or the key.
         </p>
       </div>
     </main>

@@ -26,9 +26,11 @@ interface DeploymentRowProps {
   now: number;
   onEdit: (deployment: Deployment) => void;
   onDelete: (deployment: Deployment) => void;
+  /** Without `config:write`: the row shows state only. */
+  readOnly?: boolean;
 }
 
-export function DeploymentRow({ deployment, now, onEdit, onDelete }: DeploymentRowProps) {
+export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = false }: DeploymentRowProps) {
   const queryClient = useQueryClient();
   const test = useMutation(testDeploymentMutationOptions());
   const toggle = useMutation(updateDeploymentMutationOptions(queryClient));
@@ -78,7 +80,7 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete }: DeploymentR
         </td>
         <td>
           <DeploymentState deployment={deployment} now={now} />
-          {state.status === 'cooling_down' && (
+          {state.status === 'cooling_down' && !readOnly && (
             <Button
               size="sm"
               variant="secondary"
@@ -111,48 +113,56 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete }: DeploymentR
           <span className={styles.sub}>{state.inFlight} in flight</span>
         </td>
         <td>
-          <Switch
-            checked={deployment.enabled}
-            onCheckedChange={setEnabled}
-            pending={toggle.isPending}
-            aria-label="Enabled"
-            title={deployment.enabled ? `Disable ${deployment.name}` : `Enable ${deployment.name}`}
-          />
+          {readOnly ? (
+            <Badge tone={deployment.enabled ? 'success' : 'neutral'}>
+              {deployment.enabled ? 'Enabled' : 'Disabled'}
+            </Badge>
+          ) : (
+            <Switch
+              checked={deployment.enabled}
+              onCheckedChange={setEnabled}
+              pending={toggle.isPending}
+              aria-label="Enabled"
+              title={deployment.enabled ? `Disable ${deployment.name}` : `Enable ${deployment.name}`}
+            />
+          )}
         </td>
-        <td>
-          <div className={styles.actions}>
-            {/* Visible "Test"; the accessible name says what it tests. */}
-            <Button
-              size="sm"
-              variant="secondary"
-              loading={test.isPending}
-              aria-label="Test connection"
-              title={`Test the connection to ${deployment.name}'s upstream`}
-              aria-controls={showResult ? resultId : undefined}
-              onClick={() => test.mutate(deployment)}
-            >
-              Test
-            </Button>
-            <button
-              type="button"
-              className={styles.iconButton}
-              aria-label={`Edit ${deployment.name}`}
-              title="Edit"
-              onClick={() => onEdit(deployment)}
-            >
-              <PencilIcon />
-            </button>
-            <button
-              type="button"
-              className={`${styles.iconButton} ${styles.danger}`}
-              aria-label={`Delete ${deployment.name}`}
-              title="Delete"
-              onClick={() => onDelete(deployment)}
-            >
-              <TrashIcon />
-            </button>
-          </div>
-        </td>
+        {readOnly ? null : (
+          <td>
+            <div className={styles.actions}>
+              {/* Visible "Test"; the accessible name says what it tests. */}
+              <Button
+                size="sm"
+                variant="secondary"
+                loading={test.isPending}
+                aria-label="Test connection"
+                title={`Test the connection to ${deployment.name}'s upstream`}
+                aria-controls={showResult ? resultId : undefined}
+                onClick={() => test.mutate(deployment)}
+              >
+                Test
+              </Button>
+              <button
+                type="button"
+                className={styles.iconButton}
+                aria-label={`Edit ${deployment.name}`}
+                title="Edit"
+                onClick={() => onEdit(deployment)}
+              >
+                <PencilIcon />
+              </button>
+              <button
+                type="button"
+                className={`${styles.iconButton} ${styles.danger}`}
+                aria-label={`Delete ${deployment.name}`}
+                title="Delete"
+                onClick={() => onDelete(deployment)}
+              >
+                <TrashIcon />
+              </button>
+            </div>
+          </td>
+        )}
       </tr>
       {showResult ? (
         <tr className={styles.resultRow}>

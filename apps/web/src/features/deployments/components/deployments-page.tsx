@@ -13,6 +13,7 @@ import { DeploymentsIcon } from '@/components/ui/icons';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { useCan } from '@/features/auth/use-caller';
 import { modelGroupNamesQueryOptions } from '@/features/model-groups/queries';
 import {
   DEPLOYMENT_PAGE_SIZE,
@@ -39,6 +40,8 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
   const pathname = usePathname();
   const queryClient = useQueryClient();
   const filterId = useId();
+  const writable = useCan('config:write');
+  const canImport = useCan('import:write');
 
   const pages = useCursorPages();
   const list = useQuery(
@@ -77,11 +80,11 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
   const filterOptions = [...(groupNames.data ?? [])];
   if (modelGroup && !filterOptions.includes(modelGroup)) filterOptions.unshift(modelGroup);
 
-  const addButton = (
+  const addButton = writable ? (
     <Button variant="primary" onClick={() => setFormTarget({ mode: 'create', modelGroup })}>
       Add deployment
     </Button>
-  );
+  ) : null;
 
   let body;
   if (list.isError && !page) {
@@ -101,9 +104,11 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
         description="Requests for this model group fail until it has at least one enabled deployment."
         actions={
           <>
-            <Button variant="primary" onClick={() => setFormTarget({ mode: 'create', modelGroup })}>
-              Add a deployment to {modelGroup}
-            </Button>
+            {writable ? (
+              <Button variant="primary" onClick={() => setFormTarget({ mode: 'create', modelGroup })}>
+                Add a deployment to {modelGroup}
+              </Button>
+            ) : null}
             <Button variant="secondary" onClick={() => setFilter('')}>
               Show all deployments
             </Button>
@@ -116,14 +121,20 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
         title="No deployments yet"
         description="A deployment connects one upstream model (OpenAI, Azure, Anthropic or any OpenAI-compatible server) to a model group that clients call by name."
         actions={
-          <>
-            <Button variant="primary" onClick={() => setFormTarget({ mode: 'create' })}>
-              Add your first deployment
-            </Button>
-            <Link href="/import" className={buttonClassName({ variant: 'secondary' })}>
-              Import a LiteLLM config
-            </Link>
-          </>
+          writable || canImport ? (
+            <>
+              {writable ? (
+                <Button variant="primary" onClick={() => setFormTarget({ mode: 'create' })}>
+                  Add your first deployment
+                </Button>
+              ) : null}
+              {canImport ? (
+                <Link href="/import" className={buttonClassName({ variant: 'secondary' })}>
+                  Import a LiteLLM config
+                </Link>
+              ) : null}
+            </>
+          ) : undefined
         }
       />
     );
@@ -134,6 +145,7 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
           deployments={rows}
           onEdit={(d) => setFormTarget({ mode: 'edit', deployment: d })}
           onDelete={setDeleteTarget}
+          readOnly={!writable}
         />
       </Card>
     );

@@ -13,9 +13,11 @@ interface DeploymentsTableProps {
   skeletonRows?: number;
   onEdit: (deployment: Deployment) => void;
   onDelete: (deployment: Deployment) => void;
+  /** Without `config:write`: no switches, test, edit or delete; state only. */
+  readOnly?: boolean;
 }
 
-function Head() {
+function Head({ readOnly }: { readOnly: boolean }) {
   return (
     <thead>
       <tr>
@@ -25,22 +27,31 @@ function Head() {
         <Th>Usage / min</Th>
         <Th>Latency · load</Th>
         <Th>Enabled</Th>
-        <Th>
-          <span className="visually-hidden">Actions</span>
-        </Th>
+        {readOnly ? null : (
+          <Th>
+            <span className="visually-hidden">Actions</span>
+          </Th>
+        )}
       </tr>
     </thead>
   );
 }
 
-export function DeploymentsTable({ deployments, skeletonRows = 5, onEdit, onDelete }: DeploymentsTableProps) {
+export function DeploymentsTable({
+  deployments,
+  skeletonRows = 5,
+  onEdit,
+  onDelete,
+  readOnly = false,
+}: DeploymentsTableProps) {
+  const columns = readOnly ? DEPLOYMENT_COLUMNS - 1 : DEPLOYMENT_COLUMNS;
   // Tick once a second only while some deployment is counting down its cooldown.
   const counting = deployments?.some((d) => d.state.status === 'cooling_down') ?? false;
   const now = useNow(counting);
 
   return (
     <Table caption="Deployments" captionHidden className={styles.table} aria-busy={deployments === null}>
-      <Head />
+      <Head readOnly={readOnly} />
       <tbody>
         {deployments === null
           ? Array.from({ length: skeletonRows }, (_, i) => (
@@ -49,7 +60,7 @@ export function DeploymentsTable({ deployments, skeletonRows = 5, onEdit, onDele
                   <Skeleton width={150} height={14} />
                   <Skeleton width={110} height={12} className={styles.skeletonSub} />
                 </th>
-                {Array.from({ length: DEPLOYMENT_COLUMNS - 1 }, (_, c) => (
+                {Array.from({ length: columns - 1 }, (_, c) => (
                   <td key={c}>
                     <Skeleton width={c === DEPLOYMENT_COLUMNS - 2 ? 110 : c === 4 ? 36 : 72} height={14} />
                   </td>
@@ -63,6 +74,7 @@ export function DeploymentsTable({ deployments, skeletonRows = 5, onEdit, onDele
                 now={now}
                 onEdit={onEdit}
                 onDelete={onDelete}
+                readOnly={readOnly}
               />
             ))}
       </tbody>

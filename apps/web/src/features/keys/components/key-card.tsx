@@ -49,6 +49,8 @@ interface KeyCardProps {
   usageLoading: boolean;
   onRotate: (key: VirtualKey) => void;
   onRevoke: (key: VirtualKey) => void;
+  /** Without `keys:write`: no rotate or revoke. */
+  readOnly?: boolean;
 }
 
 export function keyName(key: VirtualKey): string {
@@ -56,7 +58,14 @@ export function keyName(key: VirtualKey): string {
 }
 
 /** One key: status, allowed models, limits, usage, budget bar, and the rotate / revoke buttons. */
-export function KeyCard({ apiKey: key, usage, usageLoading, onRotate, onRevoke }: KeyCardProps) {
+export function KeyCard({
+  apiKey: key,
+  usage,
+  usageLoading,
+  onRotate,
+  onRevoke,
+  readOnly = false,
+}: KeyCardProps) {
   const titleId = useId();
   const [now] = useState(() => Date.now());
 
@@ -85,7 +94,7 @@ export function KeyCard({ apiKey: key, usage, usageLoading, onRotate, onRevoke }
               <code>{key.prefix}</code>
             </p>
           </div>
-          {revoked ? null : (
+          {revoked || readOnly ? null : (
             <div className={styles.keyActions}>
               <Button size="sm" onClick={() => onRotate(key)} aria-describedby={titleId}>
                 Rotate

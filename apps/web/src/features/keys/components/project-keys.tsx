@@ -4,6 +4,7 @@ import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Button, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
 import { KeyIcon } from '@/components/ui/icons';
+import { useCan } from '@/features/auth/use-caller';
 import { keyListQueryOptions, keyUsageQueryOptions } from '../queries';
 import { type KeyAction, KeyActionDialogs, KEYS_HEADING_ID } from './key-action-dialogs';
 import { KeyCard, type KeyUsage } from './key-card';
@@ -19,6 +20,8 @@ interface ProjectKeysProps {
 export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysProps) {
   const [includeRevoked, setIncludeRevoked] = useState(false);
   const [action, setAction] = useState<KeyAction | null>(null);
+  // Without keys:write the keys are shown read-only: no issue, rotate or revoke.
+  const writable = useCan('keys:write');
   const keys = useInfiniteQuery(keyListQueryOptions({ projectId, includeRevoked }));
   const usage = useQuery(keyUsageQueryOptions('24h'));
 
@@ -78,11 +81,17 @@ export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysPro
         <EmptyState
           icon={<KeyIcon size={22} />}
           title={includeRevoked ? 'This project has no keys' : 'No active keys'}
-          description="Issue a key to let an app such as Dify call the gateway. You choose which model groups it may use, its rate limits, budget and expiry."
+          description={
+            writable
+              ? 'Issue a key to let an app such as Dify call the gateway. You choose which model groups it may use, its rate limits, budget and expiry.'
+              : 'Keys let an app such as Dify call the gateway. Your role cannot issue them here.'
+          }
           actions={
-            <Button variant="primary" onClick={onIssueKey}>
-              Issue the first key
-            </Button>
+            writable ? (
+              <Button variant="primary" onClick={onIssueKey}>
+                Issue the first key
+              </Button>
+            ) : undefined
           }
         />
       ) : (
@@ -94,6 +103,7 @@ export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysPro
                 apiKey={key}
                 usage={usageByKey.get(key.id)}
                 usageLoading={usage.isPending}
+                readOnly={!writable}
                 onRotate={(target) => setAction({ kind: 'rotate', key: target })}
                 onRevoke={(target) => setAction({ kind: 'revoke', key: target })}
               />

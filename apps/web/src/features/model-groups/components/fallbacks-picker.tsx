@@ -13,13 +13,23 @@ interface FallbacksPickerProps {
   onChange: (next: string[]) => void;
   error?: string | null;
   disabled?: boolean;
+  /** Shows the list only: no reordering, removing or adding. */
+  readOnly?: boolean;
 }
 
 /**
  * An ordered multi-select: fallbacks are tried in this order once the group's own deployments
  * are exhausted, so the order is part of the choice.
  */
-export function FallbacksPicker({ self, value, options, onChange, error, disabled }: FallbacksPickerProps) {
+export function FallbacksPicker({
+  self,
+  value,
+  options,
+  onChange,
+  error,
+  disabled,
+  readOnly = false,
+}: FallbacksPickerProps) {
   const id = useId();
   const available = options.filter((name) => name !== self && !value.includes(name));
   const hintId = `${id}-hint`;
@@ -51,62 +61,66 @@ export function FallbacksPicker({ self, value, options, onChange, error, disable
                 {index + 1}
               </span>
               <span className={styles.name}>{name}</span>
-              <span className={styles.itemActions}>
-                <button
-                  type="button"
-                  className={styles.iconButton}
-                  onClick={() => move(index, -1)}
-                  disabled={index === 0}
-                  aria-label={`Move ${name} up`}
-                >
-                  ↑
-                </button>
-                <button
-                  type="button"
-                  className={styles.iconButton}
-                  onClick={() => move(index, 1)}
-                  disabled={index === value.length - 1}
-                  aria-label={`Move ${name} down`}
-                >
-                  ↓
-                </button>
-                <button
-                  type="button"
-                  className={styles.iconButton}
-                  onClick={() => onChange(value.filter((n) => n !== name))}
-                  aria-label={`Remove fallback ${name}`}
-                >
-                  <CloseIcon size={14} />
-                </button>
-              </span>
+              {readOnly ? null : (
+                <span className={styles.itemActions}>
+                  <button
+                    type="button"
+                    className={styles.iconButton}
+                    onClick={() => move(index, -1)}
+                    disabled={index === 0}
+                    aria-label={`Move ${name} up`}
+                  >
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    className={styles.iconButton}
+                    onClick={() => move(index, 1)}
+                    disabled={index === value.length - 1}
+                    aria-label={`Move ${name} down`}
+                  >
+                    ↓
+                  </button>
+                  <button
+                    type="button"
+                    className={styles.iconButton}
+                    onClick={() => onChange(value.filter((n) => n !== name))}
+                    aria-label={`Remove fallback ${name}`}
+                  >
+                    <CloseIcon size={14} />
+                  </button>
+                </span>
+              )}
             </li>
           ))}
         </ol>
       ) : (
         <p className={styles.none}>No fallbacks: a request fails when this group cannot serve it.</p>
       )}
-      <div className={styles.add}>
-        <label htmlFor={`${id}-add`} className="visually-hidden">
-          Add fallback
-        </label>
-        <Select
-          id={`${id}-add`}
-          compact
-          value=""
-          disabled={available.length === 0}
-          invalid={Boolean(error)}
-          onChange={(event) => {
-            if (event.target.value) onChange([...value, event.target.value]);
-          }}
-        >
-          <option value="">{available.length === 0 ? 'No other groups to add' : 'Add fallback…'}</option>
-          {available.map((name) => (
-            <option key={name} value={name}>
-              {name}
-            </option>
-          ))}
-        </Select>
-      </div>
+      {readOnly ? null : (
+        <div className={styles.add}>
+          <label htmlFor={`${id}-add`} className="visually-hidden">
+            Add fallback
+          </label>
+          <Select
+            id={`${id}-add`}
+            compact
+            value=""
+            disabled={available.length === 0}
+            invalid={Boolean(error)}
+            onChange={(event) => {
+              if (event.target.value) onChange([...value, event.target.value]);
+            }}
+          >
+            <option value="">{available.length === 0 ? 'No other groups to add' : 'Add fallback…'}</option>
+            {available.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </Select>
+        </div>
+      )}
       {error ? (
         <p id={errorId} className={styles.error}>
           {error}

@@ -35,6 +35,7 @@ import {
   type DeploymentFormTarget,
 } from '@/features/deployments/components/deployment-form-dialog';
 import { groupDeploymentsQueryOptions } from '@/features/deployments/queries';
+import { useCan } from '@/features/auth/use-caller';
 import {
   buildPolicyPatch,
   changedNumber,
@@ -130,6 +131,9 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
   const members = useQuery(groupDeploymentsQueryOptions(group.name));
   const groupNames = useQuery(modelGroupNamesQueryOptions());
   const save = useMutation(saveRoutingMutationOptions(queryClient));
+  // Without config:write the editor shows the policy but offers nothing to change.
+  const readOnly = !useCan('config:write');
+  const locked = save.isPending || readOnly;
 
   // Edits are kept as drafts over the live data, so the 3-second refreshes never overwrite typing.
   const [policyDraft, setPolicyDraft] = useState<Partial<PolicyValues>>({});
@@ -209,7 +213,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
   }
 
   function submit() {
-    if (!dirty || save.isPending) return;
+    if (!dirty || locked) return;
     const hasRowErrors = Object.keys(rowErrors).length > 0;
     if (!policyResult.ok) setPolicyErrors(policyResult.errors);
     if (!policyResult.ok || hasRowErrors) {
@@ -261,17 +265,19 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
           STRATEGY_INFO[group.strategy].label
         } · clients call it as model “${group.name}”`}
         actions={
-          <>
-            <Button
-              variant="secondary"
-              onClick={() => setFormTarget({ mode: 'create', modelGroup: group.name })}
-            >
-              Add deployment
-            </Button>
-            <Button variant="ghost" className={styles.dangerText} onClick={() => setDeleting(true)}>
-              Delete group
-            </Button>
-          </>
+          readOnly ? null : (
+            <>
+              <Button
+                variant="secondary"
+                onClick={() => setFormTarget({ mode: 'create', modelGroup: group.name })}
+              >
+                Add deployment
+              </Button>
+              <Button variant="ghost" className={styles.dangerText} onClick={() => setDeleting(true)}>
+                Delete group
+              </Button>
+            </>
+          )
         }
       />
 
@@ -283,6 +289,11 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
           submit();
         }}
       >
+        {readOnly ? (
+          <InlineAlert tone="info" title="Read-only">
+            Your role can see this group’s routing but not change it.
+          </InlineAlert>
+        ) : null}
         <Card>
           <CardHeader
             title="Routing strategy"
@@ -301,7 +312,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
                   aria-describedby={control['aria-describedby']}
                   invalid={control.invalid}
                   value={values.strategy}
-                  disabled={save.isPending}
+                  disabled={locked}
                   onChange={(event) => setPolicy('strategy', event.target.value as RoutingStrategyName)}
                 >
                   {ROUTING_STRATEGIES.map((strategy) => (
@@ -338,12 +349,14 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
                 No deployments in this group yet: requests for <strong>{group.name}</strong> fail until one is
                 added{values.fallbacks.length > 0 ? ' (or a fallback group answers)' : ''}.
               </p>
-              <Button
-                variant="primary"
-                onClick={() => setFormTarget({ mode: 'create', modelGroup: group.name })}
-              >
-                Add a deployment to {group.name}
-              </Button>
+              {readOnly ? null : (
+                <Button
+                  variant="primary"
+                  onClick={() => setFormTarget({ mode: 'create', modelGroup: group.name })}
+                >
+                  Add a deployment to {group.name}
+                </Button>
+              )}
             </div>
           ) : (
             <SplitEditor
@@ -363,7 +376,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               shares={shares}
               liveShares={dirty ? liveShares : null}
               errors={rowErrors}
-              disabled={save.isPending}
+              disabled={locked}
             />
           )}
           {deployments !== null && deployments.length > 0 && enabledCount === 0 ? (
@@ -388,7 +401,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               hint="Extra attempts on another deployment after a retryable failure (0–10)."
               value={values.numRetries}
               onChange={(v) => setPolicy('numRetries', v)}
-              disabled={save.isPending}
+              disabled={locked}
             />
             <NumberField
               {...policyField('allowedFails')}
@@ -396,7 +409,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               hint="Failures within a minute before a deployment is cooled down."
               value={values.allowedFails}
               onChange={(v) => setPolicy('allowedFails', v)}
-              disabled={save.isPending}
+              disabled={locked}
             />
             <NumberField
               {...policyField('cooldownSeconds')}
@@ -405,7 +418,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               unit="s"
               value={values.cooldownSeconds}
               onChange={(v) => setPolicy('cooldownSeconds', v)}
-              disabled={save.isPending}
+              disabled={locked}
             />
             <NumberField
               {...policyField('maxCooldownSeconds')}
@@ -414,7 +427,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               unit="s"
               value={values.maxCooldownSeconds}
               onChange={(v) => setPolicy('maxCooldownSeconds', v)}
-              disabled={save.isPending}
+              disabled={locked}
             />
             <NumberField
               {...policyField('timeoutMs')}
@@ -424,7 +437,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               placeholder="600000"
               value={values.timeoutMs}
               onChange={(v) => setPolicy('timeoutMs', v)}
-              disabled={save.isPending}
+              disabled={locked}
             />
             <NumberField
               {...policyField('streamIdleTimeoutMs')}
@@ -434,7 +447,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               placeholder="300000"
               value={values.streamIdleTimeoutMs}
               onChange={(v) => setPolicy('streamIdleTimeoutMs', v)}
-              disabled={save.isPending}
+              disabled={locked}
             />
           </div>
           <div className={styles.fallbacks}>
@@ -444,7 +457,8 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               options={groupNames.data ?? []}
               onChange={(next) => setPolicy('fallbacks', next)}
               error={policyErrors.fields.fallbacks}
-              disabled={save.isPending}
+              disabled={locked}
+              readOnly={readOnly}
             />
           </div>
         </Card>
@@ -455,41 +469,47 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
           </InlineAlert>
         ) : null}
 
-        <div
-          className={styles.saveBar}
-          data-dirty={dirty || undefined}
-          data-pinned={dirty || save.isPending || notice !== null || undefined}
-        >
-          <div className={styles.saveStatus} role="status">
-            {save.isPending ? (
-              'Applying…'
-            ) : dirty ? (
-              'Unsaved changes: nothing is applied until you save.'
-            ) : notice?.kind === 'applied' ? (
-              <span className={styles.applied}>Applied live — new requests use this policy now.</span>
-            ) : notice?.kind === 'partial' ? (
-              <span className={styles.partial}>{notice.message}</span>
-            ) : (
-              'No unsaved changes.'
-            )}
+        {readOnly ? null : (
+          <div
+            className={styles.saveBar}
+            data-dirty={dirty || undefined}
+            data-pinned={dirty || save.isPending || notice !== null || undefined}
+          >
+            <div className={styles.saveStatus} role="status">
+              {save.isPending ? (
+                'Applying…'
+              ) : dirty ? (
+                'Unsaved changes: nothing is applied until you save.'
+              ) : notice?.kind === 'applied' ? (
+                <span className={styles.applied}>Applied live — new requests use this policy now.</span>
+              ) : notice?.kind === 'partial' ? (
+                <span className={styles.partial}>{notice.message}</span>
+              ) : (
+                'No unsaved changes.'
+              )}
+            </div>
+            <div className={styles.saveActions}>
+              <Button variant="ghost" onClick={discard} disabled={!dirty || save.isPending}>
+                Discard changes
+              </Button>
+              <Button type="submit" variant="primary" disabled={!dirty} loading={save.isPending}>
+                Save
+              </Button>
+            </div>
           </div>
-          <div className={styles.saveActions}>
-            <Button variant="ghost" onClick={discard} disabled={!dirty || save.isPending}>
-              Discard changes
-            </Button>
-            <Button type="submit" variant="primary" disabled={!dirty} loading={save.isPending}>
-              Save
-            </Button>
-          </div>
-        </div>
+        )}
       </form>
 
-      <DeploymentFormDialog target={formTarget} onClose={() => setFormTarget(null)} />
-      <DeleteGroupDialog
-        group={deleting ? group : null}
-        onClose={() => setDeleting(false)}
-        onDeleted={() => router.push('/model-groups' as Route)}
-      />
+      {readOnly ? null : (
+        <>
+          <DeploymentFormDialog target={formTarget} onClose={() => setFormTarget(null)} />
+          <DeleteGroupDialog
+            group={deleting ? group : null}
+            onClose={() => setDeleting(false)}
+            onDeleted={() => router.push('/model-groups' as Route)}
+          />
+        </>
+      )}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { Button, Card, EmptyState, ErrorState, PageHeader, Skeleton } from '@/co
 import { CursorPager, useCursorPages } from '@/components/ui/cursor-pager';
 import { ModelGroupsIcon } from '@/components/ui/icons';
 import { Table, Td, Th } from '@/components/ui/table';
+import { useCan } from '@/features/auth/use-caller';
 import { modelGroupHref } from '../links';
 import { MODEL_GROUP_PAGE_SIZE, modelGroupListQueryOptions } from '../queries';
 import { STRATEGY_INFO } from '../strategies';
@@ -22,6 +23,7 @@ export function ModelGroupsPage() {
   const pages = useCursorPages();
   const list = useQuery(modelGroupListQueryOptions({ cursor: pages.cursor, limit: MODEL_GROUP_PAGE_SIZE }));
   const [creating, setCreating] = useState(false);
+  const writable = useCan('config:write');
   const [deleteTarget, setDeleteTarget] = useState<ModelGroup | null>(null);
 
   const page = list.data;
@@ -45,9 +47,11 @@ export function ModelGroupsPage() {
         description="A model group is the model name clients ask for (e.g. gpt-4o-mini). Adding a deployment with a new group name creates the group too."
         actions={
           <>
-            <Button variant="primary" onClick={() => setCreating(true)}>
-              Create your first group
-            </Button>
+            {writable ? (
+              <Button variant="primary" onClick={() => setCreating(true)}>
+                Create your first group
+              </Button>
+            ) : null}
             <Link href="/deployments" className={styles.secondaryLink}>
               Go to deployments
             </Link>
@@ -118,19 +122,23 @@ export function ModelGroupsPage() {
                         <Link
                           href={modelGroupHref(group.name)}
                           className={styles.actionLink}
-                          aria-label={`Edit routing of ${group.name}`}
+                          aria-label={
+                            writable ? `Edit routing of ${group.name}` : `View routing of ${group.name}`
+                          }
                         >
-                          Edit routing
+                          {writable ? 'Edit routing' : 'View routing'}
                         </Link>
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          className={styles.danger}
-                          aria-label={`Delete ${group.name}`}
-                          onClick={() => setDeleteTarget(group)}
-                        >
-                          Delete
-                        </Button>
+                        {writable ? (
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            className={styles.danger}
+                            aria-label={`Delete ${group.name}`}
+                            onClick={() => setDeleteTarget(group)}
+                          >
+                            Delete
+                          </Button>
+                        ) : null}
                       </div>
                     </Td>
                   </tr>
@@ -147,9 +155,11 @@ export function ModelGroupsPage() {
         title="Model groups"
         description="Each group is a model name clients call. Its routing policy decides which deployment answers, how failures are retried and where traffic falls back."
         actions={
-          <Button variant="primary" onClick={() => setCreating(true)}>
-            Create group
-          </Button>
+          writable ? (
+            <Button variant="primary" onClick={() => setCreating(true)}>
+              Create group
+            </Button>
+          ) : null
         }
       />
       {body}
@@ -165,8 +175,12 @@ export function ModelGroupsPage() {
         without a chunk.
       </p>
 
-      <CreateGroupDialog open={creating} onClose={() => setCreating(false)} />
-      <DeleteGroupDialog group={deleteTarget} onClose={() => setDeleteTarget(null)} />
+      {writable ? (
+        <>
+          <CreateGroupDialog open={creating} onClose={() => setCreating(false)} />
+          <DeleteGroupDialog group={deleteTarget} onClose={() => setDeleteTarget(null)} />
+        </>
+      ) : null}
     </>
   );
 }

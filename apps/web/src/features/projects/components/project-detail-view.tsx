@@ -18,6 +18,7 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { formatDate, formatInteger, formatUsd } from '@/components/ui/format';
 import { KeyIcon } from '@/components/ui/icons';
 import { toast } from '@/components/ui/toast';
+import { useCan } from '@/features/auth/use-caller';
 import { KeyFormDialog } from '@/features/keys/components/key-form-dialog';
 import { ProjectKeys } from '@/features/keys/components/project-keys';
 import { isApiError } from '@/lib/api-client';
@@ -31,6 +32,8 @@ export function ProjectDetailView({ projectId, publicUrl }: { projectId: string;
   const router = useRouter();
   const project = useQuery(projectDetailQueryOptions(projectId));
   const remove = useMutation(deleteProjectMutationOptions());
+  const canEditProject = useCan('projects:write');
+  const canWriteKeys = useCan('keys:write');
   const [dialog, setDialog] = useState<'key' | 'edit' | 'delete' | null>(null);
   // A fresh form every time a dialog opens.
   const [dialogKey, setDialogKey] = useState(0);
@@ -83,17 +86,25 @@ export function ProjectDetailView({ projectId, publicUrl }: { projectId: string;
         title={data ? data.name : <Skeleton width={220} height={28} />}
         description={data ? (data.description ?? 'No description.') : <Skeleton width={320} height={16} />}
         actions={
-          <>
-            <Button variant="primary" icon={<PlusIcon />} onClick={() => open('key')} disabled={!data}>
-              Issue key
-            </Button>
-            <Button onClick={() => open('edit')} disabled={!data}>
-              Edit project
-            </Button>
-            <Button variant="ghost" onClick={() => open('delete')} disabled={!data}>
-              Delete project
-            </Button>
-          </>
+          canWriteKeys || canEditProject ? (
+            <>
+              {canWriteKeys ? (
+                <Button variant="primary" icon={<PlusIcon />} onClick={() => open('key')} disabled={!data}>
+                  Issue key
+                </Button>
+              ) : null}
+              {canEditProject ? (
+                <>
+                  <Button onClick={() => open('edit')} disabled={!data}>
+                    Edit project
+                  </Button>
+                  <Button variant="ghost" onClick={() => open('delete')} disabled={!data}>
+                    Delete project
+                  </Button>
+                </>
+              ) : null}
+            </>
+          ) : null
         }
       />
 
@@ -149,20 +160,24 @@ export function ProjectDetailView({ projectId, publicUrl }: { projectId: string;
 
       {data ? (
         <>
-          <KeyFormDialog
-            key={`key-${dialogKey}`}
-            open={dialog === 'key'}
-            onClose={close}
-            projectId={data.id}
-            projectName={data.name}
-            publicUrl={publicUrl}
-          />
-          <ProjectFormDialog
-            key={`edit-${dialogKey}`}
-            open={dialog === 'edit'}
-            onClose={close}
-            project={data}
-          />
+          {canWriteKeys ? (
+            <KeyFormDialog
+              key={`key-${dialogKey}`}
+              open={dialog === 'key'}
+              onClose={close}
+              projectId={data.id}
+              projectName={data.name}
+              publicUrl={publicUrl}
+            />
+          ) : null}
+          {canEditProject ? (
+            <ProjectFormDialog
+              key={`edit-${dialogKey}`}
+              open={dialog === 'edit'}
+              onClose={close}
+              project={data}
+            />
+          ) : null}
           <ConfirmDialog
             open={dialog === 'delete'}
             onCancel={() => {

@@ -8,6 +8,7 @@ import { Badge, Button, Card, EmptyState, ErrorState, PageHeader, Skeleton } fro
 import { formatDate, formatInteger, formatUsd } from '@/components/ui/format';
 import { KeyIcon } from '@/components/ui/icons';
 import { Table, Td, Th } from '@/components/ui/table';
+import { useCan } from '@/features/auth/use-caller';
 import { projectListQueryOptions } from '../queries';
 import { ProjectFormDialog } from './project-form-dialog';
 import styles from './projects.module.css';
@@ -18,6 +19,7 @@ const SKELETON_ROWS = 4;
 export function ProjectsView() {
   const query = useInfiniteQuery(projectListQueryOptions());
   const [formOpen, setFormOpen] = useState(false);
+  const writable = useCan('projects:write');
   const [formKey, setFormKey] = useState(0);
   const openForm = () => {
     setFormKey((key) => key + 1);
@@ -32,9 +34,11 @@ export function ProjectsView() {
         title="Projects & keys"
         description="Who may call the gateway, with which keys, budgets and limits."
         actions={
-          <Button variant="primary" icon={<PlusIcon />} onClick={openForm}>
-            New project
-          </Button>
+          writable ? (
+            <Button variant="primary" icon={<PlusIcon />} onClick={openForm}>
+              New project
+            </Button>
+          ) : null
         }
       />
 
@@ -77,11 +81,17 @@ export function ProjectsView() {
         <EmptyState
           icon={<KeyIcon size={22} />}
           title="No projects yet"
-          description="Projects own virtual keys, budgets and rate limits. Create one, then issue a key to hand to an app such as Dify. A key’s secret is shown once; the gateway keeps only its hash."
+          description={
+            writable
+              ? 'Projects own virtual keys, budgets and rate limits. Create one, then issue a key to hand to an app such as Dify. A key’s secret is shown once; the gateway keeps only its hash.'
+              : 'No project is visible to your account yet. Ask an administrator to add you to one.'
+          }
           actions={
-            <Button variant="primary" onClick={openForm}>
-              Create your first project
-            </Button>
+            writable ? (
+              <Button variant="primary" onClick={openForm}>
+                Create your first project
+              </Button>
+            ) : undefined
           }
         />
       ) : (
@@ -130,7 +140,9 @@ export function ProjectsView() {
         </Card>
       )}
 
-      <ProjectFormDialog key={formKey} open={formOpen} onClose={() => setFormOpen(false)} />
+      {writable ? (
+        <ProjectFormDialog key={formKey} open={formOpen} onClose={() => setFormOpen(false)} />
+      ) : null}
     </>
   );
 }

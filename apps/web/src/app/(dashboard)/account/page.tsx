@@ -1,0 +1,14 @@
+import type { Metadata } from 'next';
+import { Toaster } from '@/components/ui/toast';
+import { MyAccountView } from '@/features/me/components/my-account-view';
+
+export const metadata: Metadata = { title: 'My account' };
+
+export default function MyAccountPage() {
+  return (
+    <>
+      <MyAccountView />
+      <Toaster />
+    </>
+  );
+}

@@ -1,0 +1,15 @@
+import type { Metadata } from 'next';
+import { Toaster } from '@/components/ui/toast';
+import { AccountsView } from '@/features/accounts/components/accounts-view';
+import { RequirePermission } from '@/features/auth/components/require-permission';
+
+export const metadata: Metadata = { title: 'Accounts' };
+
+export default function AccountsPage() {
+  return (
+    <RequirePermission permission="accounts:read">
+      <AccountsView />
+      <Toaster />
+    </RequirePermission>
+  );
+}
