@@ -21,6 +21,11 @@ const port = Number(env.PORT ?? 4000);
 const webPort = Number(env.WEB_PORT ?? 3000);
 const apiUrl = `http://127.0.0.1:${port}`;
 env.API_INTERNAL_URL ??= apiUrl;
+env.WEB_PORT = String(webPort);
+// The dashboard forwards the console's /api/* calls from loopback and names the browser's address in
+// X-Forwarded-For (apps/web/server.mjs drops whatever a browser sent there), so the gateway believes
+// loopback: sign-in throttling then counts per browser, not per dashboard.
+env.TRUST_PROXY ??= 'loopback';
 const DEMO_PORTS = [4101, 4102, 4103];
 
 const children = [];
@@ -170,11 +175,7 @@ async function main() {
     log('demo: three fake upstreams registered as deployments of model group gpt-4.1');
   }
 
-  run(
-    process.execPath,
-    [path.join(root, 'node_modules/next/dist/bin/next'), 'start', 'apps/web', '-p', String(webPort)],
-    'dashboard',
-  );
+  run(process.execPath, ['apps/web/server.mjs'], 'dashboard');
   await waitFor(`http://127.0.0.1:${webPort}/login`, 60_000);
 
   const key = masterKey();
