@@ -19,7 +19,7 @@ async function signInWithPassword(page: Page, email: string, password: string) {
 }
 
 async function signOut(page: Page) {
-  await page.getByRole('button', { name: /sign out/i }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await expect(page).toHaveURL(/\/login/);
 }
 
@@ -99,4 +99,16 @@ test('an admin invites a viewer, who sets a password and sees no edit buttons', 
     headers: { 'x-switchboard-csrf': '1' },
   });
   expect(refused.status()).toBe(403);
+
+  // My account: the viewer changes their own password and signs in with the new one.
+  await page.goto('/account');
+  await page.getByLabel('Current password', { exact: true }).fill(VIEWER.password);
+  await page.getByLabel('New password', { exact: true }).fill(`${VIEWER.password} v2`);
+  await page.getByLabel('Confirm new password', { exact: true }).fill(`${VIEWER.password} v2`);
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Password changed')).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await signInWithPassword(page, VIEWER.email, `${VIEWER.password} v2`);
 });

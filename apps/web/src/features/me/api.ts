@@ -1,6 +1,7 @@
 import {
   type ApiToken,
   apiTokenSchema,
+  type changePasswordSchema,
   type createApiTokenSchema,
   createdApiTokenSchema,
 } from '@switchboard/contracts';
@@ -22,4 +23,16 @@ export function createMyToken(body: CreateApiTokenBody): Promise<CreatedApiToken
 
 export function revokeMyToken(id: string): Promise<void> {
   return apiRequest(`/api/me/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
+export type ChangePasswordBody = z.input<typeof changePasswordSchema>;
+
+/** Needs the current password; the account's other console sessions end. */
+export function changeMyPassword(body: ChangePasswordBody): Promise<void> {
+  return apiRequest('/api/me/password', { method: 'POST', body });
+}
+
+/** Every console session of the account ends, this one included. */
+export function signOutEverywhere(): Promise<void> {
+  return apiRequest('/api/me/sessions/revoke', { method: 'POST' });
 }

@@ -1,5 +1,5 @@
 import { mutationOptions, queryOptions } from '@tanstack/react-query';
-import { createMyToken, listMyTokens, revokeMyToken } from './api';
+import { changeMyPassword, createMyToken, listMyTokens, revokeMyToken, signOutEverywhere } from './api';
 
 export const meKeys = {
   all: ['me'] as const,
@@ -25,4 +25,15 @@ export const revokeTokenMutationOptions = () =>
     mutationKey: [...meKeys.all, 'revoke-token'],
     mutationFn: revokeMyToken,
     onSuccess: (_data, _id, _result, { client }) => client.invalidateQueries({ queryKey: meKeys.tokens() }),
+  });
+
+export const changePasswordMutationOptions = () =>
+  mutationOptions({ mutationKey: [...meKeys.all, 'change-password'], mutationFn: changeMyPassword });
+
+export const signOutEverywhereMutationOptions = () =>
+  mutationOptions({
+    mutationKey: [...meKeys.all, 'sign-out-everywhere'],
+    mutationFn: signOutEverywhere,
+    // The session ends by design: the 401 that may follow is not an expired session to recover from.
+    meta: { skipAuthRedirect: true },
   });

@@ -27,6 +27,7 @@ import { can, useCaller } from '@/features/auth/use-caller';
 import { PlusIcon } from '@/features/projects/components/projects-view';
 import { myTokensQueryOptions, revokeTokenMutationOptions } from '../queries';
 import { CreateTokenDialog } from './create-token-dialog';
+import { PasswordAndSessions } from './password-and-sessions';
 import styles from './me.module.css';
 
 const KIND_LABELS: Readonly<Record<Caller['kind'], string>> = {
@@ -125,13 +126,9 @@ export function MyAccountView() {
               </div>
             ) : null}
           </dl>
-          {account?.hasPassword ? (
-            <p className={styles.note}>
-              To change your password, ask an administrator for a password reset link.
-            </p>
-          ) : null}
         </Card>
 
+        {account ? <PasswordAndSessions hasPassword={account.hasPassword} /> : null}
         {masterKey ? null : <MyTokens />}
       </div>
     </>
