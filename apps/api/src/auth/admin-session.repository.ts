@@ -19,6 +19,7 @@ export class AdminSessionRepository {
       userAgent: string | null;
       ip: string | null;
       accountId: string | null;
+      masterKeyTag: string | null;
     },
     onWrite: (w: SessionWrite) => Promise<void>,
   ): Promise<AdminSession> {
@@ -32,6 +33,7 @@ export class AdminSessionRepository {
           userAgent: data.userAgent,
           ip: data.ip,
           accountId: data.accountId,
+          masterKeyTag: data.masterKeyTag,
         },
       });
       await onWrite({ tx, session });
@@ -39,10 +41,12 @@ export class AdminSessionRepository {
     });
   }
 
-  findByTokenHash(tokenHash: string): Promise<Pick<AdminSession, 'id' | 'expiresAt' | 'accountId'> | null> {
+  findByTokenHash(
+    tokenHash: string,
+  ): Promise<Pick<AdminSession, 'id' | 'expiresAt' | 'accountId' | 'masterKeyTag'> | null> {
     return this.prisma.adminSession.findUnique({
       where: { tokenHash },
-      select: { id: true, expiresAt: true, accountId: true },
+      select: { id: true, expiresAt: true, accountId: true, masterKeyTag: true },
     });
   }
 

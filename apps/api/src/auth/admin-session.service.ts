@@ -8,7 +8,7 @@ import type {
   firstAdminSchema,
 } from '@switchboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { toAccountDto } from '../accounts/account.dto';
 import { AccountRepository } from '../accounts/account.repository';
@@ -44,6 +44,8 @@ const MAX_CACHED = 1_000;
 export class AdminSessionService implements AdminSessionAuth {
   private readonly cache = new Map<string, CachedSession>();
   private readonly throttle: LoginThrottle;
+  /** Marks master-key sessions with the key they were opened with: a new MASTER_KEY ends the old ones. */
+  private readonly masterKeyTag: string;
 
   constructor(
     private readonly repo: AdminSessionRepository,
@@ -52,6 +54,9 @@ export class AdminSessionService implements AdminSessionAuth {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ADMIN_AUTH_OPTIONS) private readonly options: AdminAuthOptions,
   ) {
+    this.masterKeyTag = createHmac('sha256', config.encryptionKey)
+      .update(`switchboard master-key session\0${config.masterKey}`)
+      .digest('hex');
     this.throttle = new LoginThrottle(options.clock, {
       maxFailures: options.maxFailedLogins,
       windowMs: options.failedLoginWindowMs,
@@ -153,6 +158,7 @@ export class AdminSessionService implements AdminSessionAuth {
         userAgent: headerValue(req.headers['user-agent'])?.slice(0, 512) ?? null,
         ip: req.ip ?? null,
         accountId: account?.id ?? null,
+        masterKeyTag: account ? null : this.masterKeyTag,
       },
       (w) => this.record('auth.login', w, actor),
     );
@@ -245,6 +251,11 @@ export class AdminSessionService implements AdminSessionAuth {
     if (!session || now - session.cachedAtMs >= this.options.sessionCacheMs) {
       const row = await this.repo.findByTokenHash(hash);
       if (!row) {
+        this.cache.delete(hash);
+        return null;
+      }
+      // A master-key session opened with another (rotated) key is over.
+      if (!row.accountId && row.masterKeyTag !== this.masterKeyTag) {
         this.cache.delete(hash);
         return null;
       }
