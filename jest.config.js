@@ -21,8 +21,11 @@ module.exports = {
   moduleNameMapper: { '^@switchboard/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
   globalSetup: '<rootDir>/apps/api/src/testing/jest-global-setup.ts',
   globalTeardown: '<rootDir>/apps/api/src/testing/jest-global-teardown.ts',
-  // NestJS 12 and the schema engine's wasm bindings ship as ESM: swc turns them into CommonJS for jest
-  // (Node itself loads them through require(esm); jest's module system cannot before Node 24.9).
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@prisma/schema-engine-wasm)/)'],
+  // NestJS 12, the schema engine's wasm bindings and the OpenID Connect packages (openid-client with
+  // oauth4webapi and jose; oidc-provider for the SSO tests) ship as ESM: swc turns them into CommonJS for
+  // jest (Node itself loads them through require(esm); jest's module system cannot before Node 24.9).
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|@prisma/schema-engine-wasm|openid-client|oauth4webapi|jose|oidc-provider)/)',
+  ],
   testTimeout: 30000,
 };

@@ -5,6 +5,7 @@
 // aggregation SQL, starts the built app (`nx run api:build`, as `npm start` runs it) on 127.0.0.1 and times
 // /api/stats/distribution, /api/stats/summary and /api/logs. With --data-dir a seeded cluster is reused on
 // the next run (and kept). Not part of jest.
+import { testConfig } from '../apps/api/src/testing/test-app';
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -331,34 +332,18 @@ async function main(): Promise<void> {
     // "Now" is just after the newest row, so the ranges end where the data does.
     const now = newest.getTime() + 60_000;
 
-    const config: AppConfig = {
+    // The tests' configuration, as production would run it.
+    const config: AppConfig = testConfig(pg.connectionString, {
       env: 'production',
-      host: '127.0.0.1',
-      port: 0,
-      webPort: 0,
       dataDir,
-      databaseUrl: pg.connectionString,
       masterKey: MASTER_KEY,
       encryptionKey: 'bench-encryption-key-0123456789abcdef012345',
-      redisUrl: undefined,
-      logLevel: 'silent',
-      maxRequestBodyBytes: 1024 * 1024,
-      publicUrl: undefined,
       shutdownGraceMs: 1000,
       logFlushIntervalMs: 250,
-      logBatchSize: 500,
       logQueueMax: 100_000,
       // Keep the seeded month whole while the bench runs (retention would start deleting its oldest minutes).
       logRetentionDays: 0,
-      upstreamConnectTimeoutMs: 5_000,
-      upstreamFirstByteTimeoutMs: 60_000,
-      upstreamTimeoutMs: 600_000,
-      upstreamMaxResponseBytes: 64 * 1024 * 1024,
-      sseKeepAliveMs: 15_000,
-      upstreamProbeAfterMs: 10_000,
-      trustProxy: false,
-      metricsToken: undefined,
-    };
+    });
     app = await createApp(config, createLogger('error'));
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();

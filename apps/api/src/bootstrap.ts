@@ -1,3 +1,4 @@
+import { parseOidcSettings } from './auth/oidc/oidc-settings';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import path from 'node:path';
@@ -93,6 +94,7 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
       upstreamProbeAfterMs: env.UPSTREAM_PROBE_AFTER_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       metricsToken: env.METRICS_TOKEN,
+      oidc: parseOidcSettings(env).settings,
     },
   };
 }

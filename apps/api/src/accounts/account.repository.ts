@@ -12,6 +12,48 @@ export class AccountRepository {
     return this.prisma.account.findUnique({ where: { email: email.toLowerCase() } });
   }
 
+  findBySsoSubject(subject: string): Promise<Account | null> {
+    return this.prisma.account.findUnique({ where: { ssoSubject: subject } });
+  }
+
+  /**
+   * An account for someone the identity provider vouched for; null when the email was taken meanwhile
+   * (a racing first sign-in: look it up again).
+   */
+  async createFromSso(
+    data: { email: string; displayName: string; role: string; ssoSubject: string },
+    onWrite: (tx: Tx, account: Account) => Promise<void>,
+  ): Promise<Account | null> {
+    return this.prisma.$transaction(async (tx) => {
+      if (await tx.account.findUnique({ where: { email: data.email }, select: { id: true } })) return null;
+      const account = await tx.account.create({ data: { ...data, projectIds: [] } });
+      await onWrite(tx, account);
+      return account;
+    });
+  }
+
+  /** Links an SSO identity to an account and, when the provider's claims say so, sets its role. */
+  async applySso(
+    id: string,
+    changes: { ssoSubject: string; role?: string },
+    onWrite: (tx: Tx, before: Account, after: Account) => Promise<void>,
+  ): Promise<Account> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.account.findUniqueOrThrow({ where: { id } });
+      const role = changes.role ?? before.role;
+      const after = await tx.account.update({
+        where: { id },
+        data: {
+          ssoSubject: changes.ssoSubject,
+          role,
+          ...(role !== 'project-member' ? { projectIds: [] } : {}),
+        },
+      });
+      await onWrite(tx, before, after);
+      return after;
+    });
+  }
+
   findById(id: string): Promise<Account | null> {
     return this.prisma.account.findUnique({ where: { id } });
   }

@@ -96,7 +96,7 @@ export class AdminSessionService implements AdminSessionAuth {
 
   /** What the login page shows before anyone signs in. */
   async authOptions(): Promise<AuthOptions> {
-    return { needsFirstAdmin: !(await this.accounts.hasAny()), sso: ssoOption() };
+    return { needsFirstAdmin: !(await this.accounts.hasAny()), sso: ssoOption(this.config.oidc) };
   }
 
   /** `POST /api/auth/setup`: the first admin, only while no account exists; signs them in. */
@@ -165,6 +165,16 @@ export class AdminSessionService implements AdminSessionAuth {
     if (account) await this.accounts.touchLastLogin(account.id, new Date(now));
     void reply.header('set-cookie', this.cookie(req, token, expiresAt.getTime() - now));
     return { expiresAt: session.expiresAt.toISOString() };
+  }
+
+  /** Seconds until this address may try to sign in again (0: now); shared by password and SSO sign-in. */
+  loginBlockedFor(req: FastifyRequest): number {
+    return this.throttle.retryAfterSeconds(req.ip);
+  }
+
+  /** Counts a refused sign-in (e.g. an SSO login from a disallowed domain) against the address. */
+  countFailedLogin(req: FastifyRequest): void {
+    this.throttle.recordFailure(req.ip);
   }
 
   private refuseWhileThrottled(req: FastifyRequest, reply: FastifyReply): void {

@@ -6,17 +6,20 @@ import { AdminSessionRepository } from './admin-session.repository';
 import { AdminSessionService } from './admin-session.service';
 import { ADMIN_AUTH_OPTIONS, defaultAdminAuthOptions } from './auth-options';
 import { AuthController } from './auth.controller';
+import { OidcController } from './oidc/oidc.controller';
+import { OidcService } from './oidc/oidc.service';
 
 /** Console sign-in (session cookies); global so the admin guard can check sessions on every route. */
 @Global()
 @Module({
   imports: [AuditModule],
-  controllers: [AuthController],
+  controllers: [AuthController, OidcController],
   providers: [
     { provide: ADMIN_AUTH_OPTIONS, useFactory: defaultAdminAuthOptions },
     AdminSessionRepository,
     AccountRepository,
     AdminSessionService,
+    OidcService,
     { provide: ADMIN_SESSION_AUTH, useExisting: AdminSessionService },
   ],
   exports: [ADMIN_SESSION_AUTH, AdminSessionService, AccountRepository],

@@ -1,6 +1,7 @@
 import type { AuthOptions } from '@switchboard/contracts';
+import type { OidcSettings } from './oidc/oidc-settings';
 
-/** The login page's single sign-on button; the OIDC work replaces this with its configuration. */
-export function ssoOption(): AuthOptions['sso'] {
-  return { enabled: false, label: 'Single sign-on' };
+/** The login page's single sign-on button. */
+export function ssoOption(settings: OidcSettings | null): AuthOptions['sso'] {
+  return settings ? { enabled: true, label: settings.label } : { enabled: false, label: 'Single sign-on' };
 }

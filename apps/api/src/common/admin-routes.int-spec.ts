@@ -20,6 +20,9 @@ const PUBLIC_ROUTES = [
   'POST /api/auth/login',
   'GET /api/auth/session',
   'GET /api/auth/options',
+  // Single sign-on: the identity provider's answer, checked by openid-client, is the credential.
+  'GET /api/auth/oidc/login',
+  'GET /api/auth/oidc/callback',
   // Only while no account exists, and it checks the master key itself.
   'POST /api/auth/setup',
   // The one-time token in the body is the credential.

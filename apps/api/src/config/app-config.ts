@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type OidcSettings, parseOidcSettings } from '../auth/oidc/oidc-settings';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -56,6 +57,22 @@ export const envSchema = z.object({
    * own address counts (a forged header changes nothing).
    */
   TRUST_PROXY: optionalString,
+  /** Single sign-on (OpenID Connect); SSO is on when OIDC_ISSUER is set. See README "Single sign-on". */
+  OIDC_ISSUER: optionalString,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  /** The console's public URL + `/api/auth/oidc/callback` (required in production). */
+  OIDC_REDIRECT_URL: optionalString,
+  OIDC_SCOPES: optionalString,
+  /** Comma-separated email domains allowed to sign in (unset: any the provider vouches for). */
+  OIDC_ALLOWED_DOMAINS: optionalString,
+  /** The claim whose values OIDC_ROLE_MAP maps, e.g. `groups` (Keycloak, Okta) or `roles` (Entra). */
+  OIDC_ROLE_CLAIM: optionalString,
+  /** `value=role,value=role` (roles: admin, operator, viewer, project-member). */
+  OIDC_ROLE_MAP: optionalString,
+  /** Role of a new SSO account whose claims map to none (default viewer); `none` refuses them. */
+  OIDC_DEFAULT_ROLE: optionalString,
+  OIDC_LABEL: optionalString,
   /** Bearer token Prometheus sends for /metrics; unset: public in development, master key in production. */
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Time allowed to open a TCP (and TLS) connection to an upstream. */
@@ -136,6 +153,8 @@ export function parseEnv(source: NodeJS.ProcessEnv): Env {
       ]);
     }
   }
+  const oidc = parseOidcSettings(env);
+  if (oidc.problems.length > 0) throw new ConfigError(oidc.problems);
   return env;
 }
 
@@ -167,6 +186,8 @@ export interface AppConfig {
   /** Fastify's `trustProxy`: false, or the list of trusted proxies. */
   trustProxy: false | string[];
   metricsToken: string | undefined;
+  /** Single sign-on; null when OIDC_ISSUER is unset. */
+  oidc: OidcSettings | null;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

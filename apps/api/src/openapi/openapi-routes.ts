@@ -654,6 +654,26 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   },
   {
     method: 'GET',
+    path: '/api/auth/oidc/login',
+    tag: 'Console sign-in',
+    public: true,
+    summary: 'Single sign-on: redirects the browser to the OpenID Connect provider (PKCE, state, nonce)',
+    description:
+      '`?returnTo=/path` is where the console lands afterwards (paths of the console only). 404 `sso_not_configured` without OIDC_ISSUER.',
+    response: { status: 302, description: 'To the identity provider' },
+  },
+  {
+    method: 'GET',
+    path: '/api/auth/oidc/callback',
+    tag: 'Console sign-in',
+    public: true,
+    summary: "The provider's redirect back: signs in (session cookie) and redirects into the console",
+    description:
+      'A refusal redirects to `/login?error=<code>`: `sso_domain_not_allowed`, `sso_account_disabled`, `sso_no_role`, `sso_too_many_attempts` or `sso_failed`.',
+    response: { status: 302, description: 'Into the console, or back to the login page with an error code' },
+  },
+  {
+    method: 'GET',
     path: '/api/auth/options',
     tag: 'Console sign-in',
     public: true,

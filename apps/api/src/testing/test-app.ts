@@ -46,6 +46,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     upstreamProbeAfterMs: 10_000,
     trustProxy: false,
     metricsToken: undefined,
+    oidc: null,
     ...overrides,
   };
 }
