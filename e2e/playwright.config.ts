@@ -10,6 +10,8 @@ export const E2E = {
   masterKey: 'sk-sb-e2e-master-key-0123456789abcdef',
   dataDir: path.join(os.tmpdir(), 'switchboard-e2e'),
   upstreamPorts: [4401, 4402, 4403],
+  /** The in-process OpenID Connect provider (global-setup.ts) the SSO test signs in through. */
+  oidc: { port: 4405, clientId: 'switchboard-e2e', clientSecret: 'switchboard-e2e-client-secret' },
 };
 
 export default defineConfig({
@@ -61,6 +63,15 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       LOG_FLUSH_INTERVAL_MS: '200',
       SWITCHBOARD_PUBLIC_URL: 'http://switchboard:4000',
+      OIDC_ISSUER: 'http://127.0.0.1:4405',
+      OIDC_CLIENT_ID: 'switchboard-e2e',
+      OIDC_CLIENT_SECRET: 'switchboard-e2e-client-secret',
+      OIDC_REDIRECT_URL: 'http://127.0.0.1:3400/api/auth/oidc/callback',
+      OIDC_SCOPES: 'openid email profile groups',
+      OIDC_ALLOWED_DOMAINS: 'example.com',
+      OIDC_ROLE_CLAIM: 'groups',
+      OIDC_ROLE_MAP: 'sb-operators=operator',
+      OIDC_LABEL: 'Example SSO',
     },
   },
 });
