@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
 import { AccountController, SetPasswordController } from './account.controller';
 import { AccountService } from './account.service';
 import { ApiTokenRepository } from './api-token.repository';
@@ -9,7 +10,7 @@ import { MeService } from './me.service';
 
 /** Operator accounts (admin-managed), each account's own profile and personal API tokens (the admin guard checks them). */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, AuthModule],
   controllers: [AccountController, SetPasswordController, MeController],
   providers: [AccountService, ApiTokenRepository, ApiTokenService, MeService],
   exports: [ApiTokenService],

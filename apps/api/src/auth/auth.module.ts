@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AccountRepository } from '../accounts/account.repository';
 import { AuditModule } from '../audit/audit.module';
 import { ADMIN_SESSION_AUTH } from '../common/admin-auth.guard';
@@ -9,8 +9,7 @@ import { AuthController } from './auth.controller';
 import { OidcController } from './oidc/oidc.controller';
 import { OidcService } from './oidc/oidc.service';
 
-/** Console sign-in (session cookies); global so the admin guard can check sessions on every route. */
-@Global()
+/** Console sign-in (password, master key, single sign-on) and sessions, which the admin guard checks. */
 @Module({
   imports: [AuditModule],
   controllers: [AuthController, OidcController],

@@ -4,7 +4,6 @@ import { createApiTokenSchema } from '@switchboard/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Field, Input } from '@/components/ui';
-import { CopyButton } from '@/components/ui/copy-button';
 import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime } from '@/components/ui/format';
 import {
@@ -14,6 +13,7 @@ import {
   type FormErrors,
 } from '@/components/ui/form-errors';
 import { InlineAlert } from '@/components/ui/inline-alert';
+import { OneTimeSecret } from '@/components/ui/one-time-secret';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
 import type { CreatedApiToken } from '../api';
@@ -76,17 +76,13 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
           </Button>
         }
       >
-        <div className={styles.secret}>
-          <InlineAlert tone="warn" title="Copy the token now: it is shown only once">
-            The gateway keeps only a hash of it. It acts with your role; keep it out of source code and chat.
-            If it gets lost, revoke it and create a new one.
-          </InlineAlert>
-          <div className={styles.secretRow}>
-            <code className={styles.secretValue}>{created.token}</code>
-            <CopyButton value={created.token} label="Copy API token" />
-          </div>
-          <p className={styles.secretMeta}>
-            {created.apiToken.expiresAt ? (
+        <OneTimeSecret
+          title="Copy the token now: it is shown only once"
+          warning="The gateway keeps only a hash of it. It acts with your role; keep it out of source code and chat. If it gets lost, revoke it and create a new one."
+          value={created.token}
+          copyLabel="Copy API token"
+          meta={
+            created.apiToken.expiresAt ? (
               <>
                 Expires{' '}
                 <time dateTime={created.apiToken.expiresAt}>
@@ -96,9 +92,9 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
               </>
             ) : (
               'Never expires. Revoke it when you no longer need it.'
-            )}
-          </p>
-        </div>
+            )
+          }
+        />
       </Dialog>
     );
   }
