@@ -7,7 +7,7 @@ import {
 } from '@tanstack/react-query';
 import type { TimeRange } from '@/components/ui/time-range';
 import { auditKeys } from '@/features/audit/queries';
-import { projectKeys } from '@/features/projects/queries';
+import { projectKeys } from '@/features/projects/query-keys';
 import {
   createKey,
   fetchKeyUsage,

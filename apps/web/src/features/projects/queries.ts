@@ -1,19 +1,10 @@
 import { infiniteQueryOptions, mutationOptions, queryOptions } from '@tanstack/react-query';
 import { auditKeys } from '@/features/audit/queries';
 import { keyKeys } from '@/features/keys/queries';
+import { projectKeys } from './query-keys';
 import { createProject, deleteProject, getProject, listProjects, updateProject } from './api';
 
 /** Every projects query lives under `['projects']`. */
-export const projectKeys = {
-  all: ['projects'] as const,
-  lists: () => [...projectKeys.all, 'list'] as const,
-  /** The paged list (infinite) used by the projects page. */
-  pagedList: () => [...projectKeys.lists(), 'paged'] as const,
-  /** Every project at once (up to 500), for filter dropdowns and id → name lookups. */
-  options: () => [...projectKeys.lists(), 'options'] as const,
-  details: () => [...projectKeys.all, 'detail'] as const,
-  detail: (id: string) => [...projectKeys.details(), id] as const,
-};
 
 export const PROJECTS_PAGE_SIZE = 25;
 
@@ -80,3 +71,5 @@ export const deleteProjectMutationOptions = () =>
       ]);
     },
   });
+
+export { projectKeys };
