@@ -43,7 +43,8 @@ export const modelGroupPolicyFields = {
   strategy: routingStrategySchema,
   numRetries: z.number().int().min(0).max(10),
   fallbacks: z.array(nameSchema).max(10),
-  allowedFails: z.number().int().min(1).max(1000),
+  /** Failures within a minute tolerated before a cooldown (LiteLLM's `allowed_fails`; 0: the first cools down). */
+  allowedFails: z.number().int().min(0).max(1000),
   cooldownSeconds: z.number().int().min(0).max(86400),
   /** No single failure (however long the upstream's Retry-After) benches a deployment for longer. */
   maxCooldownSeconds: z.number().int().min(1).max(86400),

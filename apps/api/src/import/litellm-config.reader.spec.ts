@@ -90,7 +90,7 @@ router_settings:
       strategy: 'lowest-latency',
       numRetries: 4,
       timeoutMs: 30000,
-      allowedFails: 1,
+      allowedFails: 0, // unchanged: LiteLLM and Switchboard mean the same by it
       cooldownSeconds: 12,
     };
     expect(groups).toEqual([

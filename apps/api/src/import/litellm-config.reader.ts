@@ -495,15 +495,10 @@ function readPolicyFields(
       policy.numRetries = checkField(ctx, modelGroupPolicyFields.numRetries, n, `${path}.num_retries`);
   }
   if (section.allowed_fails != null) {
-    // LiteLLM allows 0 ("cool down at the first failure"), which Switchboard spells 1.
+    // Same meaning as LiteLLM's: failures tolerated before a cooldown (0: the first failure cools down).
     const n = ctx.integer(section.allowed_fails, `${path}.allowed_fails`);
     if (n !== null)
-      policy.allowedFails = checkField(
-        ctx,
-        modelGroupPolicyFields.allowedFails,
-        Math.max(1, n),
-        `${path}.allowed_fails`,
-      );
+      policy.allowedFails = checkField(ctx, modelGroupPolicyFields.allowedFails, n, `${path}.allowed_fails`);
   }
   if (section.cooldown_time != null) {
     const s = ctx.number(section.cooldown_time, `${path}.cooldown_time`);

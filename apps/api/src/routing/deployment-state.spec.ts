@@ -55,11 +55,19 @@ describe('DeploymentStateStore', () => {
     expect(s.cooldownUntil('a', T0 + 60_000)).toBeNull();
   });
 
+  it("tolerates allowedFails failures (LiteLLM's allowed_fails) and cools down at the next; 0 at the first", () => {
+    const s = new DeploymentStateStore();
+    for (const t of [0, 1, 2]) expect(s.recordFailure('a', error({}), T0 + t, policy)).toBeNull();
+    expect(s.cooldownUntil('a', T0 + 2)).toBeNull();
+    expect(s.recordFailure('a', error({}), T0 + 3, policy)).toBe('failures');
+    expect(s.recordFailure('b', error({}), T0, { allowedFails: 0, cooldownSeconds: 60 })).toBe('failures');
+  });
+
   it('starts counting failures afresh after a cooldown', () => {
     const s = new DeploymentStateStore();
-    for (const t of [0, 1, 2]) s.recordFailure('a', error({}), T0 + t, policy);
-    expect(s.cooldownUntil('a', T0 + 2)).toBe(T0 + 2 + 60_000);
-    const back = T0 + 2 + 60_000;
+    for (const t of [0, 1, 2, 3]) s.recordFailure('a', error({}), T0 + t, policy);
+    expect(s.cooldownUntil('a', T0 + 3)).toBe(T0 + 3 + 60_000);
+    const back = T0 + 3 + 60_000;
     expect(s.recordFailure('a', error({}), back, policy)).toBeNull();
     expect(s.cooldownUntil('a', back)).toBeNull();
   });

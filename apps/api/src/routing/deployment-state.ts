@@ -20,7 +20,7 @@ export interface DeploymentLiveState {
   latencyMs: number | null;
   /** EWMA of time to first token (streams); null until measured. */
   ttftMs: number | null;
-  /** Times of retryable failures inside the failure window, oldest first (at most `allowedFails`). */
+  /** Times of retryable failures inside the failure window, oldest first (at most `allowedFails` + 1). */
   failureTimes: number[];
   /** Epoch ms; the deployment is out of rotation while `now < cooldownUntil`. */
   cooldownUntil: number;
@@ -143,7 +143,8 @@ export class DeploymentStateStore {
    * Applies a failed attempt; returns the cooldown reason when the deployment was taken out of rotation.
    * - auth failures: cooldown for `cooldownSeconds` (the key is broken, every request would fail);
    * - `cooldown: true` (429, unreachable...): cooldown for `retryAfterMs`, else `cooldownSeconds`;
-   * - other retryable failures: cooldown once `allowedFails` of them fall within the failure window;
+   * - other retryable failures: `allowedFails` of them within the failure window are tolerated (LiteLLM's
+   *   `allowed_fails`), the next one cools the deployment down (0: the first failure does);
    * - non-retryable request errors (400, context window...) say nothing about the deployment: ignored.
    */
   recordFailure(
@@ -171,7 +172,7 @@ export class DeploymentStateStore {
     const times = s.failureTimes;
     while (times.length > 0 && times[0] <= nowMs - this.failureWindowMs) times.shift();
     times.push(nowMs);
-    if (times.length < Math.max(1, policy.allowedFails)) return null;
+    if (times.length <= Math.max(0, policy.allowedFails)) return null;
     return this.coolDown(s, 'failures', nowMs + cooldownMs);
   }
 

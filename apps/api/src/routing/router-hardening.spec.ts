@@ -25,7 +25,7 @@ const unsupportedRoute = () =>
 describe('a route the upstream lacks', () => {
   const three = () =>
     harness({
-      groups: [group(G, { allowedFails: 1 })],
+      groups: [group(G, { allowedFails: 0 })],
       deployments: ['a', 'b', 'c'].map((id) =>
         deployment(id, { capabilities: ['chat', 'completions', 'embeddings', 'audio.speech'] }),
       ),
@@ -90,7 +90,7 @@ describe('a route the upstream lacks', () => {
 
   it('keeps a deployment in rotation when its provider cannot express one request', async () => {
     const h = harness({
-      groups: [group(G, { strategy: 'priority', allowedFails: 1 })],
+      groups: [group(G, { strategy: 'priority', allowedFails: 0 })],
       deployments: [deployment('anthropic', { priority: 0 }), deployment('openai', { priority: 1 })],
     });
     const refusal = () =>
@@ -124,7 +124,7 @@ describe('cooldowns', () => {
 
   it('caps the configured cooldown too', async () => {
     const h = harness({
-      groups: [group(G, { cooldownSeconds: 3600, maxCooldownSeconds: 60, allowedFails: 1 })],
+      groups: [group(G, { cooldownSeconds: 3600, maxCooldownSeconds: 60, allowedFails: 0 })],
       deployments: [deployment('a')],
     });
     await h.router.execute(G, { estimatedTokens: 0 }, async () => fail(401));

@@ -63,7 +63,7 @@ describe('RouterRegistry', () => {
         group('g', {
           strategy: 'simple-shuffle' as RoutingStrategy,
           numRetries: -2,
-          allowedFails: 0,
+          allowedFails: -1,
           fallbacks: ['g', 'other'],
         }),
       ],
@@ -72,7 +72,7 @@ describe('RouterRegistry', () => {
     expect(registry.getGroup('g')?.policy).toMatchObject({
       strategy: 'weighted-shuffle',
       numRetries: 0,
-      allowedFails: 1,
+      allowedFails: 0,
       fallbacks: ['other'],
     });
   });

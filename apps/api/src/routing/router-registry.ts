@@ -85,7 +85,7 @@ function buildIndex(snapshot: RouterSnapshot, version: number): RegistryIndex {
       ...g,
       strategy,
       numRetries: wholeAtLeast(g.numRetries, 0),
-      allowedFails: wholeAtLeast(g.allowedFails, 1),
+      allowedFails: wholeAtLeast(g.allowedFails, 0),
       cooldownSeconds: Number.isFinite(g.cooldownSeconds) ? Math.max(0, g.cooldownSeconds) : 0,
       fallbacks: g.fallbacks.filter((f) => f !== g.name),
     });

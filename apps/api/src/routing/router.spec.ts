@@ -227,8 +227,8 @@ describe('Router.execute', () => {
     expect(h.router.deploymentState(s.ids()[0])?.cooldownUntil).toBe(T0 + 45_000);
   });
 
-  it('cools a deployment down after allowedFails failures within a minute, not when they are spread out', async () => {
-    const policy = group(G, { numRetries: 0, allowedFails: 2, cooldownSeconds: 30 });
+  it('tolerates allowedFails failures within a minute and cools down at the next, not when they are spread out', async () => {
+    const policy = group(G, { numRetries: 0, allowedFails: 1, cooldownSeconds: 30 });
     const h = harness({ groups: [policy], deployments: [deployment('a')] });
     await h.router.execute(G, { estimatedTokens: 0 }, scripted<string>(fail(500)).fn);
     expect(h.router.deploymentState('a')?.healthy).toBe(true);
@@ -248,7 +248,7 @@ describe('Router.execute', () => {
   });
 
   it('answers 503 with the reason when every deployment is cooling down after failures', async () => {
-    const h = harness({ groups: [group(G, { allowedFails: 1 })], deployments: [deployment('a')] });
+    const h = harness({ groups: [group(G, { allowedFails: 0 })], deployments: [deployment('a')] });
     await h.router.execute(G, { estimatedTokens: 0 }, scripted<string>(fail(500, { message: 'boom' })).fn);
     h.clock.advance(1_000);
     const s = scripted<string>();
@@ -283,10 +283,10 @@ describe('Router.execute', () => {
 
     it('goes straight to the fallback when the group has nothing available', async () => {
       const h = harness({
-        groups: [group(G, { fallbacks: [FB], allowedFails: 1 }), group(FB)],
+        groups: [group(G, { fallbacks: [FB], allowedFails: 0 }), group(FB)],
         deployments: [deployment('a'), deployment('x', { modelGroup: FB })],
       });
-      h.state.recordFailure('a', fail500Error(), T0, { allowedFails: 1, cooldownSeconds: 60 });
+      h.state.recordFailure('a', fail500Error(), T0, { allowedFails: 0, cooldownSeconds: 60 });
       const s = scripted(ok('fallback'));
       expect((await h.router.execute(G, { estimatedTokens: 0 }, s.fn)).ok).toBe(true);
       expect(s.ids()).toEqual(['x']);

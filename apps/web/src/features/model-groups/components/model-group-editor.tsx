@@ -406,7 +406,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
             <NumberField
               {...policyField('allowedFails')}
               label={POLICY_LABELS.allowedFails}
-              hint="Failures within a minute before a deployment is cooled down."
+              hint="Failures within a minute tolerated; the next one cools the deployment down (0: the first does)."
               value={values.allowedFails}
               onChange={(v) => setPolicy('allowedFails', v)}
               disabled={locked}

@@ -115,7 +115,7 @@ export function ModelGroupsPage() {
                     </Td>
                     <Td align="end" nowrap>
                       {group.cooldownSeconds} s
-                      <span className={styles.sub}>after {group.allowedFails} fails</span>
+                      <span className={styles.sub}>at fail {group.allowedFails + 1} in a minute</span>
                     </Td>
                     <Td nowrap>
                       <div className={styles.actions}>
