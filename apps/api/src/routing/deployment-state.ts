@@ -20,6 +20,8 @@ export interface DeploymentLiveState {
   latencyMs: number | null;
   /** EWMA of time to first token (streams); null until measured. */
   ttftMs: number | null;
+  /** When the latest latency sample came in (epoch ms); 0 before the first. */
+  sampledAt: number;
   /** Times of retryable failures inside the failure window, oldest first (at most `allowedFails` + 1). */
   failureTimes: number[];
   /** Epoch ms; the deployment is out of rotation while `now < cooldownUntil`. */
@@ -42,6 +44,13 @@ export type CooldownPolicy = Pick<ModelGroupPolicy, 'allowedFails' | 'cooldownSe
 
 /** Cooldowns are capped here when a group sets no cap of its own. */
 export const DEFAULT_MAX_COOLDOWN_SECONDS = 300;
+
+/**
+ * Latency samples older than this are stale: `lowest-latency` measures such a deployment again (one request),
+ * and that sample replaces the old average instead of being blended into it, so a deployment that was slow
+ * once is not shut out for good.
+ */
+export const LATENCY_STALE_MS = 60_000;
 
 /** How long a deployment is not offered a capability its upstream answered 404/405 for. */
 export const UNSUPPORTED_MEMORY_MS = 10 * 60_000;
@@ -130,8 +139,13 @@ export class DeploymentStateStore {
 
   recordSuccess(id: string, sample: SuccessSample, nowMs: number): void {
     const s = this.state(id);
+    if (nowMs - s.sampledAt >= LATENCY_STALE_MS) {
+      s.latencyMs = null;
+      s.ttftMs = null;
+    }
     if (Number.isFinite(sample.latencyMs) && sample.latencyMs >= 0) {
       s.latencyMs = ewma(s.latencyMs, sample.latencyMs, this.alpha);
+      s.sampledAt = nowMs;
     }
     if (sample.ttftMs !== undefined && Number.isFinite(sample.ttftMs) && sample.ttftMs >= 0) {
       s.ttftMs = ewma(s.ttftMs, sample.ttftMs, this.alpha);
@@ -264,6 +278,7 @@ export class DeploymentStateStore {
         inFlight: 0,
         latencyMs: null,
         ttftMs: null,
+        sampledAt: 0,
         failureTimes: [],
         cooldownUntil: 0,
         cooldownReason: null,

@@ -1,15 +1,23 @@
-import type { DeploymentStateStore } from '../deployment-state';
+import { type DeploymentStateStore, LATENCY_STALE_MS } from '../deployment-state';
 import type { ExpectedShare, RoutedDeployment } from '../routing.types';
 import { equalShares, pickBest } from './pick-helpers';
 import type { RoutingStrategyImpl } from './strategy.types';
 
 type Metric = 'latencyMs' | 'ttftMs';
 
-/** null (no sample yet) sorts first so a new deployment gets measured; then fastest first. */
-function byMetric(state: DeploymentStateStore, metric: Metric) {
+/**
+ * null (no sample yet, or only a stale one) sorts first so the deployment gets measured; then fastest
+ * first. Without `nowMs` (the console's split preview) every sample counts.
+ */
+function byMetric(state: DeploymentStateStore, metric: Metric, nowMs?: number) {
+  const sample = (d: RoutedDeployment): number | null => {
+    const s = state.peek(d.id);
+    if (!s || (nowMs !== undefined && nowMs - s.sampledAt >= LATENCY_STALE_MS)) return null;
+    return s[metric];
+  };
   return (a: RoutedDeployment, b: RoutedDeployment): number => {
-    const ma = state.peek(a.id)?.[metric] ?? null;
-    const mb = state.peek(b.id)?.[metric] ?? null;
+    const ma = sample(a);
+    const mb = sample(b);
     if (ma === null || mb === null) return ma === mb ? 0 : ma === null ? -1 : 1;
     return ma - mb;
   };
@@ -24,7 +32,7 @@ export const lowestLatency: RoutingStrategyImpl = {
     let metric: Metric = 'latencyMs';
     if (ctx.stream && candidates.some((d) => (ctx.state.peek(d.id)?.ttftMs ?? null) !== null))
       metric = 'ttftMs';
-    return pickBest(candidates, byMetric(ctx.state, metric), ctx.random);
+    return pickBest(candidates, byMetric(ctx.state, metric, ctx.nowMs), ctx.random);
   },
   // Steady state: everything goes to the fastest measured deployment (ties split); equal while none is measured.
   split({ group, state }): ExpectedShare[] {

@@ -131,6 +131,22 @@ describe('lowest-latency', () => {
     expect(countPicks(h.router, G, 20)).toEqual({ fast: 20 });
   });
 
+  it('measures a deployment that lost again once its sample is a minute old, and lets it win when faster', () => {
+    const h = harness({ groups: policy('lowest-latency'), deployments: [deployment('a'), deployment('b')] });
+    const t0 = h.clock.now();
+    h.state.recordSuccess('a', { latencyMs: 900 }, t0);
+    h.state.recordSuccess('b', { latencyMs: 100 }, t0);
+    expect(countPicks(h.router, G, 20)).toEqual({ b: 20 });
+
+    // b keeps serving (fresh samples); a's one sample goes stale and a gets one request to measure it.
+    h.clock.advance(60_000);
+    h.state.recordSuccess('b', { latencyMs: 100 }, h.clock.now());
+    expect(h.router.pick(G, { estimatedTokens: 0 })?.id).toBe('a');
+    // a is fast now: the new sample replaces the stale average rather than being blended into 900 ms.
+    h.state.recordSuccess('a', { latencyMs: 40 }, h.clock.now());
+    expect(countPicks(h.router, G, 20)).toEqual({ a: 20 });
+  });
+
   it('ranks streams by time to first token', () => {
     const h = harness({ groups: policy('lowest-latency'), deployments: [deployment('a'), deployment('b')] });
     const now = h.clock.now();
