@@ -172,6 +172,11 @@ export class AdminSessionService implements AdminSessionAuth {
     return this.throttle.retryAfterSeconds(req.ip);
   }
 
+  /** A successful sign-in (e.g. through SSO) clears the address's failures, as a password sign-in does. */
+  loginSucceeded(req: FastifyRequest): void {
+    this.throttle.recordSuccess(req.ip);
+  }
+
   /** Counts a refused sign-in (e.g. an SSO login from a disallowed domain) against the address. */
   countFailedLogin(req: FastifyRequest): void {
     this.throttle.recordFailure(req.ip);

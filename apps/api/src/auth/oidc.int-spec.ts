@@ -183,6 +183,33 @@ describe('single sign-on with a real OpenID Connect provider (authorization code
     expect(await sessionOf(browser)).toBeNull();
   });
 
+  it('links an existing password account only when the provider says the email is verified', async () => {
+    await t.db.query(
+      `INSERT INTO "Account" (id, email, "displayName", role, status, "updatedAt")
+       VALUES (gen_random_uuid(), 'ada@example.com', 'Ada', 'admin', 'active', now())`,
+    );
+    idp.users.set('ada@example.com', { sub: 'u-ada', email: 'ada@example.com', email_verified: null });
+    const unverified = await signIn('ada@example.com');
+    expect(unverified.done.headers.get('location')).toBe('/login?error=sso_failed');
+    expect(await sessionOf(unverified.browser)).toBeNull();
+
+    idp.users.set('ada@example.com', { sub: 'u-ada', email: 'ada@example.com', email_verified: true });
+    expect(await sessionOf((await signIn('ada@example.com')).browser)).toMatchObject({ role: 'admin' });
+  });
+
+  it('refuses someone no claim maps to a role when OIDC_DEFAULT_ROLE is none', async () => {
+    const settings = t.config.oidc!;
+    t.config.oidc = { ...settings, defaultRole: null };
+    try {
+      idp.users.set('nora@example.com', { sub: 'u-nora', email: 'nora@example.com' });
+      const { done, browser } = await signIn('nora@example.com');
+      expect(done.headers.get('location')).toBe('/login?error=sso_no_role');
+      expect(await sessionOf(browser)).toBeNull();
+    } finally {
+      t.config.oidc = settings;
+    }
+  });
+
   it('refuses a callback without the flow cookie, or with one that was tampered with', async () => {
     const missing = await fetch(`${t.url}/api/auth/oidc/callback?code=x&state=y`, { redirect: 'manual' });
     expect(missing.headers.get('location')).toBe('/login?error=sso_failed');

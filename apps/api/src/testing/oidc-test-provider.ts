@@ -7,7 +7,8 @@ import { Provider } from 'oidc-provider';
 export interface OidcTestUser {
   sub: string;
   email: string;
-  email_verified?: boolean;
+  /** Default true; null leaves the claim out (as some providers do). */
+  email_verified?: boolean | null;
   name?: string;
   groups?: string[];
 }
@@ -91,7 +92,7 @@ export async function startOidcTestProvider(options: OidcTestProviderOptions): P
         claims: () => ({
           sub,
           email: user.email,
-          email_verified: user.email_verified ?? true,
+          ...(user.email_verified === null ? {} : { email_verified: user.email_verified ?? true }),
           name: user.name ?? user.email,
           groups: user.groups ?? [],
         }),

@@ -98,6 +98,7 @@ export class OidcService {
       const claims = await this.claims(settings, req, flow);
       const account = await this.signIn(settings, claims);
       await this.sessions.startSession(account.id, req, reply);
+      this.sessions.loginSucceeded(req);
       void reply.redirect(flow.returnTo, 302);
     } catch (error) {
       const refused =
@@ -235,6 +236,14 @@ export class OidcService {
       throw new SsoRefused('sso_account_disabled', email, 'the account is disabled');
     if (account.ssoSubject && account.ssoSubject !== subject)
       throw new SsoRefused('sso_failed', email, 'the account is linked to another single sign-on identity');
+    // Linking an existing account by its email needs the provider to vouch for that email outright: a
+    // provider that leaves email_verified out could otherwise hand someone else's (an admin's) account over.
+    if (!account.ssoSubject && claims.email_verified !== true)
+      throw new SsoRefused(
+        'sso_failed',
+        email,
+        'an account with this email exists, and the provider does not say the email is verified (email_verified), so it is not linked',
+      );
     if (account.ssoSubject !== subject || (role && role !== account.role)) {
       account = await this.accounts.applySso(
         account.id,
