@@ -78,6 +78,8 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
       masterKey,
       encryptionKey,
       redisUrl: env.REDIS_URL,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
+      redisTimeoutMs: env.REDIS_TIMEOUT_MS,
       logLevel: env.LOG_LEVEL,
       maxRequestBodyBytes: env.MAX_REQUEST_BODY_BYTES,
       publicUrl: env.PUBLIC_URL,

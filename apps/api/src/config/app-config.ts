@@ -32,6 +32,10 @@ export const envSchema = z.object({
       .regex(/^rediss?:\/\//, 'must be a redis:// URL')
       .optional(),
   ),
+  /** Prefix of every key and channel in Redis, so one Redis (Dify's) can serve several tenants. */
+  REDIS_KEY_PREFIX: z.string().min(1).max(64).default('switchboard:'),
+  /** A Redis command not answered within this falls back to the instance's own counters. */
+  REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Apply pending migrations at start. */
   MIGRATE_ON_START: bool.default(true),
@@ -169,6 +173,8 @@ export interface AppConfig {
   masterKey: string;
   encryptionKey: string;
   redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  redisTimeoutMs: number;
   logLevel: Env['LOG_LEVEL'];
   maxRequestBodyBytes: number;
   publicUrl: string | undefined;

@@ -30,9 +30,10 @@ export interface GatewayAuth {
   /**
    * Checks model access and the key's limits (rpm, tpm, parallel, budget) and takes a slot.
    * Throws OpenAIError 403 (model not allowed, naming the model and the key alias) or 429
-   * (`rate_limit_exceeded` with Retry-After; `insufficient_quota` when over budget).
+   * (`rate_limit_exceeded` with Retry-After; `insufficient_quota` when over budget). Synchronous on one
+   * instance; a promise when the limits are shared through Redis (one round trip).
    */
-  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission;
+  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission | Promise<Admission>;
 }
 
 export const GATEWAY_AUTH = Symbol('GATEWAY_AUTH');

@@ -108,7 +108,7 @@ export class GatewayService {
       principal = this.authenticate(req);
       client = parseClientRequest(capability, req);
       this.assertRoutable(capability, String(client.body.model), principal);
-      admission = this.auth.admit(principal, String(client.body.model), estimatedTokens);
+      admission = await this.auth.admit(principal, String(client.body.model), estimatedTokens);
     } catch (err) {
       if (err instanceof OpenAIError)
         this.recorder.refused(capability, req, requestId, startedAt, principal, err);

@@ -4,9 +4,10 @@ import { HealthRepository } from './health.repository';
 import { HealthService } from './health.service';
 import { MetricsModule } from '../metrics/metrics.module';
 import { RoutingModule } from '../routing/routing.module';
+import { RedisModule } from '../redis/redis.module';
 
 @Module({
-  imports: [MetricsModule, RoutingModule],
+  imports: [MetricsModule, RoutingModule, RedisModule],
   controllers: [HealthController],
   providers: [HealthService, HealthRepository],
 })

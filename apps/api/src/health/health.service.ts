@@ -1,7 +1,9 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { Readiness } from '../common/readiness';
 import { readMigrations } from '../database/migration-runner';
 import { MetricsService } from '../metrics/metrics.service';
+import { SHARED_REDIS } from '../redis/redis.module';
+import type { SharedRedis } from '../redis/shared-redis';
 import { HealthRepository } from './health.repository';
 
 export interface CheckResult {
@@ -38,11 +40,14 @@ export class HealthService implements OnModuleInit {
     private readonly repo: HealthRepository,
     private readonly readiness: Readiness,
     private readonly metrics: MetricsService,
+    @Inject(SHARED_REDIS) private readonly redis: SharedRedis | null,
   ) {}
 
   async onModuleInit(): Promise<void> {
     this.expectedMigrations = (await readMigrations()).migrationDirectories.map((d) => d.path);
     this.metrics.watchDatabase(async () => (await this.databaseChecks()).database.status === 'ok');
+    const redis = this.redis;
+    if (redis) this.metrics.watchRedis(() => redis.usable);
   }
 
   /**
@@ -61,7 +66,15 @@ export class HealthService implements OnModuleInit {
 
   async healthReport(): Promise<HealthReport> {
     const readiness = this.readinessReport();
-    const checks = { ...(await this.databaseChecks()), ...readiness.checks };
+    const checks: Record<string, CheckResult> = { ...(await this.databaseChecks()), ...readiness.checks };
+    // Redis away is "degraded", never "not ready": limits fall back to each instance's fair share.
+    if (this.redis)
+      checks.redis = this.redis.usable
+        ? { status: 'ok' }
+        : {
+            status: 'error',
+            detail: `unreachable: limits are per instance (a 1/${this.redis.instances} share each) until it is back`,
+          };
     const allOk = Object.values(checks).every((c) => c.status === 'ok');
     const status = readiness.status !== 'ok' ? 'error' : allOk ? 'ok' : 'degraded';
     return { status, liveliness: { status: 'ok' }, readiness, checks };

@@ -16,21 +16,55 @@ export interface KeyTicket {
   readonly keyId: string;
   readonly window: number;
   readonly reservedTokens: number;
+  /** Where the slot was taken: a shared counter, or this instance's own (Redis away, or none configured). */
+  readonly shared?: { readonly id: string };
 }
 
+/** A key's limits; null = none. */
+export interface KeyLimits {
+  readonly rpm: number | null;
+  readonly tpm: number | null;
+  readonly parallel: number | null;
+}
+
+export type KeyLimitName = 'parallel' | 'rpm' | 'tpm';
+
+/** Admitted with a slot, or refused by the first limit that is full (with the usage that filled it). */
+export type KeyAdmission =
+  | { readonly ok: true; readonly ticket: KeyTicket }
+  | { readonly ok: false; readonly limit: KeyLimitName; readonly usage: KeyUsage };
+
 /**
- * Per-key rpm, tpm and parallel counters for admission. Like the router's UsageCounters the hot path is
- * synchronous and windows are fixed calendar minutes (an exact Retry-After, one Redis key per key and
- * minute), so a shared implementation can keep a local mirror and write through asynchronously.
+ * Per-key rpm, tpm and parallel counters. `admit` checks every limit and takes the slot in one step, so a
+ * shared implementation does it atomically (one Redis round trip) and N instances together admit exactly a
+ * key's limit. Windows are fixed calendar minutes (an exact Retry-After, one Redis key per key and minute).
+ * In memory everything is synchronous; a shared implementation answers `admit` with a promise.
  */
 export interface KeyCounters {
   get(keyId: string, nowMs: number): KeyUsage;
-  /** Counts one request, reserves its estimated tokens in this minute and takes a parallel slot. */
-  take(keyId: string, estimatedTokens: number, nowMs: number): KeyTicket;
+  /**
+   * Refuses when `parallel` slots are taken, `rpm` requests were admitted this minute, or `tpm` would be
+   * passed (a request alone bigger than the whole tpm still gets an empty minute, or it could never run);
+   * otherwise counts the request, reserves its estimated tokens and takes a parallel slot.
+   */
+  admit(
+    keyId: string,
+    limits: KeyLimits,
+    estimatedTokens: number,
+    nowMs: number,
+  ): KeyAdmission | Promise<KeyAdmission>;
   /** Frees the slot and replaces the reservation with the tokens actually used. */
   settle(ticket: KeyTicket, actualTokens: number, nowMs: number): void;
   /** Drops a deleted key's counters. */
   forget(keyId: string): void;
+}
+
+/** The limit `usage` leaves no room under, or null. Shared by the in-memory counters and the Redis script. */
+export function fullLimit(limits: KeyLimits, usage: KeyUsage, estimate: number): KeyLimitName | null {
+  if (limits.parallel !== null && usage.inFlight >= limits.parallel) return 'parallel';
+  if (limits.rpm !== null && usage.requests >= limits.rpm) return 'rpm';
+  if (limits.tpm !== null && usage.tokens > 0 && usage.tokens + estimate > limits.tpm) return 'tpm';
+  return null;
 }
 
 interface Bucket {
@@ -57,9 +91,17 @@ export class InMemoryKeyCounters implements KeyCounters {
     };
   }
 
-  take(keyId: string, estimatedTokens: number, nowMs: number): KeyTicket {
-    const b = this.bucket(keyId, nowMs);
+  admit(keyId: string, limits: KeyLimits, estimatedTokens: number, nowMs: number): KeyAdmission {
     const reservedTokens = Math.max(0, Math.ceil(estimatedTokens) || 0);
+    const usage = this.get(keyId, nowMs);
+    const limit = fullLimit(limits, usage, reservedTokens);
+    if (limit) return { ok: false, limit, usage };
+    return { ok: true, ticket: this.take(keyId, reservedTokens, nowMs) };
+  }
+
+  /** Counts a request without checking limits (the shared counters' fallback checks first). */
+  take(keyId: string, reservedTokens: number, nowMs: number): KeyTicket {
+    const b = this.bucket(keyId, nowMs);
     b.requests += 1;
     b.tokens += reservedTokens;
     b.inFlight += 1;

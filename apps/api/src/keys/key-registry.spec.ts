@@ -1,9 +1,16 @@
 import { OpenAIError } from '../common/errors';
-import type { Principal } from '../gateway/gateway-auth';
+import type { Admission, Principal } from '../gateway/gateway-auth';
 import { FakeClock, T0 } from '../common/testing/fake-clock';
 import { InMemoryKeyCounters } from './key-counters';
 import { type GatewayKeyRecord, KeyRegistry } from './key-registry';
 import { generateVirtualKey, hashVirtualKey, keyDisplayPrefix } from './key-secret';
+
+/** In memory the registry admits synchronously. */
+function admitNow(registry: KeyRegistry, ...args: Parameters<KeyRegistry['admit']>): Admission {
+  const admission = registry.admit(...args);
+  if (admission instanceof Promise) throw new Error('in-memory admission answered with a promise');
+  return admission;
+}
 
 const MASTER = 'sk-sb-master-key-for-unit-tests';
 const SETTLE_MS = 1_250;
@@ -150,7 +157,7 @@ describe('KeyRegistry.admit', () => {
     const { principal } = addKey({ alias: 'support-bot', models: ['gpt-4.1-mini', 'claude-haiku'] });
     expect(registry.canUseModel(principal, 'gpt-4.1-mini')).toBe(true);
     expect(registry.canUseModel(principal, 'gpt-4.1')).toBe(false);
-    const err = thrown(() => registry.admit(principal, 'gpt-4.1', 10));
+    const err = thrown(() => admitNow(registry, principal, 'gpt-4.1', 10));
     expect([err.status, err.type, err.code]).toEqual([403, 'permission_error', 'model_not_allowed']);
     expect(err.message).toBe(
       "model 'gpt-4.1' is not allowed for key 'support-bot'. Allowed: gpt-4.1-mini, claude-haiku.",
@@ -160,7 +167,7 @@ describe('KeyRegistry.admit', () => {
   it('lets the master key through without limits', () => {
     const { registry } = setup();
     const master: Principal = registry.authenticate(MASTER);
-    for (let i = 0; i < 100; i++) registry.admit(master, 'anything', 1_000_000);
+    for (let i = 0; i < 100; i++) admitNow(registry, master, 'anything', 1_000_000);
     expect(registry.canUseModel(master, 'anything')).toBe(true);
   });
 
@@ -168,42 +175,42 @@ describe('KeyRegistry.admit', () => {
     const { registry, addKey, clock } = setup();
     const { principal } = addKey({ rpmLimit: 5 });
     for (let i = 0; i < 5; i++)
-      registry.admit(principal, 'gpt-4.1', 10).release({ totalTokens: 10, costUsd: 0 });
-    const err = thrown(() => registry.admit(principal, 'gpt-4.1', 10));
+      admitNow(registry, principal, 'gpt-4.1', 10).release({ totalTokens: 10, costUsd: 0 });
+    const err = thrown(() => admitNow(registry, principal, 'gpt-4.1', 10));
     expect([err.status, err.type, err.code]).toEqual([429, 'rate_limit_error', 'rate_limit_exceeded']);
     expect(err.headers['retry-after']).toBe('50');
     expect(err.message).toMatch(/5 requests per minute \(rpmLimit\)/);
     clock.advance(50_000);
-    expect(() => registry.admit(principal, 'gpt-4.1', 10)).not.toThrow();
+    expect(() => admitNow(registry, principal, 'gpt-4.1', 10)).not.toThrow();
   });
 
   it('limits requests in flight to maxParallel, freeing a slot on release', () => {
     const { registry, addKey } = setup();
     const { principal } = addKey({ maxParallel: 2 });
-    const first = registry.admit(principal, 'm', 1);
-    registry.admit(principal, 'm', 1);
-    const err = thrown(() => registry.admit(principal, 'm', 1));
+    const first = admitNow(registry, principal, 'm', 1);
+    admitNow(registry, principal, 'm', 1);
+    const err = thrown(() => admitNow(registry, principal, 'm', 1));
     expect([err.status, err.code, err.headers['retry-after']]).toEqual([429, 'rate_limit_exceeded', '1']);
     expect(err.message).toMatch(/at most 2 at a time \(maxParallel\)/);
     first.release({ totalTokens: 1, costUsd: 0 });
     first.release({ totalTokens: 1, costUsd: 0 }); // a second release must not free another slot
-    registry.admit(principal, 'm', 1);
-    expect(() => registry.admit(principal, 'm', 1)).toThrow(OpenAIError);
+    admitNow(registry, principal, 'm', 1);
+    expect(() => admitNow(registry, principal, 'm', 1)).toThrow(OpenAIError);
   });
 
   it('counts tokens per minute (estimate reserved at admission, actual usage on release)', () => {
     const { registry, addKey, clock } = setup();
     const { principal } = addKey({ tpmLimit: 1000 });
-    registry.admit(principal, 'm', 100).release({ totalTokens: 900, costUsd: 0 });
-    const err = thrown(() => registry.admit(principal, 'm', 200));
+    admitNow(registry, principal, 'm', 100).release({ totalTokens: 900, costUsd: 0 });
+    const err = thrown(() => admitNow(registry, principal, 'm', 200));
     expect([err.status, err.code]).toEqual([429, 'rate_limit_exceeded']);
     expect(err.message).toMatch(/1000 tokens per minute \(tpmLimit\); 900 used/);
     expect(err.headers['retry-after']).toBe('50');
-    registry.admit(principal, 'm', 100); // exactly fills the minute
-    expect(() => registry.admit(principal, 'm', 1)).toThrow(/tpmLimit/);
+    admitNow(registry, principal, 'm', 100); // exactly fills the minute
+    expect(() => admitNow(registry, principal, 'm', 1)).toThrow(/tpmLimit/);
     clock.advance(50_000);
     // A single request larger than the whole limit still runs in an empty minute.
-    registry.admit(principal, 'm', 5000);
+    admitNow(registry, principal, 'm', 5000);
   });
 
   it('refuses with insufficient_quota once the period budget is spent, counting local spend at once', () => {
@@ -216,8 +223,8 @@ describe('KeyRegistry.admit', () => {
       budgetResetAt: resetAt,
       periodSpendUsd: 0.6,
     });
-    registry.admit(principal, 'm', 1).release({ totalTokens: 1, costUsd: 0.5 });
-    const err = thrown(() => registry.admit(principal, 'm', 1));
+    admitNow(registry, principal, 'm', 1).release({ totalTokens: 1, costUsd: 0.5 });
+    const err = thrown(() => admitNow(registry, principal, 'm', 1));
     expect([err.status, err.type, err.code]).toEqual([429, 'insufficient_quota', 'insufficient_quota']);
     expect(err.message).toBe(
       "Budget of $1.00 per day used up for key 'support-bot'; resets at 2025-01-02 00:00 UTC.",
@@ -225,13 +232,13 @@ describe('KeyRegistry.admit', () => {
     // Past the reset time a new period has begun, even before the database is reset.
     clock.set(resetAt.getTime() + 1);
     expect(registry.periodSpendUsd(principal.kind === 'virtual' ? principal.keyId : '')).toBe(0);
-    registry.admit(principal, 'm', 1);
+    admitNow(registry, principal, 'm', 1);
   });
 
   it('drops local spend on a reload only once the reloaded value includes it', () => {
     const { registry, records, addKey, clock } = setup();
     const { principal, record } = addKey({ maxBudgetUsd: 10, budgetPeriod: 'total' });
-    registry.admit(principal, 'm', 1).release({ totalTokens: 1, costUsd: 2 });
+    admitNow(registry, principal, 'm', 1).release({ totalTokens: 1, costUsd: 2 });
     expect(registry.periodSpendUsd(record.id)).toBe(2);
 
     // A reload that started before the log writer can have flushed it: keep counting it locally.
@@ -250,7 +257,7 @@ describe('KeyRegistry.admit', () => {
     const { registry, records, addKey, clock } = setup();
     const { principal, record } = addKey();
     const usedAt = clock.now();
-    registry.admit(principal, 'm', 1);
+    admitNow(registry, principal, 'm', 1);
     registry.replace(records, clock.now()); // database has no lastUsedAt yet
     expect(registry.lastUsedAt(record.id)).toEqual(new Date(usedAt));
     clock.advance(5_000);
@@ -262,7 +269,7 @@ describe('KeyRegistry.admit', () => {
   it('names total budgets as not resetting', () => {
     const { registry, addKey } = setup();
     const { principal } = addKey({ alias: null, maxBudgetUsd: 5, budgetPeriod: 'total', periodSpendUsd: 5 });
-    expect(thrown(() => registry.admit(principal, 'm', 1)).message).toMatch(
+    expect(thrown(() => admitNow(registry, principal, 'm', 1)).message).toMatch(
       /^Budget of \$5\.00 used up for key 'sk-sb-.{4}….{4}'; it is a total budget and does not reset/,
     );
   });

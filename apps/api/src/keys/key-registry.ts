@@ -3,7 +3,7 @@ import { OpenAIError } from '../common/errors';
 import type { Admission, GatewayAuth, Principal } from '../gateway/gateway-auth';
 import type { Clock } from '../common/clock';
 import { nextBudgetReset } from './budget-period';
-import type { KeyCounters } from './key-counters';
+import type { KeyAdmission, KeyCounters, KeyLimitName, KeyTicket, KeyUsage } from './key-counters';
 import { hashVirtualKey, VIRTUAL_KEY_PREFIX } from './key-secret';
 
 /** What the data plane knows about a key: loaded from the database, never its plaintext. */
@@ -176,7 +176,7 @@ export class KeyRegistry implements GatewayAuth {
     );
   }
 
-  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission {
+  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission | Promise<Admission> {
     if (principal.kind === 'master') return UNLIMITED;
     const entry = this.byId.get(principal.keyId);
     if (!entry) throw authError('Invalid API key. It was deleted; ask your Switchboard admin for a new one.');
@@ -196,31 +196,20 @@ export class KeyRegistry implements GatewayAuth {
     if (record.maxBudgetUsd !== null && this.periodSpendAt(entry, now) >= record.maxBudgetUsd) {
       throw budgetExceeded(record, label, now);
     }
-    const usage = counters.get(record.id, now);
-    const retryAfter = Math.max(1, Math.ceil((usage.windowEndsAt - now) / 1000));
-    if (record.maxParallel !== null && usage.inFlight >= record.maxParallel) {
-      throw rateLimited(
-        `Too many parallel requests for key '${label}': at most ${record.maxParallel} at a time (maxParallel). Retry when one of them has finished.`,
-        1,
-      );
-    }
-    if (record.rpmLimit !== null && usage.requests >= record.rpmLimit) {
-      throw rateLimited(
-        `Rate limit reached for key '${label}': ${record.rpmLimit} requests per minute (rpmLimit). Retry in ${retryAfter} s.`,
-        retryAfter,
-      );
-    }
     const estimate = Math.max(0, Math.ceil(estimatedTokens) || 0);
-    // A request alone bigger than the whole limit still gets an empty minute, or it could never run.
-    if (record.tpmLimit !== null && usage.tokens > 0 && usage.tokens + estimate > record.tpmLimit) {
-      throw rateLimited(
-        `Rate limit reached for key '${label}': ${record.tpmLimit} tokens per minute (tpmLimit); ${usage.tokens} used this minute and this request needs about ${estimate}. Retry in ${retryAfter} s.`,
-        retryAfter,
-      );
-    }
+    const limits = { rpm: record.rpmLimit, tpm: record.tpmLimit, parallel: record.maxParallel };
+    const decided = counters.admit(record.id, limits, estimate, now);
+    const admitted = (result: KeyAdmission): Admission => {
+      if (!result.ok) throw keyLimitReached(record, label, result.limit, result.usage, estimate, clock.now());
+      return this.slot(record.id, result.ticket);
+    };
+    return decided instanceof Promise ? decided.then(admitted) : admitted(decided);
+  }
 
-    const ticket = counters.take(record.id, estimate, now);
-    this.localLastUsed.set(record.id, now);
+  /** The admitted request's slot: `release` settles its tokens and adds its cost, once. */
+  private slot(keyId: string, ticket: KeyTicket): Admission {
+    const { clock, counters } = this.options;
+    this.localLastUsed.set(keyId, clock.now());
     let released = false;
     return {
       release: ({ totalTokens, costUsd }) => {
@@ -228,8 +217,8 @@ export class KeyRegistry implements GatewayAuth {
         released = true;
         const at = clock.now();
         counters.settle(ticket, totalTokens, at);
-        this.addSpend(record.id, costUsd, at);
-        this.localLastUsed.set(record.id, at);
+        this.addSpend(keyId, costUsd, at);
+        this.localLastUsed.set(keyId, at);
       },
     };
   }
@@ -309,4 +298,33 @@ export function formatUtc(date: Date): string {
 
 export function formatUsd(usd: number): string {
   return Number.isInteger(Math.round(usd * 100 * 1e6) / 1e6) ? `$${usd.toFixed(2)}` : `$${usd}`;
+}
+
+/** The 429 for a key limit, with the message and Retry-After each limit calls for. */
+function keyLimitReached(
+  record: GatewayKeyRecord,
+  label: string,
+  limit: KeyLimitName,
+  usage: KeyUsage,
+  estimate: number,
+  now: number,
+): OpenAIError {
+  const retryAfter = Math.max(1, Math.ceil((usage.windowEndsAt - now) / 1000));
+  switch (limit) {
+    case 'parallel':
+      return rateLimited(
+        `Too many parallel requests for key '${label}': at most ${record.maxParallel} at a time (maxParallel). Retry when one of them has finished.`,
+        1,
+      );
+    case 'rpm':
+      return rateLimited(
+        `Rate limit reached for key '${label}': ${record.rpmLimit} requests per minute (rpmLimit). Retry in ${retryAfter} s.`,
+        retryAfter,
+      );
+    case 'tpm':
+      return rateLimited(
+        `Rate limit reached for key '${label}': ${record.tpmLimit} tokens per minute (tpmLimit); ${usage.tokens} used this minute and this request needs about ${estimate}. Retry in ${retryAfter} s.`,
+        retryAfter,
+      );
+  }
 }

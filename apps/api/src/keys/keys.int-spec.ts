@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OpenAIError } from '../common/errors';
-import { GATEWAY_AUTH, type GatewayAuth, type Principal } from '../gateway/gateway-auth';
+import { type Admission, GATEWAY_AUTH, type GatewayAuth, type Principal } from '../gateway/gateway-auth';
 import type { Clock } from '../common/clock';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { KEY_CLOCK } from './key-clock';
@@ -199,7 +199,7 @@ describe('virtual keys (real PostgreSQL)', () => {
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
     jest.spyOn(clock, 'now').mockReturnValue(minute + 1_000);
     for (let i = 0; i < 5; i++)
-      auth.admit(principal, 'gpt-4.1-mini', 10).release({ totalTokens: 20, costUsd: 0.001 });
+      (auth.admit(principal, 'gpt-4.1-mini', 10) as Admission).release({ totalTokens: 20, costUsd: 0.001 });
     const limited = thrown(() => auth.admit(principal, 'gpt-4.1-mini', 10));
     expect([limited.status, limited.type, limited.code]).toEqual([
       429,
@@ -215,16 +215,16 @@ describe('virtual keys (real PostgreSQL)', () => {
   it('limits parallel requests per key', async () => {
     const created = await createKey(t, { maxParallel: 1 });
     const principal = auth.authenticate(created.key);
-    const first = auth.admit(principal, 'any', 1);
+    const first = auth.admit(principal, 'any', 1) as Admission;
     expect(thrown(() => auth.admit(principal, 'any', 1)).message).toMatch(/maxParallel/);
     first.release({ totalTokens: 1, costUsd: 0 });
-    auth.admit(principal, 'any', 1).release({ totalTokens: 1, costUsd: 0 });
+    (auth.admit(principal, 'any', 1) as Admission).release({ totalTokens: 1, costUsd: 0 });
   });
 
   it('refuses with insufficient_quota once the budget is spent, seen from the database after a reload', async () => {
     const created = await createKey(t, { alias: 'budgeted', maxBudgetUsd: 1, budgetPeriod: 'daily' });
     const principal = auth.authenticate(created.key);
-    auth.admit(principal, 'any', 1).release({ totalTokens: 1, costUsd: 0.25 });
+    (auth.admit(principal, 'any', 1) as Admission).release({ totalTokens: 1, costUsd: 0.25 });
     // What the request-log writer does on flush:
     await t.db.query(
       `UPDATE "VirtualKey" SET "periodSpendUsd" = "periodSpendUsd" + 0.8, "spendUsd" = "spendUsd" + 0.8 WHERE id = $1`,
@@ -247,7 +247,7 @@ describe('virtual keys (real PostgreSQL)', () => {
     const gatewayAuth = t.app.get(VirtualKeyGatewayAuth);
     await gatewayAuth.reload();
     const principal = auth.authenticate(created.key);
-    auth.admit(principal, 'any', 1).release({ totalTokens: 1, costUsd: 0 }); // past the reset: a new period
+    (auth.admit(principal, 'any', 1) as Admission).release({ totalTokens: 1, costUsd: 0 }); // past the reset: a new period
 
     expect(await gatewayAuth.resetDueBudgets()).toBeGreaterThanOrEqual(1);
     const { rows } = await t.db.query(

@@ -4,6 +4,10 @@ import { RoutingModule } from '../routing/routing.module';
 import { GATEWAY_AUTH } from '../gateway/gateway-auth';
 import { createSystemClock, KEY_CLOCK, KEY_COUNTERS } from './key-clock';
 import { InMemoryKeyCounters } from './key-counters';
+import { RedisKeyCounters } from './redis-key-counters';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { RedisModule, SHARED_REDIS } from '../redis/redis.module';
+import type { SharedRedis } from '../redis/shared-redis';
 import { VirtualKeyController } from './virtual-key.controller';
 import { VirtualKeyGatewayAuth } from './virtual-key.gateway-auth';
 import { VirtualKeyRepository } from './virtual-key.repository';
@@ -11,11 +15,18 @@ import { VirtualKeyService } from './virtual-key.service';
 
 /** Virtual keys: the admin API over them and the data plane's in-memory GatewayAuth. */
 @Module({
-  imports: [AuditModule, RoutingModule],
+  imports: [AuditModule, RoutingModule, RedisModule],
   controllers: [VirtualKeyController],
   providers: [
     { provide: KEY_CLOCK, useFactory: createSystemClock },
-    { provide: KEY_COUNTERS, useFactory: () => new InMemoryKeyCounters() },
+    {
+      provide: KEY_COUNTERS,
+      inject: [SHARED_REDIS, APP_CONFIG],
+      useFactory: (redis: SharedRedis | null, config: AppConfig) =>
+        redis
+          ? new RedisKeyCounters(redis, { slotTtlMs: config.upstreamTimeoutMs + 60_000 })
+          : new InMemoryKeyCounters(),
+    },
     VirtualKeyRepository,
     VirtualKeyGatewayAuth,
     VirtualKeyService,

@@ -83,7 +83,7 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
     return this.registry.canUseModel(principal, modelGroup);
   }
 
-  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission {
+  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission | Promise<Admission> {
     return this.registry.admit(principal, modelGroup, estimatedTokens);
   }
 

@@ -41,6 +41,7 @@ export class MetricsService {
   private inFlight = 0;
   private logWriter: (() => LogWriterStats) | null = null;
   private databaseProbe: (() => Promise<boolean>) | null = null;
+  private redisProbe: (() => boolean) | null = null;
   private readonly requests: Counter<'model_group' | 'deployment' | 'status'>;
   private readonly duration: Histogram<'model_group' | 'deployment'>;
   private readonly ttft: Histogram<'model_group' | 'deployment'>;
@@ -129,6 +130,16 @@ export class MetricsService {
         if (up !== null) this.set(up ? 1 : 0);
       },
     });
+    const redisProbe = () => this.redisProbe?.() ?? null;
+    new Gauge({
+      name: 'switchboard_redis_up',
+      help: '1 while the shared Redis answers, 0 while this instance runs on its own counters (only with REDIS_URL).',
+      registers,
+      collect() {
+        const up = redisProbe();
+        if (up !== null) this.set(up ? 1 : 0);
+      },
+    });
     const writerStat = (pick: (s: LogWriterStats) => number) => () => {
       const stats = writerStats();
       return stats ? pick(stats) : null;
@@ -176,6 +187,11 @@ export class MetricsService {
   /** The health service reports whether the database answers through this (probed at scrape time). */
   watchDatabase(probe: () => Promise<boolean>): void {
     this.databaseProbe = probe;
+  }
+
+  /** Whether the shared Redis is usable (only called with REDIS_URL). */
+  watchRedis(probe: () => boolean): void {
+    this.redisProbe = probe;
   }
 
   /** Call once when a data-plane request starts (before auth), paired with exactly one requestFinished. */

@@ -30,6 +30,8 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     masterKey: TEST_MASTER_KEY,
     encryptionKey: 'test-encryption-key-0123456789abcdef0123',
     redisUrl: undefined,
+    redisKeyPrefix: 'switchboard:',
+    redisTimeoutMs: 250,
     logLevel: 'silent',
     maxRequestBodyBytes: 1024 * 1024,
     publicUrl: undefined,

@@ -1,0 +1,175 @@
+import type { Redis } from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { SharedRedis } from '../redis/shared-redis';
+import { USAGE_WINDOW_MS, windowResetAt } from '../routing/usage-counters';
+import {
+  InMemoryKeyCounters,
+  type KeyAdmission,
+  type KeyCounters,
+  type KeyLimitName,
+  type KeyLimits,
+  type KeyTicket,
+  type KeyUsage,
+} from './key-counters';
+
+/**
+ * Checks every limit of a key and takes the slot in one atomic step. KEYS: the minute's hash (r = requests,
+ * t = tokens), the in-flight set (ticket → expiry). Expired tickets (an instance that died mid-request) are
+ * dropped first, so a crashed instance cannot hold a key's parallel slots for ever.
+ */
+const ADMIT = `
+local rpm, tpm, par = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local est, now, expires = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local n = redis.call('ZCARD', KEYS[2])
+local r = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
+local t = tonumber(redis.call('HGET', KEYS[1], 't') or '0')
+if par >= 0 and n >= par then return {0, 'parallel', r, t, n} end
+if rpm >= 0 and r >= rpm then return {0, 'rpm', r, t, n} end
+if tpm >= 0 and t > 0 and t + est > tpm then return {0, 'tpm', r, t, n} end
+redis.call('HINCRBY', KEYS[1], 'r', 1)
+if est > 0 then redis.call('HINCRBY', KEYS[1], 't', est) end
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
+redis.call('ZADD', KEYS[2], expires, ARGV[6])
+redis.call('PEXPIRE', KEYS[2], expires - now + 60000)
+return {1, '', r + 1, t + est, n + 1}
+`;
+
+/**
+ * Frees the slot and replaces the reservation with the tokens used. KEYS: in-flight set, the ticket's
+ * minute, the current minute. A reservation stays in the minute it was made; a later minute only gets
+ * what went beyond it.
+ */
+const SETTLE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+local reserved, actual = tonumber(ARGV[2]), tonumber(ARGV[3])
+if KEYS[2] == KEYS[3] then
+  if redis.call('EXISTS', KEYS[2]) == 1 then
+    local t = tonumber(redis.call('HGET', KEYS[2], 't') or '0') + actual - reserved
+    if t < 0 then t = 0 end
+    redis.call('HSET', KEYS[2], 't', t)
+  end
+elseif actual > reserved then
+  redis.call('HINCRBY', KEYS[3], 't', actual - reserved)
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+end
+return 1
+`;
+
+type SharedCommands = Redis & {
+  sbKeyAdmit(...args: (string | number)[]): Promise<[number, string, number, number, number]>;
+  sbKeySettle(...args: (string | number)[]): Promise<number>;
+};
+
+export interface RedisKeyCountersOptions {
+  /** A slot is held at most this long (a request's whole deadline): then a dead instance's slot frees. */
+  slotTtlMs: number;
+}
+
+/**
+ * Key limits shared by every instance through Redis: one script call per request admits or refuses it
+ * atomically, so 3 instances at 10 rpm admit exactly 10 in a minute whatever the interleaving. Settling is
+ * sent without waiting. With Redis away (or slower than its timeout) an instance admits on its own
+ * counters with a fair share of each limit (limit / live instances, rounded up) and shares again as soon as
+ * Redis answers.
+ */
+export class RedisKeyCounters implements KeyCounters {
+  private readonly local = new InMemoryKeyCounters();
+  /** The last usage Redis reported per key (for `get`: the console's view, not admission). */
+  private readonly seen = new Map<string, KeyUsage & { window: number }>();
+  private readonly client: SharedCommands;
+
+  constructor(
+    private readonly redis: SharedRedis,
+    private readonly options: RedisKeyCountersOptions,
+  ) {
+    this.client = redis.client as SharedCommands;
+    this.client.defineCommand('sbKeyAdmit', { numberOfKeys: 2, lua: ADMIT });
+    this.client.defineCommand('sbKeySettle', { numberOfKeys: 3, lua: SETTLE });
+  }
+
+  get(keyId: string, nowMs: number): KeyUsage {
+    const seen = this.seen.get(keyId);
+    const window = Math.floor(nowMs / USAGE_WINDOW_MS);
+    if (!seen || seen.window !== window) return this.local.get(keyId, nowMs);
+    return seen;
+  }
+
+  admit(
+    keyId: string,
+    limits: KeyLimits,
+    estimatedTokens: number,
+    nowMs: number,
+  ): KeyAdmission | Promise<KeyAdmission> {
+    const estimate = Math.max(0, Math.ceil(estimatedTokens) || 0);
+    if (!this.redis.usable) return this.admitLocally(keyId, limits, estimate, nowMs);
+    const window = Math.floor(nowMs / USAGE_WINDOW_MS);
+    const ticketId = randomUUID();
+    return this.client
+      .sbKeyAdmit(
+        this.windowKey(keyId, window),
+        this.inFlightKey(keyId),
+        limits.rpm ?? -1,
+        limits.tpm ?? -1,
+        limits.parallel ?? -1,
+        estimate,
+        nowMs,
+        ticketId,
+        nowMs + this.options.slotTtlMs,
+        USAGE_WINDOW_MS * 2,
+      )
+      .then(([ok, limit, requests, tokens, inFlight]): KeyAdmission => {
+        const usage = { requests, tokens, inFlight, windowEndsAt: windowResetAt(nowMs) };
+        this.seen.set(keyId, { ...usage, window });
+        if (ok !== 1) return { ok: false, limit: limit as KeyLimitName, usage };
+        return { ok: true, ticket: { keyId, window, reservedTokens: estimate, shared: { id: ticketId } } };
+      })
+      .catch((error: unknown) => {
+        this.redis.failed(error);
+        return this.admitLocally(keyId, limits, estimate, nowMs);
+      });
+  }
+
+  settle(ticket: KeyTicket, actualTokens: number, nowMs: number): void {
+    if (!ticket.shared) return this.local.settle(ticket, actualTokens, nowMs);
+    const window = Math.floor(nowMs / USAGE_WINDOW_MS);
+    // A slot Redis could not free (it is away) expires with its ticket.
+    this.client
+      .sbKeySettle(
+        this.inFlightKey(ticket.keyId),
+        this.windowKey(ticket.keyId, ticket.window),
+        this.windowKey(ticket.keyId, window),
+        ticket.shared.id,
+        ticket.reservedTokens,
+        Math.max(0, Math.ceil(actualTokens) || 0),
+        USAGE_WINDOW_MS * 2,
+      )
+      .catch((error: unknown) => this.redis.failed(error));
+  }
+
+  forget(keyId: string): void {
+    this.local.forget(keyId);
+    this.seen.delete(keyId);
+  }
+
+  /** Redis away: this instance's own counters, with its fair share of each limit. */
+  private admitLocally(keyId: string, limits: KeyLimits, estimate: number, nowMs: number): KeyAdmission {
+    const n = this.redis.instances;
+    const share = (limit: number | null) => (limit === null ? null : Math.max(1, Math.ceil(limit / n)));
+    return this.local.admit(
+      keyId,
+      { rpm: share(limits.rpm), tpm: share(limits.tpm), parallel: share(limits.parallel) },
+      estimate,
+      nowMs,
+    );
+  }
+
+  // One hash tag per key: both keys of a script land on the same Redis Cluster slot.
+  private windowKey(keyId: string, window: number): string {
+    return this.redis.key('key', `{${keyId}}`, 'm', window);
+  }
+
+  private inFlightKey(keyId: string): string {
+    return this.redis.key('key', `{${keyId}}`, 'inflight');
+  }
+}

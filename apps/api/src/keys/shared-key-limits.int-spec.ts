@@ -1,0 +1,140 @@
+import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
+import type { Clock } from '../common/clock';
+import { SHARED_REDIS } from '../redis/redis.module';
+import type { SharedRedis } from '../redis/shared-redis';
+import { startTestRedis, type TestRedis } from '../testing/redis-server';
+import { seedRouting } from '../testing/seed';
+import { createTestApp, type TestApp } from '../testing/test-app';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import { createKey } from './testing/admin-client';
+import { KEY_CLOCK } from './key-clock';
+
+/**
+ * Three gateway instances on one PostgreSQL and one real redis-server: a key's limits hold exactly across
+ * them whatever the interleaving, and Redis going away fails no request.
+ */
+describe('key limits shared by several instances through Redis', () => {
+  let redis: TestRedis;
+  let database: TestDatabase;
+  let upstream: FakeUpstream;
+  const apps: TestApp[] = [];
+  const GROUP = 'shared-gpt';
+  // 10 s into a minute, the same on every instance: the counts cannot straddle a minute boundary.
+  const minute = Math.floor(Date.now() / 60_000) * 60_000 + 10_000;
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    database = await createTestDatabase();
+    upstream = await startFakeUpstream({ name: 'shared' });
+    for (let i = 0; i < 3; i++) {
+      const t = await createTestApp({ redisUrl: redis.url, redisKeyPrefix: 'sbtest:' }, database);
+      jest.spyOn(t.app.get<Clock>(KEY_CLOCK), 'now').mockImplementation(() => minute);
+      apps.push(t);
+    }
+    await seedRouting(apps[0]!, [
+      { name: 'shared-0', modelGroup: GROUP, model: 'gpt-4.1', apiBase: upstream.url },
+    ]);
+    await Promise.all(apps.map((t) => until(async () => (await models(t)).includes(GROUP))));
+  });
+  afterAll(async () => {
+    for (const t of apps.splice(0)) {
+      await t.app.close();
+      await t.db.end();
+    }
+    await database?.drop();
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  async function models(t: TestApp, key = t.config.masterKey): Promise<string[]> {
+    const res = await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    if (res.status !== 200) return [];
+    return ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id);
+  }
+
+  async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** A key every instance knows (each reloads keys on the change notification). */
+  async function sharedKey(fields: Record<string, unknown>): Promise<string> {
+    const { key } = await createKey(apps[0]!, fields);
+    await Promise.all(apps.map((t) => until(async () => (await models(t, key)).includes(GROUP))));
+    return key;
+  }
+
+  /** `count` chat requests spread over the instances in turn, all at once; the statuses. */
+  async function burst(key: string, count: number): Promise<number[]> {
+    return Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const t = apps[i % apps.length]!;
+        const res = await fetch(`${t.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: GROUP, messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        await res.text();
+        return res.status;
+      }),
+    );
+  }
+
+  const tally = (statuses: number[]) =>
+    statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
+
+  it('admits exactly a key’s rpm across three instances, however the requests interleave', async () => {
+    const key = await sharedKey({ rpmLimit: 10 });
+    expect(tally(await burst(key, 30))).toEqual({ 200: 10, 429: 20 });
+    // The next request on any instance is refused too: the minute is full everywhere.
+    expect(tally(await burst(key, 3))).toEqual({ 429: 3 });
+  });
+
+  it('holds a parallel limit across instances', async () => {
+    upstream.configure({ latencyMs: 300 });
+    try {
+      const key = await sharedKey({ maxParallel: 2 });
+      expect(tally(await burst(key, 9))).toEqual({ 200: 2, 429: 7 });
+      // Finished requests free their slots on every instance.
+      expect(tally(await burst(key, 2))).toEqual({ 200: 2 });
+    } finally {
+      upstream.configure({ latencyMs: 0 });
+    }
+  });
+
+  it('keeps serving when Redis dies (each instance takes a fair share), and shares again when it is back', async () => {
+    const shared = apps.map((t) => t.app.get<SharedRedis>(SHARED_REDIS));
+    const key = await sharedKey({ rpmLimit: 30 });
+    // What the 5-second heartbeat does: every instance knows there are three.
+    for (const r of shared) await r.beat();
+    expect(shared.map((r) => r.instances)).toEqual([3, 3, 3]);
+    await redis.kill();
+    // The first request after the outage notices it (the command fails); none fails because of it.
+    const during = await burst(key, 45);
+    expect(during.every((s) => s === 200 || s === 429)).toBe(true);
+    // 3 instances, 30 rpm: at most 10 each while they cannot agree.
+    expect(tally(during)[200]).toBeLessThanOrEqual(30);
+    expect(tally(during)[200]).toBeGreaterThanOrEqual(27);
+    expect(shared.every((r) => !r.usable)).toBe(true);
+    const health = (await (await fetch(`${apps[1]!.url}/health`)).json()) as {
+      status: string;
+      checks: Record<string, { status: string; detail?: string }>;
+    };
+    expect(health.status).toBe('degraded');
+    expect(health.checks.redis).toEqual({ status: 'error', detail: expect.stringMatching(/1\/3 share/) });
+    expect(await (await fetch(`${apps[1]!.url}/metrics`)).text()).toMatch(/^switchboard_redis_up 0$/m);
+
+    await redis.restart();
+    await until(async () => shared.every((r) => r.usable), 15_000);
+    expect(
+      ((await (await fetch(`${apps[1]!.url}/health`)).json()) as { checks: object }).checks,
+    ).toMatchObject({
+      redis: { status: 'ok' },
+    });
+    const fresh = await sharedKey({ rpmLimit: 6 });
+    expect(tally(await burst(fresh, 12))).toEqual({ 200: 6, 429: 6 });
+  });
+});

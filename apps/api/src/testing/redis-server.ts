@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+
+export interface TestRedis {
+  url: string;
+  port: number;
+  /** Kills the server (SIGKILL: an outage, not a shutdown). */
+  kill(): Promise<void>;
+  /** Starts it again on the same port, empty. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** A real `redis-server` (Debian's package) on 127.0.0.1 and a port of its own, without persistence. */
+export async function startTestRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+
+  const launch = async () => {
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    child = proc;
+    const failed = new Promise<never>((_, reject) =>
+      proc.once('error', (error) =>
+        reject(new Error(`redis-server could not start (apt-get install redis-server): ${error.message}`)),
+      ),
+    );
+    const probe = new Redis({
+      port,
+      host: '127.0.0.1',
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => undefined);
+    const deadline = Date.now() + 10_000;
+    try {
+      for (;;) {
+        const ok = await Promise.race([
+          probe
+            .connect()
+            .then(() => probe.ping())
+            .then(
+              () => true,
+              () => false,
+            ),
+          failed,
+        ]);
+        if (ok) return;
+        if (Date.now() > deadline) throw new Error(`redis-server did not answer on port ${port}`);
+        await new Promise((r) => setTimeout(r, 50));
+        probe.disconnect();
+      }
+    } finally {
+      probe.disconnect();
+    }
+  };
+  const kill = async () => {
+    const proc = child;
+    child = null;
+    if (!proc || proc.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      proc.once('exit', () => resolve());
+      proc.kill('SIGKILL');
+    });
+  };
+
+  await launch();
+  return { url: `redis://127.0.0.1:${port}`, port, kill, restart: launch, stop: kill };
+}
