@@ -2,7 +2,7 @@ import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src
 import type { Clock } from '../common/clock';
 import { SHARED_REDIS } from '../redis/redis.module';
 import type { SharedRedis } from '../redis/shared-redis';
-import { startTestRedis, type TestRedis } from '../testing/redis-server';
+import { describeWithRedis, startTestRedis, type TestRedis } from '../testing/redis-server';
 import { seedRouting } from '../testing/seed';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
@@ -13,7 +13,7 @@ import { KEY_CLOCK } from './key-clock';
  * Three gateway instances on one PostgreSQL and one real redis-server: a key's limits hold exactly across
  * them whatever the interleaving, and Redis going away fails no request.
  */
-describe('key limits shared by several instances through Redis', () => {
+describeWithRedis('key limits shared by several instances through Redis', () => {
   let redis: TestRedis;
   let database: TestDatabase;
   let upstream: FakeUpstream;

@@ -1,6 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+
+/** Whether `redis-server` can be started here; suites that need it say why they are skipped otherwise. */
+export const REDIS_SERVER_INSTALLED = spawnSync('redis-server', ['--version']).status === 0;
+
+/** `describe`, or `describe.skip` with the reason in its name when redis-server is missing. */
+export function describeWithRedis(name: string, body: () => void): void {
+  if (REDIS_SERVER_INSTALLED) describe(name, body);
+  else describe.skip(`${name} (skipped: redis-server is not installed; apt-get install redis-server)`, body);
+}
 
 export interface TestRedis {
   url: string;
