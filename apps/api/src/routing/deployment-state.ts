@@ -112,6 +112,9 @@ const finiteOrNull = (n: number | null | undefined): number | null =>
  */
 export class DeploymentStateStore {
   private readonly states = new Map<string, DeploymentLiveState>();
+  /** Told of every cooldown this instance starts or lengthens, and of every reset (until = 0). */
+  private cooldownListener: ((id: string, until: number, reason: CooldownReason | null) => void) | null =
+    null;
   private readonly alpha: number;
   private readonly failureWindowMs: number;
 
@@ -176,18 +179,18 @@ export class DeploymentStateStore {
     const capMs = (policy.maxCooldownSeconds ?? DEFAULT_MAX_COOLDOWN_SECONDS) * 1000;
     const cooldownMs = Math.min(policy.cooldownSeconds * 1000, capMs);
 
-    if (category === 'auth') return this.coolDown(s, 'auth', nowMs + cooldownMs);
+    if (category === 'auth') return this.coolDown(id, s, 'auth', nowMs + cooldownMs);
     if (error.cooldown) {
       const retryAfter = finiteOrNull(error.retryAfterMs);
       const ms = retryAfter !== null ? Math.min(Math.max(0, retryAfter), capMs) : cooldownMs;
-      return this.coolDown(s, category, nowMs + ms);
+      return this.coolDown(id, s, category, nowMs + ms);
     }
 
     const times = s.failureTimes;
     while (times.length > 0 && times[0] <= nowMs - this.failureWindowMs) times.shift();
     times.push(nowMs);
     if (times.length <= Math.max(0, policy.allowedFails)) return null;
-    return this.coolDown(s, 'failures', nowMs + cooldownMs);
+    return this.coolDown(id, s, 'failures', nowMs + cooldownMs);
   }
 
   /** Remembers that the upstream does not serve `capability` (it answered 404/405 for it). */
@@ -203,10 +206,26 @@ export class DeploymentStateStore {
     return until !== undefined && until > nowMs;
   }
 
+  /** One listener (the shared cooldowns) hears of cooldowns started here and of resets. */
+  onCooldown(listener: (id: string, until: number, reason: CooldownReason | null) => void): void {
+    this.cooldownListener = listener;
+  }
+
+  /** A cooldown another instance started: applied like a local one, but not told back to the listener. */
+  applyRemoteCooldown(id: string, until: number, reason: CooldownReason): void {
+    const s = this.state(id);
+    if (until > s.cooldownUntil) {
+      s.cooldownUntil = until;
+      s.cooldownReason = reason;
+      s.failureTimes.length = 0;
+    }
+  }
+
   /** Back into rotation at once: no cooldown, no failure count, no memory of unsupported capabilities. */
   reset(id: string): void {
     const s = this.states.get(id);
     if (!s) return;
+    if (s.cooldownUntil > 0) this.cooldownListener?.(id, 0, null);
     s.cooldownUntil = 0;
     s.cooldownReason = null;
     s.failureTimes.length = 0;
@@ -291,11 +310,17 @@ export class DeploymentStateStore {
     return s;
   }
 
-  private coolDown(s: DeploymentLiveState, reason: CooldownReason, until: number): CooldownReason {
+  private coolDown(
+    id: string,
+    s: DeploymentLiveState,
+    reason: CooldownReason,
+    until: number,
+  ): CooldownReason {
     // Never shorten a longer cooldown that is already running.
     if (until > s.cooldownUntil) {
       s.cooldownUntil = until;
       s.cooldownReason = reason;
+      this.cooldownListener?.(id, until, reason);
     }
     // A deployment back from cooldown starts with a clean failure count.
     s.failureTimes.length = 0;

@@ -1,18 +1,39 @@
-import { Module } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { RedisModule, SHARED_REDIS } from '../redis/redis.module';
+import type { SharedRedis } from '../redis/shared-redis';
+import { DeploymentStateStore } from './deployment-state';
 import { LiveConfigService } from './live-config.service';
+import { SharedCooldowns } from './shared-cooldowns';
 import { Router } from './router';
 import { RouterRegistry } from './router-registry';
 import { RoutingConfigRepository } from './routing-config.repository';
 
+/** With REDIS_URL, cooldowns are shared by every instance (see SharedCooldowns). */
+@Injectable()
+class CooldownSharing implements OnModuleInit {
+  private readonly shared: SharedCooldowns | null;
+
+  constructor(@Inject(SHARED_REDIS) redis: SharedRedis | null, state: DeploymentStateStore) {
+    this.shared = redis ? new SharedCooldowns(redis, state) : null;
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.shared?.start();
+  }
+}
+
 /** The live router: registry (served from memory), strategies and state, kept in sync with the database. */
 @Module({
+  imports: [RedisModule],
   providers: [
     { provide: RouterRegistry, useFactory: () => new RouterRegistry() },
+    { provide: DeploymentStateStore, useFactory: () => new DeploymentStateStore() },
     {
       provide: Router,
-      useFactory: (registry: RouterRegistry) => new Router({ registry }),
-      inject: [RouterRegistry],
+      useFactory: (registry: RouterRegistry, state: DeploymentStateStore) => new Router({ registry, state }),
+      inject: [RouterRegistry, DeploymentStateStore],
     },
+    CooldownSharing,
     RoutingConfigRepository,
     LiveConfigService,
   ],
