@@ -1,3 +1,4 @@
+import { CLOCK, type Clock, RANDOM } from './common/clock';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { AdminAuthGuard } from './common/admin-auth.guard';
@@ -46,12 +47,15 @@ export class AppModule {
         SecurityModule,
       ],
       providers: [
+        // An object of this app's own (not the shared systemClock), so a test can pin one instance's time.
+        { provide: CLOCK, useFactory: (): Clock => ({ now: () => Date.now() }) },
+        { provide: RANDOM, useValue: Math.random },
         { provide: APP_CONFIG, useValue: config },
         Readiness,
         { provide: APP_GUARD, useClass: AdminAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
-      exports: [APP_CONFIG, Readiness],
+      exports: [APP_CONFIG, Readiness, CLOCK, RANDOM],
     };
   }
 }

@@ -21,6 +21,9 @@ import { AdminSessionRepository, type SessionWrite } from './admin-session.repos
 import { ADMIN_AUTH_OPTIONS, type AdminAuthOptions, SESSION_COOKIE } from './auth-options';
 import { type AdminCaller, callerPermissions, masterKeyCaller } from './caller';
 import { parseCookies, serializeCookie } from './cookies';
+import { SHARED_REDIS } from '../redis/redis.module';
+import type { SharedRedis } from '../redis/shared-redis';
+import { SharedThrottleCounts } from '../redis/shared-throttle-counts';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password-hasher';
 import { ssoOption } from './sso-option';
@@ -53,6 +56,7 @@ export class AdminSessionService implements AdminSessionAuth {
     private readonly accounts: AccountRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ADMIN_AUTH_OPTIONS) private readonly options: AdminAuthOptions,
+    @Inject(SHARED_REDIS) redis: SharedRedis | null,
   ) {
     this.masterKeyTag = createHmac('sha256', config.encryptionKey)
       .update(`switchboard master-key session\0${config.masterKey}`)
@@ -60,6 +64,7 @@ export class AdminSessionService implements AdminSessionAuth {
     this.throttle = new LoginThrottle(options.clock, {
       maxFailures: options.maxFailedLogins,
       windowMs: options.failedLoginWindowMs,
+      share: redis ? new SharedThrottleCounts(redis, 'sign-in') : null,
     });
   }
 

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CLOCK, type Clock } from '../common/clock';
+import { RedisModule } from '../redis/redis.module';
 import { AccountRepository } from '../accounts/account.repository';
 import { AuditModule } from '../audit/audit.module';
 import { ADMIN_SESSION_AUTH } from '../common/admin-auth.guard';
@@ -11,10 +13,14 @@ import { OidcService } from './oidc/oidc.service';
 
 /** Console sign-in (password, master key, single sign-on) and sessions, which the admin guard checks. */
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, RedisModule],
   controllers: [AuthController, OidcController],
   providers: [
-    { provide: ADMIN_AUTH_OPTIONS, useFactory: defaultAdminAuthOptions },
+    {
+      provide: ADMIN_AUTH_OPTIONS,
+      inject: [CLOCK],
+      useFactory: (clock: Clock) => ({ ...defaultAdminAuthOptions(), clock }),
+    },
     AdminSessionRepository,
     AccountRepository,
     AdminSessionService,

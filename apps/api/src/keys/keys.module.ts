@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { RoutingModule } from '../routing/routing.module';
 import { GATEWAY_AUTH } from '../gateway/gateway-auth';
-import { createSystemClock, KEY_CLOCK, KEY_COUNTERS } from './key-clock';
+import { KEY_CLOCK, KEY_COUNTERS } from './key-clock';
+import { CLOCK } from '../common/clock';
 import { InMemoryKeyCounters } from './key-counters';
 import { RedisKeyCounters } from './redis-key-counters';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -18,7 +19,7 @@ import { VirtualKeyService } from './virtual-key.service';
   imports: [AuditModule, RoutingModule, RedisModule],
   controllers: [VirtualKeyController],
   providers: [
-    { provide: KEY_CLOCK, useFactory: createSystemClock },
+    { provide: KEY_CLOCK, useExisting: CLOCK },
     {
       provide: KEY_COUNTERS,
       inject: [SHARED_REDIS, APP_CONFIG],

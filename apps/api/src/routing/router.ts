@@ -26,8 +26,13 @@ import type {
 } from './routing.types';
 import { STRATEGIES } from './strategies';
 import { type Clock, systemClock } from '../common/clock';
-import { InMemoryUsageCounters, windowResetAt } from './usage-counters';
-import type { UsageCounters, UsageWindow } from './usage-counters';
+import {
+  deploymentFull,
+  InMemoryUsageCounters,
+  type UsageCounters,
+  type UsageWindow,
+  windowResetAt,
+} from './usage-counters';
 
 export const realSleep: Sleep = (ms, signal) => delay(ms, undefined, { signal });
 
@@ -65,13 +70,12 @@ interface GroupRun {
 }
 
 const rpmExhausted = (d: RoutedDeployment, used: UsageWindow): boolean =>
-  d.rpmLimit !== null && used.rpm >= d.rpmLimit;
+  deploymentFull({ rpm: d.rpmLimit, tpm: null }, used, 0);
 
 // A request bigger than the whole tpm limit still goes through on an idle minute: it can never fit, and the
 // upstream is the better judge of whether it is acceptable.
 const tpmExhausted = (d: RoutedDeployment, used: UsageWindow, estimatedTokens: number): boolean =>
-  d.tpmLimit !== null &&
-  (used.tpm >= d.tpmLimit || (used.tpm > 0 && used.tpm + estimatedTokens > d.tpmLimit));
+  deploymentFull({ rpm: null, tpm: d.tpmLimit }, used, estimatedTokens);
 
 // Blocks that lift by themselves soon and mean "busy", not "broken": worth a short wait, and a 429 to the client.
 const isThrottle = (b: Block): boolean => b.kind !== 'cooldown' || b.reason === 'rate_limited';
@@ -168,8 +172,11 @@ export class Router {
     let lastError: AttemptError | null = null;
     let attemptNo = 0;
     let waitBudget = this.maxRetryWaitMs;
+    // Deployments the shared counters found full since the last wait: not offered again until then.
+    const full: string[] = [];
 
     for (;;) {
+      full.length = 0;
       for (const run of runs) {
         if (run.attemptsLeft > 0 && this.counters.prefetch) {
           await this.counters.prefetch(
@@ -186,9 +193,18 @@ export class Router {
           }
           // Untried deployments first; reuse a tried one only if it is still in rotation.
           const d =
-            this.pickIn(run.entry, run.tried, est, stream, now, capability) ??
-            (run.tried.length > 0 ? this.pickIn(run.entry, [], est, stream, now, capability) : null);
+            this.pickIn(run.entry, [...run.tried, ...full], est, stream, now, capability) ??
+            (run.tried.length > 0 ? this.pickIn(run.entry, full, est, stream, now, capability) : null);
           if (!d) break;
+          // Shared counters: the deployment's rpm/tpm is checked and counted on every instance's count at
+          // once. Full there: not an attempt; pick another (or wait for the minute, below).
+          if (this.counters.reserve && this.registry.getDeployment(d.id) !== undefined) {
+            const limits = { rpm: d.rpmLimit, tpm: d.tpmLimit };
+            if (!(await this.counters.reserve(d.id, limits, est, now))) {
+              full.push(d.id);
+              continue;
+            }
+          }
 
           run.attemptsLeft -= 1;
           attemptNo += 1;
@@ -354,7 +370,8 @@ export class Router {
     const tracked = this.registry.getDeployment(d.id) !== undefined;
     if (tracked) {
       this.state.acquire(d.id);
-      this.counters.hit(d.id, startedAt);
+      // Shared counters counted the request when they reserved it.
+      if (!this.counters.reserve) this.counters.hit(d.id, startedAt);
     }
     let result: AttemptResult<T>;
     try {

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { CLOCK, type Clock, RANDOM, type RandomSource } from '../common/clock';
 import { RedisModule, SHARED_REDIS } from '../redis/redis.module';
 import type { SharedRedis } from '../redis/shared-redis';
 import { DeploymentStateStore } from './deployment-state';
 import { LiveConfigService } from './live-config.service';
+import { RedisUsageCounters } from './redis-usage-counters';
 import { SharedCooldowns } from './shared-cooldowns';
 import { Router } from './router';
 import { RouterRegistry } from './router-registry';
@@ -30,8 +32,22 @@ class CooldownSharing implements OnModuleInit {
     { provide: DeploymentStateStore, useFactory: () => new DeploymentStateStore() },
     {
       provide: Router,
-      useFactory: (registry: RouterRegistry, state: DeploymentStateStore) => new Router({ registry, state }),
-      inject: [RouterRegistry, DeploymentStateStore],
+      // With REDIS_URL, deployments' rpm/tpm are counted by every instance together.
+      useFactory: (
+        registry: RouterRegistry,
+        state: DeploymentStateStore,
+        redis: SharedRedis | null,
+        clock: Clock,
+        random: RandomSource,
+      ) =>
+        new Router({
+          registry,
+          state,
+          clock,
+          random,
+          ...(redis ? { counters: new RedisUsageCounters(redis) } : {}),
+        }),
+      inject: [RouterRegistry, DeploymentStateStore, SHARED_REDIS, CLOCK, RANDOM],
     },
     CooldownSharing,
     RoutingConfigRepository,

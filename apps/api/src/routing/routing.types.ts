@@ -69,8 +69,7 @@ export interface RouterSnapshot {
   deployments: RoutedDeployment[];
 }
 
-/** Returns a number in [0, 1). */
-export type RandomSource = () => number;
+export type { RandomSource } from '../common/clock';
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 

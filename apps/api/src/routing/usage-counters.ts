@@ -35,6 +35,35 @@ export interface UsageCounters {
   forget(deploymentId: string): void;
   /** Optional: refresh shared counters before a pick (not needed in memory). */
   prefetch?(deploymentIds: readonly string[], nowMs: number): Promise<void>;
+  /**
+   * Shared counters only: checks the deployment's rpm/tpm on the count every instance shares and counts the
+   * request, atomically (one round trip per attempt). False: full (the local view is updated to say so,
+   * and the router picks another deployment). When present, the router calls it instead of `hit`.
+   */
+  reserve?(
+    deploymentId: string,
+    limits: DeploymentLimits,
+    estimatedTokens: number,
+    nowMs: number,
+  ): Promise<boolean>;
+}
+
+export interface DeploymentLimits {
+  readonly rpm: number | null;
+  readonly tpm: number | null;
+}
+
+/** Full by rpm, or by tpm for a request of `estimatedTokens` (one too big for the limit still gets an idle minute). */
+export function deploymentFull(
+  limits: DeploymentLimits,
+  used: UsageWindow,
+  estimatedTokens: number,
+): boolean {
+  if (limits.rpm !== null && used.rpm >= limits.rpm) return true;
+  return (
+    limits.tpm !== null &&
+    (used.tpm >= limits.tpm || (used.tpm > 0 && used.tpm + estimatedTokens > limits.tpm))
+  );
 }
 
 interface Bucket {
@@ -70,6 +99,13 @@ export class InMemoryUsageCounters implements UsageCounters {
 
   forget(deploymentId: string): void {
     this.buckets.delete(deploymentId);
+  }
+
+  /** Sets the current window to counts read elsewhere (a shared counter's answer). */
+  set(deploymentId: string, nowMs: number, rpm: number, tpm: number): void {
+    const b = this.bucket(deploymentId, nowMs);
+    b.rpm = rpm;
+    b.tpm = tpm;
   }
 
   private bucket(deploymentId: string, nowMs: number): Bucket {

@@ -1,0 +1,57 @@
+import { describeWithRedis, startTestRedis, type TestRedis } from '../testing/redis-server';
+import { createTestApp, type TestApp } from '../testing/test-app';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+
+/** Failed sign-ins and unknown keys count on every instance together: alternating instances gains nothing. */
+describeWithRedis('throttles shared by several instances through Redis', () => {
+  let redis: TestRedis;
+  let database: TestDatabase;
+  const apps: TestApp[] = [];
+
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    database = await createTestDatabase();
+    for (let i = 0; i < 2; i++)
+      apps.push(await createTestApp({ redisUrl: redis.url, redisKeyPrefix: 'sbthrottle:' }, database));
+  });
+  afterAll(async () => {
+    for (const t of apps.splice(0)) {
+      await t.app.close();
+      await t.db.end();
+    }
+    await database?.drop();
+    await redis?.stop();
+  });
+
+  const signIn = async (t: TestApp) =>
+    (
+      await fetch(`${t.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@example.com', password: 'not the password' }),
+      })
+    ).status;
+  const unknownKey = async (t: TestApp) =>
+    (await fetch(`${t.url}/v1/models`, { headers: { authorization: 'Bearer sk-sb-not-a-real-key-000000' } }))
+      .status;
+
+  it('refuses sign-ins on every instance once the failures on all of them reach the limit', async () => {
+    // 10 failures allowed per address: 5 on each instance (on one instance alone, 5 would leave 5 more).
+    for (let i = 0; i < 10; i++) expect(await signIn(apps[i % 2]!)).toBe(401);
+    // Each instance adopts the shared count with its own failures (the check never waits on Redis): the one
+    // that saw the 10th refuses at once, the other after at most one more (limit + instances - 1 in all).
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await signIn(apps[1]!)).toBe(429);
+    const other = [await signIn(apps[0]!), await signIn(apps[0]!)];
+    expect(other[1]).toBe(429);
+    expect(other.filter((s) => s === 401).length).toBeLessThanOrEqual(1);
+  });
+
+  it('refuses unknown keys on every instance once the failures on all of them reach the limit', async () => {
+    for (let i = 0; i < 20; i++) expect(await unknownKey(apps[i % 2]!)).toBe(401);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await unknownKey(apps[1]!)).toBe(429);
+    const other = [await unknownKey(apps[0]!), await unknownKey(apps[0]!)];
+    expect(other[1]).toBe(429);
+  });
+});
