@@ -17,7 +17,7 @@ export interface KeyTicket {
   readonly window: number;
   readonly reservedTokens: number;
   /** Where the slot was taken: a shared counter, or this instance's own (Redis away, or none configured). */
-  readonly shared?: { readonly id: string };
+  readonly shared?: { readonly id: string; readonly budgetPeriod: string | null };
 }
 
 /** A key's limits; null = none. */
@@ -27,7 +27,18 @@ export interface KeyLimits {
   readonly parallel: number | null;
 }
 
-export type KeyLimitName = 'parallel' | 'rpm' | 'tpm';
+export type KeyLimitName = 'parallel' | 'rpm' | 'tpm' | 'budget';
+
+/** A key's budget in its current period, for counters that share spend between instances. */
+export interface KeyBudget {
+  readonly maxUsd: number;
+  /** Spent in the period as this instance knows it (the database's figure plus its own since). */
+  readonly spentUsd: number;
+  /** Names the period (its reset time, or `total`): spend is counted per period. */
+  readonly period: string;
+  /** When the period ends (epoch ms), or null for a total budget. */
+  readonly endsAtMs: number | null;
+}
 
 /** Admitted with a slot, or refused by the first limit that is full (with the usage that filled it). */
 export type KeyAdmission =
@@ -52,9 +63,10 @@ export interface KeyCounters {
     limits: KeyLimits,
     estimatedTokens: number,
     nowMs: number,
+    budget?: KeyBudget | null,
   ): KeyAdmission | Promise<KeyAdmission>;
-  /** Frees the slot and replaces the reservation with the tokens actually used. */
-  settle(ticket: KeyTicket, actualTokens: number, nowMs: number): void;
+  /** Frees the slot, replaces the reservation with the tokens actually used, and adds the cost. */
+  settle(ticket: KeyTicket, actualTokens: number, nowMs: number, costUsd?: number): void;
   /** Drops a deleted key's counters. */
   forget(keyId: string): void;
 }

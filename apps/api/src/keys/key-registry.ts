@@ -198,9 +198,22 @@ export class KeyRegistry implements GatewayAuth {
     }
     const estimate = Math.max(0, Math.ceil(estimatedTokens) || 0);
     const limits = { rpm: record.rpmLimit, tpm: record.tpmLimit, parallel: record.maxParallel };
-    const decided = counters.admit(record.id, limits, estimate, now);
+    // Shared counters also check the budget against what every instance has spent (in memory: done above).
+    const budget =
+      record.maxBudgetUsd === null
+        ? null
+        : {
+            maxUsd: record.maxBudgetUsd,
+            spentUsd: this.periodSpendAt(entry, now),
+            period: String(record.budgetResetAt?.getTime() ?? 'total'),
+            endsAtMs: record.budgetResetAt?.getTime() ?? null,
+          };
+    const decided = counters.admit(record.id, limits, estimate, now, budget);
     const admitted = (result: KeyAdmission): Admission => {
-      if (!result.ok) throw keyLimitReached(record, label, result.limit, result.usage, estimate, clock.now());
+      if (!result.ok)
+        throw result.limit === 'budget'
+          ? budgetExceeded(record, label, clock.now())
+          : keyLimitReached(record, label, result.limit, result.usage, estimate, clock.now());
       return this.slot(record.id, result.ticket);
     };
     return decided instanceof Promise ? decided.then(admitted) : admitted(decided);
@@ -216,7 +229,7 @@ export class KeyRegistry implements GatewayAuth {
         if (released) return;
         released = true;
         const at = clock.now();
-        counters.settle(ticket, totalTokens, at);
+        counters.settle(ticket, totalTokens, at, costUsd);
         this.addSpend(keyId, costUsd, at);
         this.localLastUsed.set(keyId, at);
       },
@@ -304,7 +317,7 @@ export function formatUsd(usd: number): string {
 function keyLimitReached(
   record: GatewayKeyRecord,
   label: string,
-  limit: KeyLimitName,
+  limit: Exclude<KeyLimitName, 'budget'>,
   usage: KeyUsage,
   estimate: number,
   now: number,

@@ -5,6 +5,7 @@ import { USAGE_WINDOW_MS, windowResetAt } from '../routing/usage-counters';
 import {
   InMemoryKeyCounters,
   type KeyAdmission,
+  type KeyBudget,
   type KeyCounters,
   type KeyLimitName,
   type KeyLimits,
@@ -14,16 +15,27 @@ import {
 
 /**
  * Checks every limit of a key and takes the slot in one atomic step. KEYS: the minute's hash (r = requests,
- * t = tokens), the in-flight set (ticket → expiry). Expired tickets (an instance that died mid-request) are
- * dropped first, so a crashed instance cannot hold a key's parallel slots for ever.
+ * t = tokens), the in-flight set (ticket → expiry), the budget period's spend. Expired tickets (an instance
+ * that died mid-request) are dropped first, so a crashed instance cannot hold a key's parallel slots for
+ * ever. The period's spend starts from what the admitting instance knows (the database's figure and its
+ * own since) and from then on every instance adds its costs to it.
  */
 const ADMIT = `
 local rpm, tpm, par = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local est, now, expires = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7])
+local budget = tonumber(ARGV[9])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local n = redis.call('ZCARD', KEYS[2])
 local r = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
 local t = tonumber(redis.call('HGET', KEYS[1], 't') or '0')
+if budget >= 0 then
+  local spent = redis.call('GET', KEYS[3])
+  if not spent then
+    redis.call('SET', KEYS[3], ARGV[10], 'PX', ARGV[11])
+    spent = ARGV[10]
+  end
+  if tonumber(spent) >= budget then return {0, 'budget', r, t, n} end
+end
 if par >= 0 and n >= par then return {0, 'parallel', r, t, n} end
 if rpm >= 0 and r >= rpm then return {0, 'rpm', r, t, n} end
 if tpm >= 0 and t > 0 and t + est > tpm then return {0, 'tpm', r, t, n} end
@@ -36,12 +48,15 @@ return {1, '', r + 1, t + est, n + 1}
 `;
 
 /**
- * Frees the slot and replaces the reservation with the tokens used. KEYS: in-flight set, the ticket's
- * minute, the current minute. A reservation stays in the minute it was made; a later minute only gets
- * what went beyond it.
+ * Frees the slot, replaces the reservation with the tokens used and adds the cost. KEYS: in-flight set, the
+ * ticket's minute, the current minute, the budget period's spend (added to only while it exists: a period
+ * that began meanwhile starts from the database). A reservation stays in the minute it was made; a later
+ * minute only gets what went beyond it.
  */
 const SETTLE = `
 redis.call('ZREM', KEYS[1], ARGV[1])
+local cost = tonumber(ARGV[5])
+if cost > 0 and redis.call('EXISTS', KEYS[4]) == 1 then redis.call('INCRBYFLOAT', KEYS[4], ARGV[5]) end
 local reserved, actual = tonumber(ARGV[2]), tonumber(ARGV[3])
 if KEYS[2] == KEYS[3] then
   if redis.call('EXISTS', KEYS[2]) == 1 then
@@ -55,6 +70,8 @@ elseif actual > reserved then
 end
 return 1
 `;
+
+const DAY_MS = 86_400_000;
 
 type SharedCommands = Redis & {
   sbKeyAdmit(...args: (string | number)[]): Promise<[number, string, number, number, number]>;
@@ -84,8 +101,8 @@ export class RedisKeyCounters implements KeyCounters {
     private readonly options: RedisKeyCountersOptions,
   ) {
     this.client = redis.client as SharedCommands;
-    this.client.defineCommand('sbKeyAdmit', { numberOfKeys: 2, lua: ADMIT });
-    this.client.defineCommand('sbKeySettle', { numberOfKeys: 3, lua: SETTLE });
+    this.client.defineCommand('sbKeyAdmit', { numberOfKeys: 3, lua: ADMIT });
+    this.client.defineCommand('sbKeySettle', { numberOfKeys: 4, lua: SETTLE });
   }
 
   get(keyId: string, nowMs: number): KeyUsage {
@@ -100,6 +117,7 @@ export class RedisKeyCounters implements KeyCounters {
     limits: KeyLimits,
     estimatedTokens: number,
     nowMs: number,
+    budget?: KeyBudget | null,
   ): KeyAdmission | Promise<KeyAdmission> {
     const estimate = Math.max(0, Math.ceil(estimatedTokens) || 0);
     if (!this.redis.usable) return this.admitLocally(keyId, limits, estimate, nowMs);
@@ -109,6 +127,7 @@ export class RedisKeyCounters implements KeyCounters {
       .sbKeyAdmit(
         this.windowKey(keyId, window),
         this.inFlightKey(keyId),
+        this.spendKey(keyId, budget?.period ?? 'none'),
         limits.rpm ?? -1,
         limits.tpm ?? -1,
         limits.parallel ?? -1,
@@ -117,12 +136,18 @@ export class RedisKeyCounters implements KeyCounters {
         ticketId,
         nowMs + this.options.slotTtlMs,
         USAGE_WINDOW_MS * 2,
+        budget ? budget.maxUsd : -1,
+        budget ? budget.spentUsd : 0,
+        // A period's spend outlives the period by a day; a total budget's is refreshed from the database
+        // after a day without use.
+        budget?.endsAtMs ? Math.max(60_000, budget.endsAtMs - nowMs + DAY_MS) : DAY_MS,
       )
       .then(([ok, limit, requests, tokens, inFlight]): KeyAdmission => {
         const usage = { requests, tokens, inFlight, windowEndsAt: windowResetAt(nowMs) };
         this.seen.set(keyId, { ...usage, window });
         if (ok !== 1) return { ok: false, limit: limit as KeyLimitName, usage };
-        return { ok: true, ticket: { keyId, window, reservedTokens: estimate, shared: { id: ticketId } } };
+        const shared = { id: ticketId, budgetPeriod: budget?.period ?? null };
+        return { ok: true, ticket: { keyId, window, reservedTokens: estimate, shared } };
       })
       .catch((error: unknown) => {
         this.redis.failed(error);
@@ -130,7 +155,7 @@ export class RedisKeyCounters implements KeyCounters {
       });
   }
 
-  settle(ticket: KeyTicket, actualTokens: number, nowMs: number): void {
+  settle(ticket: KeyTicket, actualTokens: number, nowMs: number, costUsd = 0): void {
     if (!ticket.shared) return this.local.settle(ticket, actualTokens, nowMs);
     const window = Math.floor(nowMs / USAGE_WINDOW_MS);
     // A slot Redis could not free (it is away) expires with its ticket.
@@ -139,10 +164,12 @@ export class RedisKeyCounters implements KeyCounters {
         this.inFlightKey(ticket.keyId),
         this.windowKey(ticket.keyId, ticket.window),
         this.windowKey(ticket.keyId, window),
+        this.spendKey(ticket.keyId, ticket.shared.budgetPeriod ?? 'none'),
         ticket.shared.id,
         ticket.reservedTokens,
         Math.max(0, Math.ceil(actualTokens) || 0),
         USAGE_WINDOW_MS * 2,
+        costUsd > 0 && Number.isFinite(costUsd) ? costUsd : 0,
       )
       .catch((error: unknown) => this.redis.failed(error));
   }
@@ -167,6 +194,10 @@ export class RedisKeyCounters implements KeyCounters {
   // One hash tag per key: both keys of a script land on the same Redis Cluster slot.
   private windowKey(keyId: string, window: number): string {
     return this.redis.key('key', `{${keyId}}`, 'm', window);
+  }
+
+  private spendKey(keyId: string, period: string): string {
+    return this.redis.key('key', `{${keyId}}`, 'spend', period);
   }
 
   private inFlightKey(keyId: string): string {

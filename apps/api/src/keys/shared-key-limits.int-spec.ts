@@ -8,6 +8,7 @@ import { createTestApp, type TestApp } from '../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 import { createKey } from './testing/admin-client';
 import { KEY_CLOCK } from './key-clock';
+import { RequestLogWriter } from '../usage/request-log.writer';
 
 /**
  * Three gateway instances on one PostgreSQL and one real redis-server: a key's limits hold exactly across
@@ -68,10 +69,10 @@ describeWithRedis('key limits shared by several instances through Redis', () => 
   }
 
   /** `count` chat requests spread over the instances in turn, all at once; the statuses. */
-  async function burst(key: string, count: number): Promise<number[]> {
+  async function burst(key: string, count: number, firstInstance = 0): Promise<number[]> {
     return Promise.all(
       Array.from({ length: count }, async (_, i) => {
-        const t = apps[i % apps.length]!;
+        const t = apps[(firstInstance + i) % apps.length]!;
         const res = await fetch(`${t.url}/v1/chat/completions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
@@ -103,6 +104,29 @@ describeWithRedis('key limits shared by several instances through Redis', () => 
     } finally {
       upstream.configure({ latencyMs: 0 });
     }
+  });
+
+  it('stops a budget at what every instance spent together, not at each instance’s own share of it', async () => {
+    // What one request costs here (the fake upstream's usage at the default gpt-4.1 price).
+    const probeKey = await sharedKey({});
+    expect(await burst(probeKey, 1)).toEqual([200]);
+    await apps[0]!.app.get(RequestLogWriter).flush();
+    const { rows } = await apps[0]!.db.query<{ costUsd: number }>(
+      `SELECT "costUsd" FROM "RequestLog" ORDER BY id DESC LIMIT 1`,
+    );
+    const cost = Number(rows[0]!.costUsd);
+    expect(cost).toBeGreaterThan(0);
+
+    // Room for three requests. One at a time, on the three instances in turn: each instance alone has
+    // seen one of them, so without sharing all three would go on admitting.
+    const key = await sharedKey({ maxBudgetUsd: cost * 3 - cost / 10, budgetPeriod: 'total' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      statuses.push(...(await burst(key, 1, i)));
+      // The cost is added when the answer is done; the next request starts after it.
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429, 429, 429, 429, 429]);
   });
 
   it('keeps serving when Redis dies (each instance takes a fair share), and shares again when it is back', async () => {
