@@ -41,7 +41,13 @@ export class SharedRedis {
       retryStrategy: (times: number) => Math.min(2_000, 100 * times),
       lazyConnect: true,
     };
-    this.client = new Redis(options.url, { ...common, connectionName: `switchboard:${this.instanceId}` });
+    this.client = new Redis(options.url, {
+      ...common,
+      connectionName: `switchboard:${this.instanceId}`,
+      // Commands issued in the same tick (one request's settle and token count, many requests' admits
+      // under load) go out as one write: fewer syscalls and less CPU per request.
+      enableAutoPipelining: true,
+    });
     this.subscriber = new Redis(options.url, {
       ...common,
       enableOfflineQueue: true,
