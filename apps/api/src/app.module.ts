@@ -1,3 +1,4 @@
+import { SecretBox } from './common/crypto';
 import { CLOCK, type Clock, RANDOM } from './common/clock';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -50,12 +51,18 @@ export class AppModule {
         // An object of this app's own (not the shared systemClock), so a test can pin one instance's time.
         { provide: CLOCK, useFactory: (): Clock => ({ now: () => Date.now() }) },
         { provide: RANDOM, useValue: Math.random },
+        // One cipher for upstream API keys at rest, from ENCRYPTION_KEY.
+        {
+          provide: SecretBox,
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => new SecretBox(c.encryptionKey),
+        },
         { provide: APP_CONFIG, useValue: config },
         Readiness,
         { provide: APP_GUARD, useClass: AdminAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
-      exports: [APP_CONFIG, Readiness, CLOCK, RANDOM],
+      exports: [APP_CONFIG, Readiness, CLOCK, RANDOM, SecretBox],
     };
   }
 }

@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { DeploymentTestResult } from '@switchboard/contracts';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { SecretBox } from '../common/crypto';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { getProvider, isProviderName } from '../providers/provider-registry';
 import type { UpstreamRequest, UpstreamTarget } from '../providers/provider.types';
 import { redactSecrets } from '../providers/shared/redact-secrets';
@@ -19,14 +18,10 @@ const TEST_TIMEOUT_MS = 10_000;
  */
 @Injectable()
 export class ConnectionTestService {
-  private readonly box: SecretBox;
-
   constructor(
+    private readonly box: SecretBox,
     private readonly repo: DeploymentRepository,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.box = new SecretBox(config.encryptionKey);
-  }
+  ) {}
 
   async test(id: string): Promise<DeploymentTestResult> {
     const d = isDeploymentId(id) ? await this.repo.findConnectionTarget(id) : null;

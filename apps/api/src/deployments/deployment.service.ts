@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
   createDeploymentSchema,
   type Deployment,
@@ -12,7 +12,6 @@ import type { z } from 'zod';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { SecretBox, secretHint } from '../common/crypto';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { modelGroupSnapshot } from '../model-groups/model-group.snapshot';
 import { LiveConfigService } from '../routing/live-config.service';
 import { Router } from '../routing/router';
@@ -33,17 +32,13 @@ export type DeploymentPage = z.output<typeof deploymentPageSchema>;
 
 @Injectable()
 export class DeploymentService {
-  private readonly box: SecretBox;
-
   constructor(
+    private readonly box: SecretBox,
     private readonly repo: DeploymentRepository,
     private readonly audit: AuditService,
     private readonly router: Router,
     private readonly liveConfig: LiveConfigService,
-    @Inject(APP_CONFIG) config: AppConfig,
-  ) {
-    this.box = new SecretBox(config.encryptionKey);
-  }
+  ) {}
 
   async list(query: DeploymentListQuery): Promise<DeploymentPage> {
     const rows = await this.repo.findPageByName(

@@ -92,17 +92,14 @@ export function parseConfigText(text: string): unknown {
  */
 @Injectable()
 export class LiteLLMImportService {
-  private readonly box: SecretBox;
-
   constructor(
+    private readonly box: SecretBox,
     private readonly repo: LiteLLMImportRepository,
     private readonly audit: AuditService,
     private readonly groups: ModelGroupService,
     private readonly deployments: DeploymentService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {
-    this.box = new SecretBox(config.encryptionKey);
-  }
+  ) {}
 
   async import(text: string, dryRun: boolean, actor: string, inputs: ImportInputs = {}): Promise<ImportPlan> {
     const env = suppliedEnv(inputs);

@@ -1,3 +1,4 @@
+import { LiveReload } from '../database/live-reload';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Readiness } from '../common/readiness';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -31,8 +32,8 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
   readonly registry: KeyRegistry;
   private readonly logger = new Logger('VirtualKeys');
   private loaded = false;
-  private timers: NodeJS.Timeout[] = [];
-  private unsubscribe: () => void = () => undefined;
+  private readonly live: LiveReload;
+  private budgetTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly repo: VirtualKeyRepository,
@@ -48,6 +49,7 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
       counters,
       spendSettleMs: config.logFlushIntervalMs + SPEND_SETTLE_SLACK_MS,
     });
+    this.live = new LiveReload(notifier, 'keys', () => this.reload(), KEY_RELOAD_INTERVAL_MS);
     readiness.declare('keys');
   }
 
@@ -55,24 +57,18 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
     await this.resetDueBudgets().catch((err: unknown) =>
       this.logger.error(`budget reset failed: ${describe(err)}`),
     );
-    await this.reload();
-    this.unsubscribe = this.notifier.subscribe((topic, local) => {
-      if (topic === 'keys' && !local) void this.reload();
-    });
-    const reload = setInterval(() => void this.reload(), KEY_RELOAD_INTERVAL_MS);
-    const reset = setInterval(() => {
+    await this.live.start();
+    this.budgetTimer = setInterval(() => {
       this.resetDueBudgets().catch((err: unknown) =>
         this.logger.error(`budget reset failed: ${describe(err)}`),
       );
     }, BUDGET_RESET_INTERVAL_MS);
-    reload.unref();
-    reset.unref();
-    this.timers = [reload, reset];
+    this.budgetTimer.unref();
   }
 
   onApplicationShutdown(): void {
-    this.unsubscribe();
-    for (const t of this.timers) clearInterval(t);
+    this.live.stop();
+    if (this.budgetTimer) clearInterval(this.budgetTimer);
   }
 
   authenticate(token: string | null): Principal {
@@ -88,9 +84,8 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
   }
 
   /** Call after writing a key change: reloads here, then tells the other instances. */
-  async changed(): Promise<void> {
-    await this.reload();
-    await this.notifier.publish('keys');
+  changed(): Promise<void> {
+    return this.live.changed();
   }
 
   /** Starts a new period for keys whose reset time has come; reloads everywhere when any was due. */

@@ -1,3 +1,4 @@
+import { LiveReload } from '../database/live-reload';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type {
   ModelPrice,
@@ -30,14 +31,15 @@ const PERIODIC_RELOAD_MS = 60_000;
 export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Prices');
   private table = new PriceTable([]);
-  private timer: NodeJS.Timeout | null = null;
-  private unsubscribe: () => void = () => undefined;
+  private readonly live: LiveReload;
 
   constructor(
     private readonly repo: ModelPriceRepository,
     private readonly audit: AuditService,
-    private readonly notifier: ChangeNotifier,
-  ) {}
+    notifier: ChangeNotifier,
+  ) {
+    this.live = new LiveReload(notifier, 'prices', () => this.reload(), PERIODIC_RELOAD_MS);
+  }
 
   async onModuleInit(): Promise<void> {
     try {
@@ -45,17 +47,11 @@ export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplic
     } catch (err) {
       this.logger.error(`could not seed default prices: ${err instanceof Error ? err.message : String(err)}`);
     }
-    await this.reload();
-    this.unsubscribe = this.notifier.subscribe((topic, local) => {
-      if (topic === 'prices' && !local) void this.reload();
-    });
-    this.timer = setInterval(() => void this.reload(), PERIODIC_RELOAD_MS);
-    this.timer.unref();
+    await this.live.start();
   }
 
   onApplicationShutdown(): void {
-    this.unsubscribe();
-    if (this.timer) clearInterval(this.timer);
+    this.live.stop();
   }
 
   costUsd(model: string, promptTokens: number, completionTokens: number): number {
@@ -76,8 +72,7 @@ export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplic
       ]);
     }
     const saved = await this.repo.upsert({ model: name, ...input }, (w) => this.record(actor, w));
-    await this.reload();
-    await this.notifier.publish('prices');
+    await this.live.changed();
     return toResponse(saved);
   }
 

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { LiveReload } from '../database/live-reload';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Readiness } from '../common/readiness';
 import { SecretBox } from '../common/crypto';
-import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { ChangeNotifier } from '../database/change-notifier';
 import { RouterRegistry } from './router-registry';
 import { RoutingConfigRepository } from './routing-config.repository';
@@ -26,42 +26,33 @@ const PERIODIC_RELOAD_MS = 30_000;
 @Injectable()
 export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LiveConfig');
-  private readonly box: SecretBox;
-  private timer: NodeJS.Timeout | null = null;
-  private unsubscribe: () => void = () => undefined;
+  private readonly live: LiveReload;
   /** Each deployment's `updatedAt` at the last load. */
   private updatedAt = new Map<string, number>();
 
   constructor(
+    private readonly box: SecretBox,
     private readonly repo: RoutingConfigRepository,
     private readonly registry: RouterRegistry,
     private readonly router: Router,
     private readonly notifier: ChangeNotifier,
     private readonly readiness: Readiness,
-    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.box = new SecretBox(config.encryptionKey);
+    this.live = new LiveReload(notifier, 'routing', () => this.reload(), PERIODIC_RELOAD_MS);
     readiness.declare('router');
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.reload();
-    this.unsubscribe = this.notifier.subscribe((topic, local) => {
-      if (topic === 'routing' && !local) void this.reload();
-    });
-    this.timer = setInterval(() => void this.reload(), PERIODIC_RELOAD_MS);
-    this.timer.unref();
+  onModuleInit(): Promise<void> {
+    return this.live.start();
   }
 
   onApplicationShutdown(): void {
-    this.unsubscribe();
-    if (this.timer) clearInterval(this.timer);
+    this.live.stop();
   }
 
   /** Call after writing a routing change: reloads here, then tells the other instances. */
-  async changed(): Promise<void> {
-    await this.reload();
-    await this.notifier.publish('routing');
+  changed(): Promise<void> {
+    return this.live.changed();
   }
 
   /** Loads from the database; concurrent calls share one run plus at most one queued pass. */
