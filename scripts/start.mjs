@@ -21,6 +21,8 @@ const port = Number(env.PORT ?? 4000);
 const webPort = Number(env.WEB_PORT ?? 3000);
 const apiUrl = `http://127.0.0.1:${port}`;
 env.API_INTERNAL_URL ??= apiUrl;
+// The gateway as the console's "Connect Dify" card names it (unless SWITCHBOARD_PUBLIC_URL says otherwise).
+env.SWITCHBOARD_GATEWAY_URL ??= apiUrl;
 env.WEB_PORT = String(webPort);
 // The dashboard forwards the console's /api/* calls from loopback and names the browser's address in
 // X-Forwarded-For (apps/web/server.mjs drops whatever a browser sent there), so the gateway believes

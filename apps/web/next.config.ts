@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { NextConfig } from 'next';
 
-// The browser only ever talks to this origin; src/proxy.ts forwards /api/* and /health to the API
+// The browser only ever talks to this origin; src/proxy.ts forwards /api/*, /health and (for the Connect
+// Dify check) /v1/chat/completions to the API
 // (read from API_INTERNAL_URL when the server runs, so one build serves any deployment).
 const nextConfig: NextConfig = {
   poweredByHeader: false,

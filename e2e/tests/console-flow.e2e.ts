@@ -84,6 +84,9 @@ test('operator sets up load balancing, issues a Dify key, watches the split, cha
   const secret = (await dify.locator('code').first().textContent())?.trim() ?? '';
   expect(secret).toMatch(/^sk-sb-/);
   await expect(dify).toContainText('http://switchboard:4000/v1');
+  // The same credential call Dify makes when the provider is saved, from the card.
+  await dify.getByRole('button', { name: 'Check from here' }).click();
+  await expect(dify.getByText('OK: the gateway accepted the key')).toBeVisible();
   await shot(page, 'project-key');
 
   // --- 30 requests through the official openai client with that key
