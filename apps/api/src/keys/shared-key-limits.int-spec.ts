@@ -2,7 +2,12 @@ import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src
 import type { Clock } from '../common/clock';
 import { SHARED_REDIS } from '../redis/redis.module';
 import type { SharedRedis } from '../redis/shared-redis';
-import { describeWithRedis, startTestRedis, type TestRedis } from '../testing/redis-server';
+import {
+  describeWithRedis,
+  REDIS_TEST_TIMEOUT_MS,
+  startTestRedis,
+  type TestRedis,
+} from '../testing/redis-server';
 import { seedRouting } from '../testing/seed';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
@@ -28,7 +33,10 @@ describeWithRedis('key limits shared by several instances through Redis', () => 
     database = await createTestDatabase();
     upstream = await startFakeUpstream({ name: 'shared' });
     for (let i = 0; i < 3; i++) {
-      const t = await createTestApp({ redisUrl: redis.url, redisKeyPrefix: 'sbtest:' }, database);
+      const t = await createTestApp(
+        { redisUrl: redis.url, redisKeyPrefix: 'sbtest:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
+        database,
+      );
       jest.spyOn(t.app.get<Clock>(KEY_CLOCK), 'now').mockImplementation(() => minute);
       apps.push(t);
     }

@@ -1,5 +1,10 @@
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
-import { describeWithRedis, startTestRedis, type TestRedis } from '../testing/redis-server';
+import {
+  describeWithRedis,
+  REDIS_TEST_TIMEOUT_MS,
+  startTestRedis,
+  type TestRedis,
+} from '../testing/redis-server';
 import { seedRouting } from '../testing/seed';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
@@ -16,7 +21,10 @@ describeWithRedis('cooldowns shared by several instances through Redis', () => {
   const GROUP = 'cooldown-gpt';
 
   const start = async () => {
-    const t = await createTestApp({ redisUrl: redis.url, redisKeyPrefix: 'sbcool:' }, database);
+    const t = await createTestApp(
+      { redisUrl: redis.url, redisKeyPrefix: 'sbcool:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
+      database,
+    );
     apps.push(t);
     return t;
   };

@@ -1,6 +1,11 @@
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
 import { CLOCK, type Clock } from '../common/clock';
-import { describeWithRedis, startTestRedis, type TestRedis } from '../testing/redis-server';
+import {
+  describeWithRedis,
+  REDIS_TEST_TIMEOUT_MS,
+  startTestRedis,
+  type TestRedis,
+} from '../testing/redis-server';
 import { seedRouting } from '../testing/seed';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
@@ -45,7 +50,10 @@ describeWithRedis('deployment limits shared by several instances through Redis',
     limited = await startFakeUpstream({ name: 'limited' });
     spare = await startFakeUpstream({ name: 'spare' });
     for (let i = 0; i < 3; i++) {
-      const t = await createTestApp({ redisUrl: redis.url, redisKeyPrefix: 'sbdep:' }, database);
+      const t = await createTestApp(
+        { redisUrl: redis.url, redisKeyPrefix: 'sbdep:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
+        database,
+      );
       jest.spyOn(t.app.get<Clock>(CLOCK), 'now').mockImplementation(() => minute);
       apps.push(t);
     }

@@ -1,4 +1,9 @@
-import { describeWithRedis, startTestRedis, type TestRedis } from '../testing/redis-server';
+import {
+  describeWithRedis,
+  REDIS_TEST_TIMEOUT_MS,
+  startTestRedis,
+  type TestRedis,
+} from '../testing/redis-server';
 import { createTestApp, type TestApp } from '../testing/test-app';
 import { createTestDatabase, type TestDatabase } from '../testing/test-database';
 
@@ -12,7 +17,12 @@ describeWithRedis('throttles shared by several instances through Redis', () => {
     redis = await startTestRedis();
     database = await createTestDatabase();
     for (let i = 0; i < 2; i++)
-      apps.push(await createTestApp({ redisUrl: redis.url, redisKeyPrefix: 'sbthrottle:' }, database));
+      apps.push(
+        await createTestApp(
+          { redisUrl: redis.url, redisKeyPrefix: 'sbthrottle:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
+          database,
+        ),
+      );
   });
   afterAll(async () => {
     for (const t of apps.splice(0)) {

@@ -2,6 +2,12 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 
+/**
+ * Redis command timeout for the multi-instance tests: long enough that a busy CI machine never makes an
+ * instance fall back to its own counters mid-test (the outage test kills Redis, which fails at once).
+ */
+export const REDIS_TEST_TIMEOUT_MS = 3_000;
+
 /** Whether `redis-server` can be started here; suites that need it say why they are skipped otherwise. */
 export const REDIS_SERVER_INSTALLED = spawnSync('redis-server', ['--version']).status === 0;
 
