@@ -2,15 +2,10 @@ import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src
 import type { Clock } from '../common/clock';
 import { SHARED_REDIS } from '../redis/redis.module';
 import type { SharedRedis } from '../redis/shared-redis';
-import {
-  describeWithRedis,
-  REDIS_TEST_TIMEOUT_MS,
-  startTestRedis,
-  type TestRedis,
-} from '../testing/redis-server';
+import { type GatewayCluster, startGatewayCluster, until } from '../testing/gateway-cluster';
+import { describeWithRedis, type TestRedis } from '../testing/redis-server';
 import { seedRouting } from '../testing/seed';
-import { createTestApp, type TestApp } from '../testing/test-app';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import type { TestApp } from '../testing/test-app';
 import { createKey } from './testing/admin-client';
 import { KEY_CLOCK } from './key-clock';
 import { RequestLogWriter } from '../usage/request-log.writer';
@@ -20,53 +15,33 @@ import { RequestLogWriter } from '../usage/request-log.writer';
  * them whatever the interleaving, and Redis going away fails no request.
  */
 describeWithRedis('key limits shared by several instances through Redis', () => {
+  let cluster: GatewayCluster;
   let redis: TestRedis;
-  let database: TestDatabase;
+  let apps: TestApp[];
   let upstream: FakeUpstream;
-  const apps: TestApp[] = [];
   const GROUP = 'shared-gpt';
   // 10 s into a minute, the same on every instance: the counts cannot straddle a minute boundary.
   const minute = Math.floor(Date.now() / 60_000) * 60_000 + 10_000;
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    database = await createTestDatabase();
     upstream = await startFakeUpstream({ name: 'shared' });
-    for (let i = 0; i < 3; i++) {
-      const t = await createTestApp(
-        { redisUrl: redis.url, redisKeyPrefix: 'sbtest:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
-        database,
-      );
-      jest.spyOn(t.app.get<Clock>(KEY_CLOCK), 'now').mockImplementation(() => minute);
-      apps.push(t);
-    }
+    cluster = await startGatewayCluster('sbtest:', 3);
+    ({ redis, apps } = cluster);
+    for (const t of apps) jest.spyOn(t.app.get<Clock>(KEY_CLOCK), 'now').mockImplementation(() => minute);
     await seedRouting(apps[0]!, [
       { name: 'shared-0', modelGroup: GROUP, model: 'gpt-4.1', apiBase: upstream.url },
     ]);
     await Promise.all(apps.map((t) => until(async () => (await models(t)).includes(GROUP))));
   });
   afterAll(async () => {
-    for (const t of apps.splice(0)) {
-      await t.app.close();
-      await t.db.end();
-    }
-    await database?.drop();
+    await cluster?.close();
     await upstream?.close();
-    await redis?.stop();
   });
 
   async function models(t: TestApp, key = t.config.masterKey): Promise<string[]> {
     const res = await fetch(`${t.url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
     if (res.status !== 200) return [];
     return ((await res.json()) as { data: { id: string }[] }).data.map((m) => m.id);
-  }
-
-  async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 50));
-    }
   }
 
   /** A key every instance knows (each reloads keys on the change notification). */

@@ -1,41 +1,18 @@
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
-import {
-  describeWithRedis,
-  REDIS_TEST_TIMEOUT_MS,
-  startTestRedis,
-  type TestRedis,
-} from '../testing/redis-server';
 import { seedRouting } from '../testing/seed';
-import { createTestApp, type TestApp } from '../testing/test-app';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import type { TestApp } from '../testing/test-app';
 import { DeploymentStateStore } from './deployment-state';
 import { RouterRegistry } from './router-registry';
+import { type GatewayCluster, startGatewayCluster, until } from '../testing/gateway-cluster';
+import { describeWithRedis } from '../testing/redis-server';
 
 /** A deployment one instance benches is benched on the others, and on an instance that starts later. */
 describeWithRedis('cooldowns shared by several instances through Redis', () => {
-  let redis: TestRedis;
-  let database: TestDatabase;
+  let cluster: GatewayCluster;
   let good: FakeUpstream;
   let broken: FakeUpstream;
-  const apps: TestApp[] = [];
+  let apps: TestApp[];
   const GROUP = 'cooldown-gpt';
-
-  const start = async () => {
-    const t = await createTestApp(
-      { redisUrl: redis.url, redisKeyPrefix: 'sbcool:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
-      database,
-    );
-    apps.push(t);
-    return t;
-  };
-
-  async function until(check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   const brokenId = (t: TestApp) =>
     t.app
@@ -58,13 +35,11 @@ describeWithRedis('cooldowns shared by several instances through Redis', () => {
   }
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    database = await createTestDatabase();
     good = await startFakeUpstream({ name: 'good' });
     // Refuses the deployment's key: a 401 benches it at once (the operator must fix the key).
     broken = await startFakeUpstream({ name: 'broken', requireApiKey: 'sk-the-right-key' });
-    await start();
-    await start();
+    cluster = await startGatewayCluster('sbcool:', 2);
+    ({ apps } = cluster);
     await seedRouting(
       apps[0]!,
       [
@@ -76,14 +51,9 @@ describeWithRedis('cooldowns shared by several instances through Redis', () => {
     await until(() => apps.every((t) => brokenId(t) !== undefined));
   });
   afterAll(async () => {
-    for (const t of apps.splice(0)) {
-      await t.app.close();
-      await t.db.end();
-    }
-    await database?.drop();
+    await cluster?.close();
     await good?.close();
     await broken?.close();
-    await redis?.stop();
   });
 
   it('benches a deployment on every instance when one of them sees it fail', async () => {
@@ -100,7 +70,7 @@ describeWithRedis('cooldowns shared by several instances through Redis', () => {
   });
 
   it('gives an instance that starts later the cooldowns already running', async () => {
-    const late = await start();
+    const late = await cluster.start();
     await until(() => brokenId(late) !== undefined);
     await until(() => cooling(late));
   });

@@ -1,33 +1,19 @@
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
 import { CLOCK, type Clock } from '../common/clock';
-import {
-  describeWithRedis,
-  REDIS_TEST_TIMEOUT_MS,
-  startTestRedis,
-  type TestRedis,
-} from '../testing/redis-server';
 import { seedRouting } from '../testing/seed';
-import { createTestApp, type TestApp } from '../testing/test-app';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import type { TestApp } from '../testing/test-app';
 import { RouterRegistry } from './router-registry';
+import { type GatewayCluster, startGatewayCluster, until } from '../testing/gateway-cluster';
+import { describeWithRedis } from '../testing/redis-server';
 
 /** A deployment's own rpm limit holds across three instances: its upstream sees exactly that many requests. */
 describeWithRedis('deployment limits shared by several instances through Redis', () => {
-  let redis: TestRedis;
-  let database: TestDatabase;
+  let cluster: GatewayCluster;
   let limited: FakeUpstream;
   let spare: FakeUpstream;
-  const apps: TestApp[] = [];
+  let apps: TestApp[];
   // The same moment on every instance, 10 s into a minute: the counts cannot straddle a minute boundary.
   const minute = Math.floor(Date.now() / 60_000) * 60_000 + 10_000;
-
-  async function until(check: () => boolean, ms = 10_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!check()) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   async function burst(group: string, count: number): Promise<number[]> {
     return Promise.all(
@@ -45,18 +31,11 @@ describeWithRedis('deployment limits shared by several instances through Redis',
   }
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    database = await createTestDatabase();
     limited = await startFakeUpstream({ name: 'limited' });
     spare = await startFakeUpstream({ name: 'spare' });
-    for (let i = 0; i < 3; i++) {
-      const t = await createTestApp(
-        { redisUrl: redis.url, redisKeyPrefix: 'sbdep:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
-        database,
-      );
-      jest.spyOn(t.app.get<Clock>(CLOCK), 'now').mockImplementation(() => minute);
-      apps.push(t);
-    }
+    cluster = await startGatewayCluster('sbdep:', 3);
+    ({ apps } = cluster);
+    for (const t of apps) jest.spyOn(t.app.get<Clock>(CLOCK), 'now').mockImplementation(() => minute);
     await seedRouting(
       apps[0]!,
       [
@@ -84,14 +63,9 @@ describeWithRedis('deployment limits shared by several instances through Redis',
     );
   });
   afterAll(async () => {
-    for (const t of apps.splice(0)) {
-      await t.app.close();
-      await t.db.end();
-    }
-    await database?.drop();
+    await cluster?.close();
     await limited?.close();
     await spare?.close();
-    await redis?.stop();
   });
 
   it('sends a deployment exactly its rpm limit from three instances together', async () => {

@@ -1,36 +1,18 @@
-import {
-  describeWithRedis,
-  REDIS_TEST_TIMEOUT_MS,
-  startTestRedis,
-  type TestRedis,
-} from '../testing/redis-server';
-import { createTestApp, type TestApp } from '../testing/test-app';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database';
+import { type GatewayCluster, startGatewayCluster } from '../testing/gateway-cluster';
+import { describeWithRedis } from '../testing/redis-server';
+import type { TestApp } from '../testing/test-app';
 
 /** Failed sign-ins and unknown keys count on every instance together: alternating instances gains nothing. */
 describeWithRedis('throttles shared by several instances through Redis', () => {
-  let redis: TestRedis;
-  let database: TestDatabase;
-  const apps: TestApp[] = [];
+  let cluster: GatewayCluster;
+  let apps: TestApp[];
 
   beforeAll(async () => {
-    redis = await startTestRedis();
-    database = await createTestDatabase();
-    for (let i = 0; i < 2; i++)
-      apps.push(
-        await createTestApp(
-          { redisUrl: redis.url, redisKeyPrefix: 'sbthrottle:', redisTimeoutMs: REDIS_TEST_TIMEOUT_MS },
-          database,
-        ),
-      );
+    cluster = await startGatewayCluster('sbthrottle:', 2);
+    ({ apps } = cluster);
   });
   afterAll(async () => {
-    for (const t of apps.splice(0)) {
-      await t.app.close();
-      await t.db.end();
-    }
-    await database?.drop();
-    await redis?.stop();
+    await cluster?.close();
   });
 
   const signIn = async (t: TestApp) =>
