@@ -120,6 +120,9 @@ export class RedisKeyCounters implements KeyCounters {
     budget?: KeyBudget | null,
   ): KeyAdmission | Promise<KeyAdmission> {
     const estimate = Math.max(0, Math.ceil(estimatedTokens) || 0);
+    // Nothing to share for a key without limits or budget: no round trip at all.
+    if (limits.rpm === null && limits.tpm === null && limits.parallel === null && !budget)
+      return this.local.admit(keyId, limits, estimate, nowMs);
     if (!this.redis.usable) return this.admitLocally(keyId, limits, estimate, nowMs);
     const window = Math.floor(nowMs / USAGE_WINDOW_MS);
     const ticketId = randomUUID();

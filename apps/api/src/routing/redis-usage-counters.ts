@@ -75,6 +75,11 @@ export class RedisUsageCounters implements UsageCounters {
     estimatedTokens: number,
     nowMs: number,
   ): Promise<boolean> {
+    // Nothing to share for a deployment without limits: counted here only, no round trip.
+    if (limits.rpm === null && limits.tpm === null) {
+      this.local.hit(deploymentId, nowMs);
+      return true;
+    }
     if (this.redis.usable) {
       try {
         const [ok, rpm, tpm] = await this.client.sbDeploymentReserve(
