@@ -3,7 +3,7 @@ import { OpenAIError } from '../common/errors';
 import type { Admission, GatewayAuth, Principal } from '../gateway/gateway-auth';
 import type { Clock } from '../common/clock';
 import { nextBudgetReset } from './budget-period';
-import type { KeyAdmission, KeyCounters, KeyLimitName, KeyTicket, KeyUsage } from './key-counters';
+import type { KeyAdmission, KeyBudget, KeyCounters, KeyLimitName, KeyTicket, KeyUsage } from './key-counters';
 import { hashVirtualKey, VIRTUAL_KEY_PREFIX } from './key-secret';
 
 /** What the data plane knows about a key: loaded from the database, never its plaintext. */
@@ -193,21 +193,16 @@ export class KeyRegistry implements GatewayAuth {
 
     const { clock, counters } = this.options;
     const now = clock.now();
-    if (record.maxBudgetUsd !== null && this.periodSpendAt(entry, now) >= record.maxBudgetUsd) {
-      throw budgetExceeded(record, label, now);
+    let budget: KeyBudget | null = null;
+    if (record.maxBudgetUsd !== null) {
+      const spentUsd = this.periodSpendAt(entry, now);
+      if (spentUsd >= record.maxBudgetUsd) throw budgetExceeded(record, label, now);
+      // Shared counters check it again against what every instance has spent.
+      const endsAtMs = record.budgetResetAt?.getTime() ?? null;
+      budget = { maxUsd: record.maxBudgetUsd, spentUsd, period: String(endsAtMs ?? 'total'), endsAtMs };
     }
     const estimate = Math.max(0, Math.ceil(estimatedTokens) || 0);
     const limits = { rpm: record.rpmLimit, tpm: record.tpmLimit, parallel: record.maxParallel };
-    // Shared counters also check the budget against what every instance has spent (in memory: done above).
-    const budget =
-      record.maxBudgetUsd === null
-        ? null
-        : {
-            maxUsd: record.maxBudgetUsd,
-            spentUsd: this.periodSpendAt(entry, now),
-            period: String(record.budgetResetAt?.getTime() ?? 'total'),
-            endsAtMs: record.budgetResetAt?.getTime() ?? null,
-          };
     const decided = counters.admit(record.id, limits, estimate, now, budget);
     const admitted = (result: KeyAdmission): Admission => {
       if (!result.ok)

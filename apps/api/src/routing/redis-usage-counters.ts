@@ -1,9 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { SharedRedis } from '../redis/shared-redis';
 import {
-  deploymentFull,
   type DeploymentLimits,
   InMemoryUsageCounters,
+  rpmFull,
+  tpmFull,
   USAGE_WINDOW_MS,
   type UsageCounters,
   type UsageWindow,
@@ -11,7 +12,7 @@ import {
 
 /**
  * Checks a deployment's rpm/tpm on the shared minute and counts the request, atomically. KEYS: the
- * minute's hash (r = requests, t = tokens). Same rules as `deploymentFull`.
+ * minute's hash (r = requests, t = tokens). Same rules as `rpmFull` and `tpmFull`.
  */
 const RESERVE = `
 local rpm, tpm, est = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -98,8 +99,8 @@ export class RedisUsageCounters implements UsageCounters {
     // Redis away: this instance's own counts against its fair share.
     const n = this.redis.instances;
     const share = (limit: number | null) => (limit === null ? null : Math.max(1, Math.ceil(limit / n)));
-    const fair = { rpm: share(limits.rpm), tpm: share(limits.tpm) };
-    if (deploymentFull(fair, this.local.get(deploymentId, nowMs), estimatedTokens)) return false;
+    const used = this.local.get(deploymentId, nowMs);
+    if (rpmFull(share(limits.rpm), used) || tpmFull(share(limits.tpm), used, estimatedTokens)) return false;
     this.local.hit(deploymentId, nowMs);
     return true;
   }

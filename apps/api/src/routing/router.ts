@@ -27,8 +27,9 @@ import type {
 import { STRATEGIES } from './strategies';
 import { type Clock, systemClock } from '../common/clock';
 import {
-  deploymentFull,
   InMemoryUsageCounters,
+  rpmFull,
+  tpmFull,
   type UsageCounters,
   type UsageWindow,
   windowResetAt,
@@ -69,13 +70,10 @@ interface GroupRun {
   tried: string[];
 }
 
-const rpmExhausted = (d: RoutedDeployment, used: UsageWindow): boolean =>
-  deploymentFull({ rpm: d.rpmLimit, tpm: null }, used, 0);
-
-// A request bigger than the whole tpm limit still goes through on an idle minute: it can never fit, and the
-// upstream is the better judge of whether it is acceptable.
+// Scalar arguments: these run for every candidate of every pick, without allocating.
+const rpmExhausted = (d: RoutedDeployment, used: UsageWindow): boolean => rpmFull(d.rpmLimit, used);
 const tpmExhausted = (d: RoutedDeployment, used: UsageWindow, estimatedTokens: number): boolean =>
-  deploymentFull({ rpm: null, tpm: d.tpmLimit }, used, estimatedTokens);
+  tpmFull(d.tpmLimit, used, estimatedTokens);
 
 // Blocks that lift by themselves soon and mean "busy", not "broken": worth a short wait, and a 429 to the client.
 const isThrottle = (b: Block): boolean => b.kind !== 'cooldown' || b.reason === 'rate_limited';

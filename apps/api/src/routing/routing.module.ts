@@ -15,8 +15,12 @@ import { RoutingConfigRepository } from './routing-config.repository';
 class CooldownSharing implements OnModuleInit {
   private readonly shared: SharedCooldowns | null;
 
-  constructor(@Inject(SHARED_REDIS) redis: SharedRedis | null, state: DeploymentStateStore) {
-    this.shared = redis ? new SharedCooldowns(redis, state) : null;
+  constructor(
+    @Inject(SHARED_REDIS) redis: SharedRedis | null,
+    state: DeploymentStateStore,
+    @Inject(CLOCK) clock: Clock,
+  ) {
+    this.shared = redis ? new SharedCooldowns(redis, state, clock) : null;
   }
 
   async onModuleInit(): Promise<void> {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { Clock } from '../common/clock';
 import type { SharedRedis } from '../redis/shared-redis';
 import type { DeploymentStateStore } from './deployment-state';
 import type { CooldownReason } from './routing.types';
@@ -25,7 +26,7 @@ export class SharedCooldowns {
   constructor(
     private readonly redis: SharedRedis,
     private readonly state: DeploymentStateStore,
-    private readonly clock: { now(): number } = { now: () => Date.now() },
+    private readonly clock: Clock,
   ) {
     this.channel = redis.key('cooldowns');
     this.hash = redis.key('cooldowns', 'running');

@@ -53,16 +53,18 @@ export interface DeploymentLimits {
   readonly tpm: number | null;
 }
 
-/** Full by rpm, or by tpm for a request of `estimatedTokens` (one too big for the limit still gets an idle minute). */
-export function deploymentFull(
-  limits: DeploymentLimits,
-  used: UsageWindow,
-  estimatedTokens: number,
-): boolean {
-  if (limits.rpm !== null && used.rpm >= limits.rpm) return true;
+/** `rpmLimit` requests counted this minute (null: no limit). */
+export function rpmFull(rpmLimit: number | null, used: UsageWindow): boolean {
+  return rpmLimit !== null && used.rpm >= rpmLimit;
+}
+
+/**
+ * No room for `estimatedTokens` more under `tpmLimit` (null: no limit). A request bigger than the whole
+ * limit still goes through on an idle minute: it can never fit, and the upstream is the better judge.
+ */
+export function tpmFull(tpmLimit: number | null, used: UsageWindow, estimatedTokens: number): boolean {
   return (
-    limits.tpm !== null &&
-    (used.tpm >= limits.tpm || (used.tpm > 0 && used.tpm + estimatedTokens > limits.tpm))
+    tpmLimit !== null && (used.tpm >= tpmLimit || (used.tpm > 0 && used.tpm + estimatedTokens > tpmLimit))
   );
 }
 
