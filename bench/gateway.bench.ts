@@ -31,7 +31,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client as PgClient } from 'pg';
 import { request } from 'undici';
-import { summarizeProfile, type ProfileSummary } from './lib/cpuprofile';
+import { printProfile, summarizeProfile, type ProfileSummary } from './lib/cpuprofile';
 import { cannon, type LoadResult, paced, streams, type StreamResult, type Target } from './lib/load';
 import {
   affinity,
@@ -1025,19 +1025,6 @@ function printTable(
   console.log('');
   const w = Math.max(...info.map((r) => r[0].length));
   for (const [k, v] of info) console.log(`${k.padEnd(w)} : ${v}`);
-  console.log('');
-}
-
-function printProfile(p: ProfileSummary): void {
-  console.log(
-    `gateway CPU profile (max-throughput phase, ${p.sampledMs} ms sampled, idle ${p.idlePct}%): ${p.file}`,
-  );
-  console.log('  self time by area:');
-  for (const a of p.areas.slice(0, 15)) console.log(`    ${String(a.selfPct).padStart(5)}%  ${a.area}`);
-  console.log('  top functions by self time:');
-  for (const e of p.topSelf.slice(0, 20)) console.log(`    ${String(e.selfPct).padStart(5)}%  ${e.name}`);
-  console.log('  top functions by inclusive time:');
-  for (const e of p.topTotal.slice(0, 25)) console.log(`    ${String(e.totalPct).padStart(5)}%  ${e.name}`);
   console.log('');
 }
 

@@ -9,12 +9,13 @@
  * run on the other core.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import { GATEWAY_NODE_FLAGS } from '../scripts/gateway-node-flags.mjs';
+import { printProfile, summarizeProfile } from './lib/cpuprofile';
 import { cannon, paced, type Target } from './lib/load';
 import { canPin, Child, cpuMs, descendants, freePort, pin, sleep } from './lib/proc';
 import { round } from './lib/stats';
@@ -34,12 +35,16 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '500' },
     connections: { type: 'string', default: '50' },
     quick: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'boolean', default: false },
   },
 });
 const quick = args.quick === true;
 const durationS = quick ? 3 : Number(args.duration);
 const rate = Number(args.rate);
 const connections = Number(args.connections);
+const cpuProf = args['cpu-prof'] === true;
+
+const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 const children: Child[] = [];
 const tempDirs: string[] = [];
@@ -82,7 +87,13 @@ async function runMode(redisUrl: string | null, upstream: string): Promise<ModeR
   const masterKey = `sk-bench-redis-${Math.random().toString(36).slice(2)}-0123456789ABCDEF`;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-redis-'));
   tempDirs.push(dataDir);
-  const c = onCore(GATEWAY_CORE, process.execPath, [...GATEWAY_NODE_FLAGS, API_MAIN]);
+  const profDir = cpuProf ? mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-prof-')) : null;
+  if (profDir) tempDirs.push(profDir);
+  const c = onCore(GATEWAY_CORE, process.execPath, [
+    ...GATEWAY_NODE_FLAGS,
+    ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+    API_MAIN,
+  ]);
   const gateway = new Child('gateway', c.cmd, c.args, {
     cwd: ROOT,
     env: {
@@ -145,7 +156,9 @@ async function runMode(redisUrl: string | null, upstream: string): Promise<ModeR
   await cannon(target, { title: 'warm-up', connections, durationS: quick ? 1 : 3, maxRequests: 1_000_000 });
   await sleep(1000);
   const cpuBefore = cpuMs(gateway.pid) ?? 0;
+  const maxStartUs = monotonicUs();
   const max = await cannon(target, { title: 'max', connections, durationS, maxRequests: 10_000_000 });
+  const maxEndUs = monotonicUs();
   const cpuAfter = cpuMs(gateway.pid) ?? 0;
   await sleep(1000);
   const latency = await paced(target, { title: 'paced', rate, durationS, connections: 64 });
@@ -153,6 +166,11 @@ async function runMode(redisUrl: string | null, upstream: string): Promise<ModeR
     `${mode}: ${max.rps} req/s, at ${rate} req/s p50 ${latency.latencyMs.p50} ms p99 ${latency.latencyMs.p99} ms`,
   );
   await gateway.stop(30_000);
+  const file = profDir && readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (profDir && file) {
+    const profile = summarizeProfile(path.join(profDir, file), [{ startUs: maxStartUs, endUs: maxEndUs }]);
+    printProfile(profile, `${redisUrl ? 'with' : 'without'} Redis, max-throughput phase`);
+  }
   return {
     mode,
     maxRps: max.rps,

@@ -141,3 +141,15 @@ export function summarizeProfile(
       .map(([area, ms]) => ({ area, selfMs: Math.round(ms), selfPct: pct(ms) })),
   };
 }
+
+/** Prints a summary: self time by area, then the top functions by self and inclusive time. */
+export function printProfile(p: ProfileSummary, title = 'max-throughput phase'): void {
+  console.log(`gateway CPU profile (${title}, ${p.sampledMs} ms sampled, idle ${p.idlePct}%): ${p.file}`);
+  console.log('  self time by area:');
+  for (const a of p.areas.slice(0, 15)) console.log(`    ${String(a.selfPct).padStart(5)}%  ${a.area}`);
+  console.log('  top functions by self time:');
+  for (const e of p.topSelf.slice(0, 20)) console.log(`    ${String(e.selfPct).padStart(5)}%  ${e.name}`);
+  console.log('  top functions by inclusive time:');
+  for (const e of p.topTotal.slice(0, 25)) console.log(`    ${String(e.totalPct).padStart(5)}%  ${e.name}`);
+  console.log('');
+}

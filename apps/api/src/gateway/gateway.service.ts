@@ -6,7 +6,7 @@ import { endedByShutdown } from '../common/graceful-shutdown';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import type { Capability, ClientRequest, OpenAiErrorObject } from '../providers/provider.types';
-import { Router } from '../routing/router';
+import { type PreparedClaim, Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';
 import type { RoutedDeployment } from '../routing/routing.types';
 import { ClientClosedError } from './attempt-errors';
@@ -104,12 +104,23 @@ export class GatewayService {
     let principal: Principal | null = null;
     let client: ClientRequest;
     let admission: Admission;
+    let prepared: PreparedClaim | null = null;
     try {
       principal = this.authenticate(req);
       client = parseClientRequest(capability, req);
       this.assertRoutable(capability, String(client.body.model), principal);
-      admission = await this.auth.admit(principal, String(client.body.model), estimatedTokens);
+      const admitting = this.auth.admit(principal, String(client.body.model), estimatedTokens);
+      // Key limits shared through Redis: the first deployment's reservation leaves in the same round trip.
+      if (admitting instanceof Promise) {
+        prepared = this.router.prepare(String(client.body.model), {
+          estimatedTokens,
+          stream: client.stream,
+          capability,
+        });
+      }
+      admission = await admitting;
     } catch (err) {
+      prepared?.cancel();
       if (err instanceof OpenAIError)
         this.recorder.refused(capability, req, requestId, startedAt, principal, err);
       throw err;
@@ -153,7 +164,7 @@ export class GatewayService {
 
     this.metrics.requestStarted();
     try {
-      await this.run(state, reply, finish);
+      await this.run(state, reply, finish, prepared);
     } catch (err) {
       // Anything unexpected still gets a log row and a proper error (never a cut connection).
       this.logger.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
@@ -193,6 +204,7 @@ export class GatewayService {
     state: RequestState,
     reply: FastifyReply,
     finish: (outcome: Parameters<RequestLogRecorder['finished']>[2]) => void,
+    prepared: PreparedClaim | null,
   ): Promise<void> {
     const { client } = state;
     const outcome = await this.router.execute<Answer>(
@@ -209,6 +221,7 @@ export class GatewayService {
         state.deployment = deployment;
         return this.upstreamAttempt.run(state, deployment, reply);
       },
+      prepared,
     );
 
     const attempts = outcome.attempts;

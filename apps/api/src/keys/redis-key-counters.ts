@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { SharedRedis } from '../redis/shared-redis';
+import type { ScriptOp } from '../redis/shared-scripts';
 import { USAGE_WINDOW_MS, windowResetAt } from '../routing/usage-counters';
 import {
   InMemoryKeyCounters,
@@ -20,32 +20,36 @@ import {
  * ever. The period's spend starts from what the admitting instance knows (the database's figure and its
  * own since) and from then on every instance adds its costs to it.
  */
-const ADMIT = `
-local rpm, tpm, par = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local est, now, expires = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[7])
-local budget = tonumber(ARGV[9])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local n = redis.call('ZCARD', KEYS[2])
-local r = tonumber(redis.call('HGET', KEYS[1], 'r') or '0')
-local t = tonumber(redis.call('HGET', KEYS[1], 't') or '0')
+const ADMIT: ScriptOp = {
+  name: 'key_admit',
+  keys: 3,
+  lua: `
+local rpm, tpm, par = tonumber(A[1]), tonumber(A[2]), tonumber(A[3])
+local est, now, expires = tonumber(A[4]), tonumber(A[5]), tonumber(A[7])
+local budget = tonumber(A[9])
+redis.call('ZREMRANGEBYSCORE', K[2], '-inf', now)
+local n = redis.call('ZCARD', K[2])
+local r = tonumber(redis.call('HGET', K[1], 'r') or '0')
+local t = tonumber(redis.call('HGET', K[1], 't') or '0')
 if budget >= 0 then
-  local spent = redis.call('GET', KEYS[3])
+  local spent = redis.call('GET', K[3])
   if not spent then
-    redis.call('SET', KEYS[3], ARGV[10], 'PX', ARGV[11])
-    spent = ARGV[10]
+    redis.call('SET', K[3], A[10], 'PX', A[11])
+    spent = A[10]
   end
   if tonumber(spent) >= budget then return {0, 'budget', r, t, n} end
 end
 if par >= 0 and n >= par then return {0, 'parallel', r, t, n} end
 if rpm >= 0 and r >= rpm then return {0, 'rpm', r, t, n} end
 if tpm >= 0 and t > 0 and t + est > tpm then return {0, 'tpm', r, t, n} end
-redis.call('HINCRBY', KEYS[1], 'r', 1)
-if est > 0 then redis.call('HINCRBY', KEYS[1], 't', est) end
-redis.call('PEXPIRE', KEYS[1], ARGV[8])
-redis.call('ZADD', KEYS[2], expires, ARGV[6])
-redis.call('PEXPIRE', KEYS[2], expires - now + 60000)
+redis.call('HINCRBY', K[1], 'r', 1)
+if est > 0 then redis.call('HINCRBY', K[1], 't', est) end
+redis.call('PEXPIRE', K[1], A[8])
+redis.call('ZADD', K[2], expires, A[6])
+redis.call('PEXPIRE', K[2], expires - now + 60000)
 return {1, '', r + 1, t + est, n + 1}
-`;
+`,
+};
 
 /**
  * Frees the slot, replaces the reservation with the tokens used and adds the cost. KEYS: in-flight set, the
@@ -53,30 +57,29 @@ return {1, '', r + 1, t + est, n + 1}
  * that began meanwhile starts from the database). A reservation stays in the minute it was made; a later
  * minute only gets what went beyond it.
  */
-const SETTLE = `
-redis.call('ZREM', KEYS[1], ARGV[1])
-local cost = tonumber(ARGV[5])
-if cost > 0 and redis.call('EXISTS', KEYS[4]) == 1 then redis.call('INCRBYFLOAT', KEYS[4], ARGV[5]) end
-local reserved, actual = tonumber(ARGV[2]), tonumber(ARGV[3])
-if KEYS[2] == KEYS[3] then
-  if redis.call('EXISTS', KEYS[2]) == 1 then
-    local t = tonumber(redis.call('HGET', KEYS[2], 't') or '0') + actual - reserved
+const SETTLE: ScriptOp = {
+  name: 'key_settle',
+  keys: 4,
+  lua: `
+redis.call('ZREM', K[1], A[1])
+local cost = tonumber(A[5])
+if cost > 0 and redis.call('EXISTS', K[4]) == 1 then redis.call('INCRBYFLOAT', K[4], A[5]) end
+local reserved, actual = tonumber(A[2]), tonumber(A[3])
+if K[2] == K[3] then
+  if redis.call('EXISTS', K[2]) == 1 then
+    local t = tonumber(redis.call('HGET', K[2], 't') or '0') + actual - reserved
     if t < 0 then t = 0 end
-    redis.call('HSET', KEYS[2], 't', t)
+    redis.call('HSET', K[2], 't', t)
   end
 elseif actual > reserved then
-  redis.call('HINCRBY', KEYS[3], 't', actual - reserved)
-  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+  redis.call('HINCRBY', K[3], 't', actual - reserved)
+  redis.call('PEXPIRE', K[3], A[4])
 end
 return 1
-`;
+`,
+};
 
 const DAY_MS = 86_400_000;
-
-type SharedCommands = Redis & {
-  sbKeyAdmit(...args: (string | number)[]): Promise<[number, string, number, number, number]>;
-  sbKeySettle(...args: (string | number)[]): Promise<number>;
-};
 
 export interface RedisKeyCountersOptions {
   /** A slot is held at most this long (a request's whole deadline): then a dead instance's slot frees. */
@@ -94,16 +97,11 @@ export class RedisKeyCounters implements KeyCounters {
   private readonly local = new InMemoryKeyCounters();
   /** The last usage Redis reported per key (for `get`: the console's view, not admission). */
   private readonly seen = new Map<string, KeyUsage & { window: number }>();
-  private readonly client: SharedCommands;
 
   constructor(
     private readonly redis: SharedRedis,
     private readonly options: RedisKeyCountersOptions,
-  ) {
-    this.client = redis.client as SharedCommands;
-    this.client.defineCommand('sbKeyAdmit', { numberOfKeys: 3, lua: ADMIT });
-    this.client.defineCommand('sbKeySettle', { numberOfKeys: 4, lua: SETTLE });
-  }
+  ) {}
 
   get(keyId: string, nowMs: number): KeyUsage {
     const seen = this.seen.get(keyId);
@@ -126,24 +124,29 @@ export class RedisKeyCounters implements KeyCounters {
     if (!this.redis.usable) return this.admitLocally(keyId, limits, estimate, nowMs);
     const window = Math.floor(nowMs / USAGE_WINDOW_MS);
     const ticketId = randomUUID();
-    return this.client
-      .sbKeyAdmit(
-        this.windowKey(keyId, window),
-        this.inFlightKey(keyId),
-        this.spendKey(keyId, budget?.period ?? 'none'),
-        limits.rpm ?? -1,
-        limits.tpm ?? -1,
-        limits.parallel ?? -1,
-        estimate,
-        nowMs,
-        ticketId,
-        nowMs + this.options.slotTtlMs,
-        USAGE_WINDOW_MS * 2,
-        budget ? budget.maxUsd : -1,
-        budget ? budget.spentUsd : 0,
-        // A period's spend outlives the period by a day; a total budget's is refreshed from the database
-        // after a day without use.
-        budget?.endsAtMs ? Math.max(60_000, budget.endsAtMs - nowMs + DAY_MS) : DAY_MS,
+    return this.redis.scripts
+      .run<[number, string, number, number, number]>(
+        ADMIT,
+        [
+          this.windowKey(keyId, window),
+          this.inFlightKey(keyId),
+          this.spendKey(keyId, budget?.period ?? 'none'),
+        ],
+        [
+          limits.rpm ?? -1,
+          limits.tpm ?? -1,
+          limits.parallel ?? -1,
+          estimate,
+          nowMs,
+          ticketId,
+          nowMs + this.options.slotTtlMs,
+          USAGE_WINDOW_MS * 2,
+          budget ? budget.maxUsd : -1,
+          budget ? budget.spentUsd : 0,
+          // A period's spend outlives the period by a day; a total budget's is refreshed from the database
+          // after a day without use.
+          budget?.endsAtMs ? Math.max(60_000, budget.endsAtMs - nowMs + DAY_MS) : DAY_MS,
+        ],
       )
       .then(([ok, limit, requests, tokens, inFlight]): KeyAdmission => {
         const usage = { requests, tokens, inFlight, windowEndsAt: windowResetAt(nowMs) };
@@ -162,17 +165,22 @@ export class RedisKeyCounters implements KeyCounters {
     if (!ticket.shared) return this.local.settle(ticket, actualTokens, nowMs);
     const window = Math.floor(nowMs / USAGE_WINDOW_MS);
     // A slot Redis could not free (it is away) expires with its ticket.
-    this.client
-      .sbKeySettle(
-        this.inFlightKey(ticket.keyId),
-        this.windowKey(ticket.keyId, ticket.window),
-        this.windowKey(ticket.keyId, window),
-        this.spendKey(ticket.keyId, ticket.shared.budgetPeriod ?? 'none'),
-        ticket.shared.id,
-        ticket.reservedTokens,
-        Math.max(0, Math.ceil(actualTokens) || 0),
-        USAGE_WINDOW_MS * 2,
-        costUsd > 0 && Number.isFinite(costUsd) ? costUsd : 0,
+    this.redis.scripts
+      .run(
+        SETTLE,
+        [
+          this.inFlightKey(ticket.keyId),
+          this.windowKey(ticket.keyId, ticket.window),
+          this.windowKey(ticket.keyId, window),
+          this.spendKey(ticket.keyId, ticket.shared.budgetPeriod ?? 'none'),
+        ],
+        [
+          ticket.shared.id,
+          ticket.reservedTokens,
+          Math.max(0, Math.ceil(actualTokens) || 0),
+          USAGE_WINDOW_MS * 2,
+          costUsd > 0 && Number.isFinite(costUsd) ? costUsd : 0,
+        ],
       )
       .catch((error: unknown) => this.redis.failed(error));
   }

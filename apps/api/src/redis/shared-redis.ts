@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { SharedScripts } from './shared-scripts';
 
 export interface SharedRedisOptions {
   url: string;
@@ -21,6 +22,8 @@ export class SharedRedis {
   readonly client: Redis;
   /** A second connection for pub/sub (a subscribed connection cannot send commands). */
   readonly subscriber: Redis;
+  /** Script operations batched per tick into one command (key admission, reservations, settling). */
+  readonly scripts: SharedScripts;
   readonly prefix: string;
   readonly instanceId = randomUUID();
   private readonly logger = new Logger('Redis');
@@ -48,6 +51,7 @@ export class SharedRedis {
       // under load) go out as one write: fewer syscalls and less CPU per request.
       enableAutoPipelining: true,
     });
+    this.scripts = new SharedScripts(this.client);
     this.subscriber = new Redis(options.url, {
       ...common,
       enableOfflineQueue: true,

@@ -1,4 +1,4 @@
-import { DeploymentStateStore, failureCategory } from './deployment-state';
+import { failureCategory, InMemoryDeploymentState } from './deployment-state';
 import type { AttemptError } from './routing.types';
 import { T0 } from '../common/testing/fake-clock';
 
@@ -15,14 +15,14 @@ const error = (overrides: Partial<AttemptError>): AttemptError => ({
 
 describe('DeploymentStateStore', () => {
   it('keeps an EWMA of latency and TTFT', () => {
-    const s = new DeploymentStateStore({ ewmaAlpha: 0.5 });
+    const s = new InMemoryDeploymentState({ ewmaAlpha: 0.5 });
     s.recordSuccess('a', { latencyMs: 100 }, T0);
     s.recordSuccess('a', { latencyMs: 200, ttftMs: 40 }, T0);
     expect(s.peek('a')).toMatchObject({ latencyMs: 150, ttftMs: 40 });
   });
 
   it('never lets in-flight go negative and creates no state for unknown ids', () => {
-    const s = new DeploymentStateStore();
+    const s = new InMemoryDeploymentState();
     s.release('ghost');
     expect(s.peek('ghost')).toBeUndefined();
     s.acquire('a');
@@ -41,7 +41,7 @@ describe('DeploymentStateStore', () => {
   });
 
   it('cools an unreachable deployment down at once and never shortens a running cooldown', () => {
-    const s = new DeploymentStateStore();
+    const s = new InMemoryDeploymentState();
     expect(s.recordFailure('a', error({ kind: 'connection', cooldown: true }), T0, policy)).toBe('failures');
     expect(s.cooldownUntil('a', T0)).toBe(T0 + 60_000);
     s.recordFailure(
@@ -56,7 +56,7 @@ describe('DeploymentStateStore', () => {
   });
 
   it("tolerates allowedFails failures (LiteLLM's allowed_fails) and cools down at the next; 0 at the first", () => {
-    const s = new DeploymentStateStore();
+    const s = new InMemoryDeploymentState();
     for (const t of [0, 1, 2]) expect(s.recordFailure('a', error({}), T0 + t, policy)).toBeNull();
     expect(s.cooldownUntil('a', T0 + 2)).toBeNull();
     expect(s.recordFailure('a', error({}), T0 + 3, policy)).toBe('failures');
@@ -64,7 +64,7 @@ describe('DeploymentStateStore', () => {
   });
 
   it('starts counting failures afresh after a cooldown', () => {
-    const s = new DeploymentStateStore();
+    const s = new InMemoryDeploymentState();
     for (const t of [0, 1, 2, 3]) s.recordFailure('a', error({}), T0 + t, policy);
     expect(s.cooldownUntil('a', T0 + 3)).toBe(T0 + 3 + 60_000);
     const back = T0 + 3 + 60_000;
@@ -73,7 +73,7 @@ describe('DeploymentStateStore', () => {
   });
 
   it('reads upstream rate-limit headers while they are fresh, minus what we sent since', () => {
-    const s = new DeploymentStateStore();
+    const s = new InMemoryDeploymentState();
     const rateLimit = {
       remainingRequests: 2,
       remainingTokens: 5_000,
@@ -97,7 +97,7 @@ describe('DeploymentStateStore', () => {
   });
 
   it('uses our configured limits as the denominator when the upstream sends no limit header', () => {
-    const s = new DeploymentStateStore();
+    const s = new InMemoryDeploymentState();
     const rateLimit = {
       remainingRequests: 30,
       remainingTokens: null,

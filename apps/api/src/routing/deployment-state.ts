@@ -12,6 +12,8 @@ export interface UpstreamLimits {
   tokensResetAt: number;
   /** Requests we started since the report: the upstream's "remaining" already excludes earlier ones. */
   sentSince: number;
+  /** When the report came (epoch ms): the newest report of any instance wins. */
+  reportedAt: number;
 }
 
 export interface DeploymentLiveState {
@@ -28,6 +30,10 @@ export interface DeploymentLiveState {
   cooldownUntil: number;
   cooldownReason: CooldownReason | null;
   lastError: string | null;
+  /** When `lastError` happened (epoch ms); 0 = never. */
+  lastErrorAt: number;
+  /** When the last attempt succeeded (epoch ms); 0 = never. */
+  lastSuccessAt: number;
   upstream: UpstreamLimits | null;
   /** Capabilities the upstream answered 404/405 for, until when (epoch ms): not tried for those meanwhile. */
   unsupported: Map<Capability, number> | null;
@@ -106,17 +112,66 @@ const ewma = (prev: number | null, sample: number, alpha: number): number =>
 const finiteOrNull = (n: number | null | undefined): number | null =>
   n !== null && n !== undefined && Number.isFinite(n) ? n : null;
 
+/** What every instance together shows for a deployment (shared state only). */
+export interface SharedDeploymentView {
+  inFlight: number;
+  rpm: number;
+  tpm: number;
+  latencyMs: number | null;
+  ttftMs: number | null;
+  lastError: string | null;
+}
+
 /**
- * Live per-deployment state, keyed by deployment id so it survives registry swaps. Nothing here runs on a
- * timer: cooldowns and header freshness are compared with the injected clock when read.
+ * Live per-deployment state: cooldowns, failure counts, requests in flight, latency, the upstream's own
+ * rate-limit report. In memory on one instance (`InMemoryDeploymentState`); shared by every instance through
+ * Redis with REDIS_URL (`RedisDeploymentState`). Every read is synchronous and local: the router never waits
+ * on the network to pick.
  */
-export class DeploymentStateStore {
-  private readonly states = new Map<string, DeploymentLiveState>();
+export interface DeploymentStateStore {
+  /** Read-only view of this instance's record, undefined when nothing was ever recorded. */
+  peek(id: string): Readonly<DeploymentLiveState> | undefined;
+  /** Requests in flight to the deployment, on every instance that shares its state. */
+  inFlight(id: string): number;
+  acquire(id: string): void;
+  release(id: string): void;
+  recordSuccess(id: string, sample: SuccessSample, nowMs: number): void;
+  recordFailure(
+    id: string,
+    error: AttemptError,
+    nowMs: number,
+    policy: CooldownPolicy,
+  ): CooldownReason | null;
+  markUnsupported(id: string, capability: Capability, error: AttemptError, nowMs: number): void;
+  isUnsupported(id: string, capability: Capability, nowMs: number): boolean;
+  /** One listener hears of cooldowns started here and of resets (until = 0). */
+  onCooldown(listener: (id: string, until: number, reason: CooldownReason | null) => void): void;
+  applyRemoteCooldown(id: string, until: number, reason: CooldownReason): void;
+  reset(id: string): void;
+  cooldownUntil(id: string, nowMs: number): number | null;
+  upstreamBlockedUntil(id: string, nowMs: number): number | null;
+  upstreamHeadroom(
+    id: string,
+    nowMs: number,
+    rpmLimit: number | null,
+    tpmLimit: number | null,
+  ): number | null;
+  /** Every instance's numbers together (the console's view), or null when the state is not shared. */
+  shared(id: string, nowMs: number): SharedDeploymentView | null;
+  delete(id: string): void;
+}
+
+/**
+ * Live per-deployment state of one instance, keyed by deployment id so it survives registry swaps. Nothing
+ * here runs on a timer: cooldowns and header freshness are compared with the injected clock when read.
+ */
+export class InMemoryDeploymentState implements DeploymentStateStore {
+  protected readonly states = new Map<string, DeploymentLiveState>();
   /** Told of every cooldown this instance starts or lengthens, and of every reset (until = 0). */
   private cooldownListener: ((id: string, until: number, reason: CooldownReason | null) => void) | null =
     null;
   private readonly alpha: number;
-  private readonly failureWindowMs: number;
+  protected readonly failureWindowMs: number;
 
   constructor(options: DeploymentStateOptions = {}) {
     this.alpha = options.ewmaAlpha ?? 0.3;
@@ -126,6 +181,14 @@ export class DeploymentStateStore {
   /** Read-only view, undefined when nothing was ever recorded (no allocation on the pick path). */
   peek(id: string): Readonly<DeploymentLiveState> | undefined {
     return this.states.get(id);
+  }
+
+  inFlight(id: string): number {
+    return this.states.get(id)?.inFlight ?? 0;
+  }
+
+  shared(_id: string, _nowMs: number): SharedDeploymentView | null {
+    return null;
   }
 
   acquire(id: string): void {
@@ -142,6 +205,7 @@ export class DeploymentStateStore {
 
   recordSuccess(id: string, sample: SuccessSample, nowMs: number): void {
     const s = this.state(id);
+    s.lastSuccessAt = nowMs;
     if (nowMs - s.sampledAt >= LATENCY_STALE_MS) {
       s.latencyMs = null;
       s.ttftMs = null;
@@ -174,10 +238,11 @@ export class DeploymentStateStore {
     if (category === null) return null;
     const s = this.state(id);
     s.lastError = `${error.status} ${error.kind}: ${error.message}`;
+    s.lastErrorAt = nowMs;
     // No single failure benches a deployment for longer than the cap (one `Retry-After: 86400` must not take it
     // out for a day).
-    const capMs = (policy.maxCooldownSeconds ?? DEFAULT_MAX_COOLDOWN_SECONDS) * 1000;
-    const cooldownMs = Math.min(policy.cooldownSeconds * 1000, capMs);
+    const capMs = capMsOf(policy);
+    const cooldownMs = cooldownMsOf(policy);
 
     if (category === 'auth') return this.coolDown(id, s, 'auth', nowMs + cooldownMs);
     if (error.cooldown) {
@@ -198,6 +263,7 @@ export class DeploymentStateStore {
     const s = this.state(id);
     (s.unsupported ??= new Map()).set(capability, nowMs + UNSUPPORTED_MEMORY_MS);
     s.lastError = `${error.status} ${error.kind}: ${error.message}`;
+    s.lastErrorAt = nowMs;
   }
 
   /** True while the upstream is known not to serve `capability`. */
@@ -290,7 +356,7 @@ export class DeploymentStateStore {
     this.states.delete(id);
   }
 
-  private state(id: string): DeploymentLiveState {
+  protected state(id: string): DeploymentLiveState {
     let s = this.states.get(id);
     if (!s) {
       s = {
@@ -302,6 +368,8 @@ export class DeploymentStateStore {
         cooldownUntil: 0,
         cooldownReason: null,
         lastError: null,
+        lastErrorAt: 0,
+        lastSuccessAt: 0,
         upstream: null,
         unsupported: null,
       };
@@ -310,7 +378,7 @@ export class DeploymentStateStore {
     return s;
   }
 
-  private coolDown(
+  protected coolDown(
     id: string,
     s: DeploymentLiveState,
     reason: CooldownReason,
@@ -339,9 +407,17 @@ export class DeploymentStateStore {
       requestsResetAt: nowMs + (resetRequests ?? USAGE_WINDOW_MS),
       tokensResetAt: nowMs + (resetTokens ?? USAGE_WINDOW_MS),
       sentSince: 0,
+      reportedAt: nowMs,
     };
   }
 }
+
+const capMsOf = (policy: CooldownPolicy): number =>
+  (policy.maxCooldownSeconds ?? DEFAULT_MAX_COOLDOWN_SECONDS) * 1000;
+
+/** How long `failures` and `auth` cooldowns last under the group's policy (capped). */
+export const cooldownMsOf = (policy: CooldownPolicy): number =>
+  Math.min(policy.cooldownSeconds * 1000, capMsOf(policy));
 
 function clamp01(n: number): number {
   return n < 0 ? 0 : n > 1 ? 1 : n;

@@ -468,26 +468,6 @@ describe('Router.execute', () => {
     h.registry.replace({ groups: [group(G)], deployments: [deployment('a'), deployment('b')] });
     expect(h.router.deploymentState('b')).toMatchObject({ rpmUsed: 0, latencyMs: null, inFlight: 0 });
   });
-
-  it('awaits a shared counter prefetch before picking', async () => {
-    const order: string[] = [];
-    class PrefetchingCounters extends InMemoryUsageCounters {
-      async prefetch(ids: readonly string[]): Promise<void> {
-        order.push(`prefetch ${ids.join(',')}`);
-      }
-    }
-    const router = new Router({
-      registry: new RouterRegistry({ groups: [group(G)], deployments: [deployment('a'), deployment('b')] }),
-      counters: new PrefetchingCounters(),
-      random: () => 0,
-    });
-    await router.execute(G, { estimatedTokens: 0 }, async (d) => {
-      order.push(`attempt ${d.id}`);
-      return ok('x');
-    });
-    expect(order).toEqual(['prefetch a,b', 'attempt a']);
-    router.dispose();
-  });
 });
 
 describe('Router.expectedSplit and deploymentState', () => {
@@ -565,3 +545,111 @@ function fail500Error() {
     message: 'boom',
   };
 }
+
+/**
+ * Stands in for another instance's traffic on shared counters: `taken` is what every instance together
+ * counted this minute; `reserve` and `claimNext` check and count on it like the Redis scripts do.
+ */
+class SharedLikeCounters extends InMemoryUsageCounters {
+  readonly taken = new Map<string, number>();
+  readonly calls: string[] = [];
+  cursorAway = false;
+  private cursor = '';
+
+  async reserve(id: string, limits: { rpm: number | null }): Promise<boolean> {
+    this.calls.push(`reserve ${id}`);
+    const used = this.taken.get(id) ?? 0;
+    if (limits.rpm !== null && used >= limits.rpm) return false;
+    this.taken.set(id, used + 1);
+    return true;
+  }
+
+  unreserve(id: string): void {
+    this.calls.push(`unreserve ${id}`);
+    this.taken.set(id, (this.taken.get(id) ?? 1) - 1);
+  }
+
+  async claimNext(_group: string, candidates: readonly RoutedDeployment[]) {
+    this.calls.push(`claimNext ${candidates.map((d) => d.id).join(',')}`);
+    if (this.cursorAway) return undefined;
+    const start = Math.max(
+      0,
+      candidates.findIndex((d) => d.id > this.cursor),
+    );
+    for (let step = 0; step < candidates.length; step++) {
+      const d = candidates[(start + step) % candidates.length];
+      if (await this.reserve(d.id, { rpm: d.rpmLimit })) {
+        this.cursor = d.id;
+        return d;
+      }
+    }
+    return null;
+  }
+}
+
+describe('Router on shared counters', () => {
+  const setup = (strategy: 'round-robin' | 'priority', ...deployments: RoutedDeployment[]) => {
+    const counters = new SharedLikeCounters();
+    const router = new Router({
+      registry: new RouterRegistry({ groups: [group(G, { strategy })], deployments }),
+      counters,
+      random: () => 0,
+    });
+    return { counters, router };
+  };
+  const answer = async () => ok('x');
+
+  it('uses the prepared claim as the first attempt without reserving again', async () => {
+    const { counters, router } = setup('priority', deployment('a', { rpmLimit: 5 }), deployment('b'));
+    const prepared = router.prepare(G, { estimatedTokens: 0 });
+    expect(prepared).not.toBeNull();
+    const out = await router.execute(G, { estimatedTokens: 0 }, answer, prepared);
+    expect(out.ok && out.deployment.id).toBe('a');
+    expect(counters.calls).toEqual(['reserve a']);
+    prepared!.cancel(); // taken: nothing to give back
+    await Promise.resolve();
+    expect(counters.calls).toEqual(['reserve a']);
+    router.dispose();
+  });
+
+  it('gives the reservation back when the request is refused before it runs', async () => {
+    const { counters, router } = setup('priority', deployment('a', { rpmLimit: 5 }));
+    router.prepare(G, { estimatedTokens: 0 })!.cancel();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(counters.calls).toEqual(['reserve a', 'unreserve a']);
+    expect(counters.taken.get('a')).toBe(0);
+    router.dispose();
+  });
+
+  it('skips a deployment full on the shared count without spending an attempt', async () => {
+    const { counters, router } = setup(
+      'priority',
+      deployment('a', { rpmLimit: 1 }),
+      deployment('b', { priority: 1 }),
+    );
+    counters.taken.set('a', 1); // another instance used a's minute
+    const out = await router.execute(G, { estimatedTokens: 0 }, answer);
+    expect(out.ok && out.deployment.id).toBe('b');
+    expect(out.attempts.map((a) => a.deploymentId)).toEqual(['b']);
+    expect(counters.calls).toEqual(['reserve a', 'reserve b']);
+    router.dispose();
+  });
+
+  it('rotates round robin on the shared cursor, and on its own when the cursor is away', async () => {
+    const { counters, router } = setup('round-robin', deployment('a'), deployment('b'), deployment('c'));
+    const picks: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const out = await router.execute(G, { estimatedTokens: 0 }, answer);
+      if (out.ok) picks.push(out.deployment.id);
+    }
+    expect(picks).toEqual(['a', 'b', 'c', 'a']);
+    expect(counters.calls.filter((c) => c.startsWith('claimNext'))).toHaveLength(4);
+
+    counters.cursorAway = true;
+    counters.calls.length = 0;
+    const out = await router.execute(G, { estimatedTokens: 0 }, answer);
+    expect(out.ok).toBe(true);
+    expect(counters.calls).toEqual(['claimNext a,b,c', `reserve ${out.ok ? out.deployment.id : '?'}`]);
+    router.dispose();
+  });
+});

@@ -1,7 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Capability } from '@switchboard/contracts';
 import {
-  DeploymentStateStore,
+  type DeploymentStateStore,
+  InMemoryDeploymentState,
   isAuthError,
   isDeploymentFault,
   isProviderRefusal,
@@ -54,6 +55,20 @@ export interface RouterOptions {
 export type AttemptFn<T> = (deployment: RoutedDeployment, ctx: AttemptContext) => Promise<AttemptResult<T>>;
 
 export type FailedOutcome = Extract<ExecuteOutcome<unknown>, { ok: false }>;
+
+/**
+ * A request's first deployment, claimed on the shared counters while its key admission is still on its way
+ * (both leave in one Redis round trip). Hand it to `execute` as `prepared`, or `cancel` it when the key
+ * refuses the request.
+ */
+export interface PreparedClaim {
+  readonly entry: GroupEntry;
+  readonly index: RegistryIndex;
+  /** The claim, for its first attempt (after which `cancel` does nothing). */
+  take(): Promise<{ deployment: RoutedDeployment | null; full: readonly string[] }>;
+  /** Gives the reservation back, unless it was taken. */
+  cancel(): void;
+}
 
 /** Why a deployment cannot take a request right now. */
 type Block =
@@ -122,7 +137,7 @@ export class Router {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.sleep = options.sleep ?? realSleep;
-    this.state = options.state ?? new DeploymentStateStore();
+    this.state = options.state ?? new InMemoryDeploymentState();
     this.counters = options.counters ?? new InMemoryUsageCounters();
     this.maxRetryWaitMs = options.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_MS;
     this.unsubscribe = this.registry.onReplace((next, removed) => this.prune(next, removed));
@@ -131,6 +146,44 @@ export class Router {
   /** Stops listening to the registry (tests, hot reload). */
   dispose(): void {
     this.unsubscribe();
+  }
+
+  /**
+   * Shared counters only (null otherwise): claims the first deployment for a request now, so that its
+   * reservation travels with the key's admission sent in the same tick. See `PreparedClaim`.
+   */
+  prepare(modelGroup: string, opts: PickOptions): PreparedClaim | null {
+    if (!this.counters.reserve) return null;
+    const index = this.registry.current();
+    const entry = index.groups.get(modelGroup);
+    if (!entry) return null;
+    const now = this.clock.now();
+    const full: string[] = [];
+    const claimed = this.claimShared(
+      entry,
+      NO_NAMES,
+      full,
+      opts.estimatedTokens,
+      opts.stream ?? false,
+      now,
+      opts.capability,
+    ).then((deployment) => ({ deployment, full }));
+    let settled = false;
+    return {
+      entry,
+      index,
+      take: () => {
+        settled = true;
+        return claimed;
+      },
+      cancel: () => {
+        if (settled) return;
+        settled = true;
+        void claimed.then(({ deployment: d }) => {
+          if (d) this.counters.unreserve?.(d.id, { rpm: d.rpmLimit, tpm: d.tpmLimit }, now);
+        });
+      },
+    };
   }
 
   /** One selection under the group's strategy among available deployments; null when none is available. */
@@ -151,16 +204,35 @@ export class Router {
     modelGroup: string,
     opts: ExecuteOptions,
     attempt: AttemptFn<T>,
+    /** The first deployment, claimed by `prepare` alongside the key's admission. */
+    prepared: PreparedClaim | null = null,
   ): Promise<ExecuteOutcome<T>> {
     // Pin the registry generation: a swap mid-request must not change the deployments we retry over.
     const index = this.registry.current();
     const attempts: AttemptRecord[] = [];
     const primary = index.groups.get(modelGroup);
-    if (!primary) {
-      const message = `The model '${modelGroup}' does not exist`;
-      return failure(404, 'invalid_request_error', 'model_not_found', message, { attempts });
+    try {
+      if (!primary) {
+        const message = `The model '${modelGroup}' does not exist`;
+        return failure(404, 'invalid_request_error', 'model_not_found', message, { attempts });
+      }
+      // A claim made before the registry changed is not used.
+      const usable = prepared && prepared.index === index && prepared.entry === primary ? prepared : null;
+      return await this.run(index, primary, opts, attempt, attempts, usable);
+    } finally {
+      // Not taken (registry swapped, the client left first...): its reservation goes back.
+      prepared?.cancel();
     }
+  }
 
+  private async run<T>(
+    index: RegistryIndex,
+    primary: GroupEntry,
+    opts: ExecuteOptions,
+    attempt: AttemptFn<T>,
+    attempts: AttemptRecord[],
+    prepared: PreparedClaim | null,
+  ): Promise<ExecuteOutcome<T>> {
     const { runs, missing } = fallbackChain(index, primary);
     // Created on the first failure: most requests succeed at the first attempt.
     let failures: Map<string, AttemptError> | null = null;
@@ -176,12 +248,6 @@ export class Router {
     for (;;) {
       full.length = 0;
       for (const run of runs) {
-        if (run.attemptsLeft > 0 && this.counters.prefetch) {
-          await this.counters.prefetch(
-            run.entry.deployments.map((d) => d.id),
-            this.clock.now(),
-          );
-        }
         while (run.attemptsLeft > 0) {
           if (opts.signal?.aborted) return clientGone(attempts, lastError);
           const now = this.clock.now();
@@ -189,20 +255,18 @@ export class Router {
             const message = `The request deadline passed after ${plural(attemptNo, 'attempt')}`;
             return failure(504, 'api_error', 'deadline_exceeded', message, { attempts, lastError });
           }
-          // Untried deployments first; reuse a tried one only if it is still in rotation.
-          const d =
-            this.pickIn(run.entry, [...run.tried, ...full], est, stream, now, capability) ??
-            (run.tried.length > 0 ? this.pickIn(run.entry, full, est, stream, now, capability) : null);
-          if (!d) break;
-          // Shared counters: the deployment's rpm/tpm is checked and counted on every instance's count at
-          // once. Full there: not an attempt; pick another (or wait for the minute, below).
-          if (this.counters.reserve && this.registry.getDeployment(d.id) !== undefined) {
-            const limits = { rpm: d.rpmLimit, tpm: d.tpmLimit };
-            if (!(await this.counters.reserve(d.id, limits, est, now))) {
-              full.push(d.id);
-              continue;
-            }
+          let d: RoutedDeployment | null;
+          if (prepared !== null && run.entry === prepared.entry) {
+            const claim = await prepared.take();
+            prepared = null;
+            full.push(...claim.full);
+            d = claim.deployment;
+          } else if (this.counters.reserve) {
+            d = await this.claimShared(run.entry, run.tried, full, est, stream, now, capability);
+          } else {
+            d = this.pickUntriedFirst(run.entry, run.tried, NO_NAMES, est, stream, now, capability);
           }
+          if (!d) break;
 
           run.attemptsLeft -= 1;
           attemptNo += 1;
@@ -270,19 +334,21 @@ export class Router {
     const now = this.clock.now();
     const s = this.state.peek(id);
     const until = this.state.cooldownUntil(id, now);
-    const used = this.counters.get(id, now);
     const round = (n: number | null | undefined): number | null =>
       n === null || n === undefined ? null : Math.round(n);
+    // Shared state: every instance's numbers together, the same whichever instance answers.
+    const shared = this.state.shared(id, now);
+    const used = shared ?? this.counters.get(id, now);
     return {
       healthy: until === null,
       cooldownUntil: until,
       cooldownReason: until !== null ? (s?.cooldownReason ?? null) : null,
-      lastError: s?.lastError ?? null,
-      inFlight: s?.inFlight ?? 0,
+      lastError: shared ? shared.lastError : (s?.lastError ?? null),
+      inFlight: shared ? shared.inFlight : (s?.inFlight ?? 0),
       rpmUsed: used.rpm,
       tpmUsed: used.tpm,
-      latencyMs: round(s?.latencyMs),
-      ttftMs: round(s?.ttftMs),
+      latencyMs: round(shared ? shared.latencyMs : s?.latencyMs),
+      ttftMs: round(shared ? shared.ttftMs : s?.ttftMs),
     };
   }
 
@@ -290,6 +356,78 @@ export class Router {
   expectedSplit(groupName: string): ExpectedShare[] {
     const group = this.registry.getGroup(groupName);
     return group ? STRATEGIES[group.policy.strategy].split({ group, state: this.state }) : [];
+  }
+
+  /** Untried deployments first; a tried one again only if it is still in rotation. */
+  private pickUntriedFirst(
+    entry: GroupEntry,
+    tried: readonly string[],
+    full: readonly string[],
+    estimatedTokens: number,
+    stream: boolean,
+    nowMs: number,
+    capability: Capability | undefined,
+  ): RoutedDeployment | null {
+    const exclude = tried.length === 0 ? full : full.length === 0 ? tried : [...tried, ...full];
+    return (
+      this.pickIn(entry, exclude, estimatedTokens, stream, nowMs, capability) ??
+      (tried.length > 0 ? this.pickIn(entry, full, estimatedTokens, stream, nowMs, capability) : null)
+    );
+  }
+
+  /**
+   * Shared counters: the pick is checked and counted on the count every instance shares (one atomic script
+   * per attempt); a deployment full there is noted in `full` (not an attempt) and the next one is tried.
+   * Round-robin groups pick in Redis, on one cursor for every instance.
+   */
+  private async claimShared(
+    entry: GroupEntry,
+    tried: readonly string[],
+    full: string[],
+    estimatedTokens: number,
+    stream: boolean,
+    nowMs: number,
+    capability: Capability | undefined,
+  ): Promise<RoutedDeployment | null> {
+    for (;;) {
+      if (entry.policy.strategy === 'round-robin' && this.counters.claimNext) {
+        let candidates = this.candidates(entry, [...tried, ...full], estimatedTokens, nowMs, capability);
+        if (candidates.length === 0 && tried.length > 0)
+          candidates = this.candidates(entry, full, estimatedTokens, nowMs, capability);
+        if (candidates.length === 0) return null;
+        const chosen = await this.counters.claimNext(entry.policy.name, candidates, estimatedTokens, nowMs);
+        if (chosen) return chosen;
+        if (chosen === null) {
+          for (const d of candidates) full.push(d.id);
+          continue;
+        }
+        // undefined: the shared cursor is away; rotate here and reserve below.
+      }
+      const d = this.pickUntriedFirst(entry, tried, full, estimatedTokens, stream, nowMs, capability);
+      if (!d) return null;
+      // Deleted since the request began: not counted anywhere any more.
+      if (this.registry.getDeployment(d.id) === undefined) return d;
+      const limits = { rpm: d.rpmLimit, tpm: d.tpmLimit };
+      if (await this.counters.reserve!(d.id, limits, estimatedTokens, nowMs)) return d;
+      full.push(d.id);
+    }
+  }
+
+  /** Available deployments of the group that serve the capability, outside `exclude`, sorted by id. */
+  private candidates(
+    entry: GroupEntry,
+    exclude: readonly string[],
+    estimatedTokens: number,
+    nowMs: number,
+    capability: Capability | undefined,
+  ): RoutedDeployment[] {
+    const candidates: RoutedDeployment[] = [];
+    for (const d of entry.deployments) {
+      if (exclude.includes(d.id) || !this.isAvailable(d, estimatedTokens, nowMs)) continue;
+      if (capability !== undefined && !this.serves(d, capability, nowMs)) continue;
+      candidates.push(d);
+    }
+    return candidates;
   }
 
   private pickIn(
@@ -300,12 +438,7 @@ export class Router {
     nowMs: number,
     capability: Capability | undefined,
   ): RoutedDeployment | null {
-    const candidates: RoutedDeployment[] = [];
-    for (const d of entry.deployments) {
-      if (exclude.includes(d.id) || !this.isAvailable(d, estimatedTokens, nowMs)) continue;
-      if (capability !== undefined && !this.serves(d, capability, nowMs)) continue;
-      candidates.push(d);
-    }
+    const candidates = this.candidates(entry, exclude, estimatedTokens, nowMs, capability);
     if (candidates.length === 0) return null;
     return STRATEGIES[entry.policy.strategy].pick(candidates, {
       group: entry,

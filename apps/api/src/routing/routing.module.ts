@@ -1,30 +1,32 @@
-import { Inject, Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { CLOCK, type Clock, RANDOM, type RandomSource } from '../common/clock';
 import { RedisModule, SHARED_REDIS } from '../redis/redis.module';
 import type { SharedRedis } from '../redis/shared-redis';
-import { DeploymentStateStore } from './deployment-state';
+import { type DeploymentStateStore, InMemoryDeploymentState } from './deployment-state';
 import { LiveConfigService } from './live-config.service';
+import { RedisDeploymentState } from './redis-deployment-state';
 import { RedisUsageCounters } from './redis-usage-counters';
-import { SharedCooldowns } from './shared-cooldowns';
 import { Router } from './router';
 import { RouterRegistry } from './router-registry';
 import { RoutingConfigRepository } from './routing-config.repository';
+import { InMemoryUsageCounters, type UsageCounters } from './usage-counters';
 
-/** With REDIS_URL, cooldowns are shared by every instance (see SharedCooldowns). */
+/** Deployments' live state: in memory, or shared by every instance through Redis (REDIS_URL). */
+export const DEPLOYMENT_STATE = Symbol('DEPLOYMENT_STATE');
+/** Deployments' rpm/tpm counters: in memory, or shared through Redis. */
+export const USAGE_COUNTERS = Symbol('USAGE_COUNTERS');
+
+/** Starts and stops the sharing of deployment state (REDIS_URL only). */
 @Injectable()
-class CooldownSharing implements OnModuleInit {
-  private readonly shared: SharedCooldowns | null;
-
-  constructor(
-    @Inject(SHARED_REDIS) redis: SharedRedis | null,
-    state: DeploymentStateStore,
-    @Inject(CLOCK) clock: Clock,
-  ) {
-    this.shared = redis ? new SharedCooldowns(redis, state, clock) : null;
-  }
+class StateSharing implements OnModuleInit, OnModuleDestroy {
+  constructor(@Inject(DEPLOYMENT_STATE) private readonly state: DeploymentStateStore) {}
 
   async onModuleInit(): Promise<void> {
-    await this.shared?.start();
+    if (this.state instanceof RedisDeploymentState) await this.state.start();
+  }
+
+  onModuleDestroy(): void {
+    if (this.state instanceof RedisDeploymentState) this.state.stop();
   }
 }
 
@@ -33,30 +35,35 @@ class CooldownSharing implements OnModuleInit {
   imports: [RedisModule],
   providers: [
     { provide: RouterRegistry, useFactory: () => new RouterRegistry() },
-    { provide: DeploymentStateStore, useFactory: () => new DeploymentStateStore() },
+    {
+      provide: USAGE_COUNTERS,
+      useFactory: (redis: SharedRedis | null): UsageCounters =>
+        redis ? new RedisUsageCounters(redis) : new InMemoryUsageCounters(),
+      inject: [SHARED_REDIS],
+    },
+    {
+      provide: DEPLOYMENT_STATE,
+      useFactory: (redis: SharedRedis | null, clock: Clock, counters: UsageCounters): DeploymentStateStore =>
+        redis && counters instanceof RedisUsageCounters
+          ? new RedisDeploymentState(redis, clock, { ownUsage: (id, now) => counters.own.get(id, now) })
+          : new InMemoryDeploymentState(),
+      inject: [SHARED_REDIS, CLOCK, USAGE_COUNTERS],
+    },
     {
       provide: Router,
-      // With REDIS_URL, deployments' rpm/tpm are counted by every instance together.
       useFactory: (
         registry: RouterRegistry,
         state: DeploymentStateStore,
-        redis: SharedRedis | null,
+        counters: UsageCounters,
         clock: Clock,
         random: RandomSource,
-      ) =>
-        new Router({
-          registry,
-          state,
-          clock,
-          random,
-          ...(redis ? { counters: new RedisUsageCounters(redis) } : {}),
-        }),
-      inject: [RouterRegistry, DeploymentStateStore, SHARED_REDIS, CLOCK, RANDOM],
+      ) => new Router({ registry, state, counters, clock, random }),
+      inject: [RouterRegistry, DEPLOYMENT_STATE, USAGE_COUNTERS, CLOCK, RANDOM],
     },
-    CooldownSharing,
+    StateSharing,
     RoutingConfigRepository,
     LiveConfigService,
   ],
-  exports: [RouterRegistry, Router, LiveConfigService],
+  exports: [RouterRegistry, Router, LiveConfigService, DEPLOYMENT_STATE],
 })
 export class RoutingModule {}

@@ -1,7 +1,8 @@
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
 import { seedRouting } from '../testing/seed';
 import type { TestApp } from '../testing/test-app';
-import { DeploymentStateStore } from './deployment-state';
+import type { DeploymentStateStore } from './deployment-state';
+import { DEPLOYMENT_STATE } from './routing.module';
 import { RouterRegistry } from './router-registry';
 import { type GatewayCluster, startGatewayCluster, until } from '../testing/gateway-cluster';
 import { describeWithRedis } from '../testing/redis-server';
@@ -21,7 +22,10 @@ describeWithRedis('cooldowns shared by several instances through Redis', () => {
       ?.deployments.find((d) => d.name === 'broken')?.id;
   const cooling = (t: TestApp) => {
     const id = brokenId(t);
-    return id !== undefined && t.app.get(DeploymentStateStore).cooldownUntil(id, Date.now()) !== null;
+    return (
+      id !== undefined &&
+      t.app.get<DeploymentStateStore>(DEPLOYMENT_STATE).cooldownUntil(id, Date.now()) !== null
+    );
   };
 
   async function chat(t: TestApp): Promise<number> {

@@ -1,3 +1,5 @@
+import type { RoutedDeployment } from './routing.types';
+
 export const USAGE_WINDOW_MS = 60_000;
 
 export interface UsageWindow {
@@ -19,22 +21,18 @@ export function windowResetAt(nowMs: number): number {
  * minute boundary, but gives an exact "capacity frees up at" time for Retry-After and maps onto one Redis
  * key per deployment and minute (`INCR` + `EXPIRE`).
  *
- * The hot path is synchronous on purpose: picking a deployment must not wait on the network. A shared
- * (Redis) implementation keeps a local mirror that `get` reads, writes through asynchronously, and refreshes
- * the mirror in `prefetch`, which the router awaits once per model group before picking. The trade-off: other
- * instances' traffic is seen with the lag of the last prefetch, so a limit can be overshot by the requests
- * that race within that lag.
+ * Picking is synchronous on purpose: it reads `get`, which never waits on the network. A shared (Redis)
+ * implementation keeps a local mirror for it and makes the decision that must be exact in `reserve` (or
+ * `claimNext`): one atomic check-and-count per attempt on the count every instance shares.
  */
 export interface UsageCounters {
   /** Counts one request (at attempt start, so concurrent picks see it at once). */
-  hit(deploymentId: string, nowMs: number): void;
+  hit(deploymentId: string, nowMs: number, n?: number): void;
   addTokens(deploymentId: string, tokens: number, nowMs: number): void;
   /** Usage in the window containing `nowMs`. May be a live view: copy the numbers to keep them. */
   get(deploymentId: string, nowMs: number): UsageWindow;
   /** Drops a deleted deployment's counters. */
   forget(deploymentId: string): void;
-  /** Optional: refresh shared counters before a pick (not needed in memory). */
-  prefetch?(deploymentIds: readonly string[], nowMs: number): Promise<void>;
   /**
    * Shared counters only: checks the deployment's rpm/tpm on the count every instance shares and counts the
    * request, atomically (one round trip per attempt). False: full (the local view is updated to say so,
@@ -46,6 +44,19 @@ export interface UsageCounters {
     estimatedTokens: number,
     nowMs: number,
   ): Promise<boolean>;
+  /** Shared counters only: takes back a reservation that was not used (the key refused the request). */
+  unreserve?(deploymentId: string, limits: DeploymentLimits, reservedAtMs: number): void;
+  /**
+   * Shared counters only, for round-robin groups: the next of `candidates` (sorted by id) after the group's
+   * shared cursor that has room, counted, in one atomic step; null when all are full; undefined when the
+   * shared cursor cannot be used now (the router then rotates on its own and calls `reserve`).
+   */
+  claimNext?(
+    group: string,
+    candidates: readonly RoutedDeployment[],
+    estimatedTokens: number,
+    nowMs: number,
+  ): Promise<RoutedDeployment | null | undefined>;
 }
 
 export interface DeploymentLimits {
@@ -84,8 +95,10 @@ const EMPTY: UsageWindow = Object.freeze({ rpm: 0, tpm: 0 });
 export class InMemoryUsageCounters implements UsageCounters {
   private readonly buckets = new Map<string, Bucket>();
 
-  hit(deploymentId: string, nowMs: number): void {
-    this.bucket(deploymentId, nowMs).rpm += 1;
+  /** Counts `n` requests (-1 takes one back). */
+  hit(deploymentId: string, nowMs: number, n = 1): void {
+    const b = this.bucket(deploymentId, nowMs);
+    b.rpm = Math.max(0, b.rpm + n);
   }
 
   addTokens(deploymentId: string, tokens: number, nowMs: number): void {

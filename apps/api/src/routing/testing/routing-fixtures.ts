@@ -1,4 +1,4 @@
-import { DeploymentStateStore } from '../deployment-state';
+import { type DeploymentStateStore, InMemoryDeploymentState } from '../deployment-state';
 import { Router } from '../router';
 import { RouterRegistry } from '../router-registry';
 import type {
@@ -98,7 +98,7 @@ export function harness(
 ): Harness {
   const clock = new FakeClock();
   const registry = new RouterRegistry(snapshot);
-  const state = new DeploymentStateStore();
+  const state = new InMemoryDeploymentState();
   const counters = new InMemoryUsageCounters();
   const sleeps: number[] = [];
   const sleep: Sleep = async (ms) => {
