@@ -6,6 +6,7 @@ import { endedByShutdown } from '../common/graceful-shutdown';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import type { Capability, ClientRequest, OpenAiErrorObject } from '../providers/provider.types';
+import { httpFailure } from '../routing/failure-http';
 import { type PreparedClaim, Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';
 import type { RoutedDeployment } from '../routing/routing.types';
@@ -246,10 +247,11 @@ export class GatewayService {
 
     // Failure: every deployment (and fallback) failed, the failure was committed mid-stream, or the client left.
     const last = attempts[attempts.length - 1];
+    const http = httpFailure(outcome);
     const error: OpenAiErrorObject = {
       message: outcome.message,
-      type: outcome.type,
-      code: outcome.code,
+      type: http.type,
+      code: http.code,
       param: null,
     };
     const writer = state.writer;
@@ -260,7 +262,7 @@ export class GatewayService {
       if (outcome.retryAfterMs !== null && outcome.retryAfterMs > 0) {
         void reply.header('retry-after', String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))));
       }
-      void reply.status(outcome.status).send(errorBody(error));
+      void reply.status(http.status).send(errorBody(error));
     }
     finish({
       deployment: null,
@@ -268,8 +270,8 @@ export class GatewayService {
       deploymentName: last?.deploymentName ?? null,
       attempts,
       // A stream that failed after it started still counts as the failure it was.
-      status: state.clientGone ? 499 : outcome.status,
-      errorType: state.clientGone ? 'client_closed_request' : (outcome.lastError?.kind ?? outcome.code),
+      status: state.clientGone ? 499 : http.status,
+      errorType: state.clientGone ? 'client_closed_request' : (outcome.lastError?.kind ?? http.code),
       errorMessage: outcome.message,
       ttftMs: null,
       // What a broken or abandoned stream had already sent is billed.

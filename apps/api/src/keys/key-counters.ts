@@ -1,4 +1,4 @@
-import { USAGE_WINDOW_MS, windowResetAt } from '../routing/usage-counters';
+import { InMemoryUsageCounters, USAGE_WINDOW_MS, windowResetAt } from '../routing/usage-counters';
 
 export interface KeyUsage {
   /** Requests admitted in the current minute. */
@@ -79,27 +79,22 @@ export function fullLimit(limits: KeyLimits, usage: KeyUsage, estimate: number):
   return null;
 }
 
-interface Bucket {
-  window: number;
-  requests: number;
-  tokens: number;
-  inFlight: number;
-}
-
-/** Single-process counters: one bucket per key, rolled over in place on first touch in a new minute. */
+/**
+ * Single-process counters: requests and tokens on the same calendar-minute counter deployments use
+ * (`InMemoryUsageCounters`), and the requests in flight beside it.
+ */
 export class InMemoryKeyCounters implements KeyCounters {
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly minute = new InMemoryUsageCounters();
+  /** Requests in flight per key; an entry exists from a key's first admission until it is forgotten. */
+  private readonly inFlight = new Map<string, number>();
 
   get(keyId: string, nowMs: number): KeyUsage {
-    const windowEndsAt = windowResetAt(nowMs);
-    const b = this.buckets.get(keyId);
-    if (!b) return { requests: 0, tokens: 0, inFlight: 0, windowEndsAt };
-    const current = Math.floor(nowMs / USAGE_WINDOW_MS) <= b.window;
+    const used = this.minute.get(keyId, nowMs);
     return {
-      requests: current ? b.requests : 0,
-      tokens: current ? b.tokens : 0,
-      inFlight: b.inFlight,
-      windowEndsAt,
+      requests: used.rpm,
+      tokens: used.tpm,
+      inFlight: this.inFlight.get(keyId) ?? 0,
+      windowEndsAt: windowResetAt(nowMs),
     };
   }
 
@@ -113,42 +108,25 @@ export class InMemoryKeyCounters implements KeyCounters {
 
   /** Counts a request without checking limits (the shared counters' fallback checks first). */
   take(keyId: string, reservedTokens: number, nowMs: number): KeyTicket {
-    const b = this.bucket(keyId, nowMs);
-    b.requests += 1;
-    b.tokens += reservedTokens;
-    b.inFlight += 1;
-    return { keyId, window: b.window, reservedTokens };
+    this.minute.hit(keyId, nowMs);
+    this.minute.addTokens(keyId, reservedTokens, nowMs);
+    this.inFlight.set(keyId, (this.inFlight.get(keyId) ?? 0) + 1);
+    return { keyId, window: Math.floor(nowMs / USAGE_WINDOW_MS), reservedTokens };
   }
 
   settle(ticket: KeyTicket, actualTokens: number, nowMs: number): void {
-    const existing = this.buckets.get(ticket.keyId);
-    if (!existing) return; // forgotten meanwhile (key deleted)
-    existing.inFlight = Math.max(0, existing.inFlight - 1);
-    const actual = Math.max(0, actualTokens || 0);
-    const b = this.bucket(ticket.keyId, nowMs);
-    if (b.window === ticket.window) {
-      b.tokens = Math.max(0, b.tokens + actual - ticket.reservedTokens);
-    } else {
-      // The reservation stays in the minute it was made; this minute gets only what went beyond it.
-      b.tokens += Math.max(0, actual - ticket.reservedTokens);
-    }
+    const inFlight = this.inFlight.get(ticket.keyId);
+    if (inFlight === undefined) return; // forgotten meanwhile (key deleted)
+    this.inFlight.set(ticket.keyId, Math.max(0, inFlight - 1));
+    const extra = Math.max(0, actualTokens || 0) - ticket.reservedTokens;
+    // The reservation stays in the minute it was made; a later minute gets only what went beyond it.
+    if (Math.floor(nowMs / USAGE_WINDOW_MS) === ticket.window)
+      this.minute.adjustTokens(ticket.keyId, extra, nowMs);
+    else if (extra > 0) this.minute.addTokens(ticket.keyId, extra, nowMs);
   }
 
   forget(keyId: string): void {
-    this.buckets.delete(keyId);
-  }
-
-  private bucket(keyId: string, nowMs: number): Bucket {
-    const window = Math.floor(nowMs / USAGE_WINDOW_MS);
-    let b = this.buckets.get(keyId);
-    if (!b) {
-      b = { window, requests: 0, tokens: 0, inFlight: 0 };
-      this.buckets.set(keyId, b);
-    } else if (window > b.window) {
-      b.window = window;
-      b.requests = 0;
-      b.tokens = 0;
-    }
-    return b;
+    this.minute.forget(keyId);
+    this.inFlight.delete(keyId);
   }
 }

@@ -1,3 +1,4 @@
+import { type HttpFailure, httpFailure } from './failure-http';
 import type { AttemptContext, AttemptResult, ExecuteOutcome, RoutedDeployment } from './routing.types';
 import { deployment, fail, group, harness, ok } from './testing/routing-fixtures';
 
@@ -14,9 +15,10 @@ function recorder<T>(answer: (d: RoutedDeployment, ctx: AttemptContext) => Attem
   return { fn, calls };
 }
 
-function failed<T>(out: ExecuteOutcome<T>): Extract<ExecuteOutcome<T>, { ok: false }> {
+/** The failure with the HTTP answer the gateway makes of it. */
+function failed<T>(out: ExecuteOutcome<T>): Extract<ExecuteOutcome<T>, { ok: false }> & HttpFailure {
   if (out.ok) throw new Error(`expected a failure, got a success on ${out.deployment.id}`);
-  return out;
+  return { ...out, ...httpFailure(out) };
 }
 
 const unsupportedRoute = () =>

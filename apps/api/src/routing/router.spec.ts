@@ -1,3 +1,4 @@
+import { type HttpFailure, httpFailure } from './failure-http';
 import { Router } from './router';
 import { RouterRegistry } from './router-registry';
 import type { AttemptContext, AttemptResult, ExecuteOutcome, RoutedDeployment } from './routing.types';
@@ -21,9 +22,10 @@ function scripted<T>(...results: AttemptResult<T>[]) {
   return { fn, calls, ids: () => calls.map((c) => c.id) };
 }
 
-function failed<T>(out: ExecuteOutcome<T>): Extract<ExecuteOutcome<T>, { ok: false }> {
+/** The failure with the HTTP answer the gateway makes of it. */
+function failed<T>(out: ExecuteOutcome<T>): Extract<ExecuteOutcome<T>, { ok: false }> & HttpFailure {
   if (out.ok) throw new Error(`expected a failure, got a success on ${out.deployment.id}`);
-  return out;
+  return { ...out, ...httpFailure(out) };
 }
 
 describe('Router.execute', () => {

@@ -20,6 +20,7 @@ import type {
   ExecuteOptions,
   ExecuteOutcome,
   ExpectedShare,
+  FailureReason,
   PickOptions,
   RandomSource,
   RoutedDeployment,
@@ -214,7 +215,7 @@ export class Router {
     try {
       if (!primary) {
         const message = `The model '${modelGroup}' does not exist`;
-        return failure(404, 'invalid_request_error', 'model_not_found', message, { attempts });
+        return failure('model_not_found', message, { attempts });
       }
       // A claim made before the registry changed is not used.
       const usable = prepared && prepared.index === index && prepared.entry === primary ? prepared : null;
@@ -253,7 +254,7 @@ export class Router {
           const now = this.clock.now();
           if (opts.deadlineAt !== undefined && now >= opts.deadlineAt) {
             const message = `The request deadline passed after ${plural(attemptNo, 'attempt')}`;
-            return failure(504, 'api_error', 'deadline_exceeded', message, { attempts, lastError });
+            return failure('deadline_exceeded', message, { attempts, lastError });
           }
           let d: RoutedDeployment | null;
           if (prepared !== null && run.entry === prepared.entry) {
@@ -580,17 +581,17 @@ export class Router {
     if (isAuthError(error)) return this.authFailure([d], extra);
     if (isRateLimitError(error)) {
       const message = `Deployment '${d.name}' of '${group}' is rate limited${suffix}: ${error.message}`;
-      return failure(429, 'rate_limit_error', 'rate_limit_exceeded', message, {
+      return failure('rate_limited', message, {
         ...extra,
         retryAfterMs: error.retryAfterMs,
       });
     }
     if (!committed && error.status >= 400 && error.status < 500) {
       // The request itself was rejected: pass the upstream's verdict through.
-      return failure(error.status, 'invalid_request_error', error.kind, error.message, extra);
+      return failure('request_rejected', error.message, extra);
     }
     const message = `Deployment '${d.name}' of '${group}' failed${suffix}: ${error.status} ${error.message}`;
-    return failure(upstreamStatus(error), 'api_error', 'upstream_error', message, extra);
+    return failure('upstream_failed', message, extra);
   }
 
   private authFailure(
@@ -605,7 +606,7 @@ export class Router {
     const message =
       `The upstream rejected the gateway's credentials (${extra.lastError.status}) for deployment ` +
       `${names.join(', ')}; an operator must fix its API key`;
-    return failure(502, 'api_error', 'upstream_auth_error', message, extra);
+    return failure('upstream_auth', message, extra);
   }
 
   /** Every group of the chain is out of attempts or deployments: explain why, deployment by deployment. */
@@ -673,7 +674,7 @@ export class Router {
     }
     if (lastError !== null && !isRateLimitError(lastError)) {
       // Tell the client when to come back if anything is merely cooling down.
-      return failure(upstreamStatus(lastError), 'api_error', 'upstream_error', message, {
+      return failure('upstream_failed', message, {
         ...extra,
         retryAfterMs: soonest((b) => b.kind === 'cooldown'),
       });
@@ -682,12 +683,12 @@ export class Router {
     if (lastError !== null || (blocks.length > 0 && blocks.every(isThrottle))) {
       const retryAfterMs = throttleWait ?? lastError?.retryAfterMs ?? null;
       const hint = retryAfterMs !== null ? ` Capacity frees up in ${Math.ceil(retryAfterMs / 1000)}s.` : '';
-      return failure(429, 'rate_limit_error', 'rate_limit_exceeded', message + hint, {
+      return failure('rate_limited', message + hint, {
         ...extra,
         retryAfterMs,
       });
     }
-    return failure(503, 'api_error', 'no_available_deployment', message, {
+    return failure('no_available_deployment', message, {
       ...extra,
       retryAfterMs: soonest(() => true),
     });
@@ -711,11 +712,11 @@ export class Router {
       const message =
         `The model '${name}' has no deployment that serves ${capability.replace('.', '/')}` +
         (failures.size > 0 ? ` (the upstreams answered 404/405 for it).` : '.');
-      return failure(404, 'invalid_request_error', 'unsupported_endpoint', message, { attempts, lastError });
+      return failure('unsupported_endpoint', message, { attempts, lastError });
     }
     const failed = [...failures.values()];
     if (failed.length > 0 && failed.every(isProviderRefusal) && lastError !== null) {
-      return failure(lastError.status, 'invalid_request_error', 'unsupported_request', lastError.message, {
+      return failure('unsupported_request', lastError.message, {
         attempts,
         lastError,
       });
@@ -793,26 +794,14 @@ function describeBlock(block: Block, estimatedTokens: number, withLastError: boo
   }
 }
 
-/**
- * 502, 503 and 504 pass through (they mean different things to clients); an upstream's 500 (or anything
- * else) is a 502 from the gateway's side: the gateway itself did not fail.
- */
-function upstreamStatus(error: AttemptError): number {
-  return error.status >= 502 && error.status <= 504 ? error.status : 502;
-}
-
 function failure(
-  status: number,
-  type: string,
-  code: string,
+  reason: FailureReason,
   message: string,
   extra: { attempts: AttemptRecord[]; lastError?: AttemptError | null; retryAfterMs?: number | null },
 ): FailedOutcome {
   return {
     ok: false,
-    status,
-    type,
-    code,
+    reason,
     message,
     attempts: extra.attempts,
     lastError: extra.lastError ?? null,
@@ -821,7 +810,7 @@ function failure(
 }
 
 function clientGone(attempts: AttemptRecord[], lastError: AttemptError | null): FailedOutcome {
-  return failure(499, 'invalid_request_error', 'client_closed_request', 'The client closed the request', {
+  return failure('client_closed', 'The client closed the request', {
     attempts,
     lastError,
   });

@@ -123,13 +123,27 @@ export interface AttemptRecord {
   startedAt: number;
 }
 
+/** Why a request could not be routed to an answer. */
+export type FailureReason =
+  | 'model_not_found'
+  | 'unsupported_endpoint'
+  /** Every deployment's provider refused to express the request. */
+  | 'unsupported_request'
+  /** The upstream rejected the request itself (a 4xx that is not about the deployment). */
+  | 'request_rejected'
+  | 'rate_limited'
+  | 'upstream_auth'
+  | 'upstream_failed'
+  | 'no_available_deployment'
+  | 'deadline_exceeded'
+  | 'client_closed';
+
 export type ExecuteOutcome<T> =
   | { ok: true; value: T; deployment: RoutedDeployment; attempts: AttemptRecord[] }
   | {
       ok: false;
-      status: number;
-      type: string;
-      code: string;
+      /** Why (`httpFailure` turns it into a status, type and code). */
+      reason: FailureReason;
       /** Human-readable reason: which deployments, cooling down until when, at which limit, last error. */
       message: string;
       attempts: AttemptRecord[];

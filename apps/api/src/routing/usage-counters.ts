@@ -88,7 +88,8 @@ interface Bucket {
 const EMPTY: UsageWindow = Object.freeze({ rpm: 0, tpm: 0 });
 
 /**
- * Single-process counters: one bucket per deployment for the current minute, rolled over in place on first
+ * The calendar-minute counter (deployments' rpm/tpm here, keys' in InMemoryKeyCounters): one bucket per id
+ * for the current minute, rolled over in place on first
  * touch in a new minute (no timers, no allocation after the first request). A timestamp from an earlier
  * minute than the bucket's (clock stepped back) counts toward the bucket's minute.
  */
@@ -114,6 +115,12 @@ export class InMemoryUsageCounters implements UsageCounters {
 
   forget(deploymentId: string): void {
     this.buckets.delete(deploymentId);
+  }
+
+  /** Adds `delta` tokens (negative: gives back part of a reservation; never below 0). */
+  adjustTokens(id: string, delta: number, nowMs: number): void {
+    const b = this.bucket(id, nowMs);
+    b.tpm = Math.max(0, b.tpm + delta);
   }
 
   /** Sets the current window to counts read elsewhere (a shared counter's answer). */
