@@ -19,3 +19,20 @@ test('the login page loads and the master key opens the console', async ({ page 
   await page.getByRole('button', { name: /sign out/i }).click();
   await expect(page).toHaveURL(/\/login/);
 });
+
+test('the login page asks who is signed in without logging an error', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(msg.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  const probe = page.waitForResponse((res) => new URL(res.url()).pathname === '/api/auth/session');
+
+  await page.goto('/login');
+  const answer = await probe;
+  // Signed out is an answer, not a failed request (a 401 here is logged by the browser on every visit).
+  expect(answer.status()).toBe(200);
+  expect(await answer.json()).toEqual({ authenticated: false });
+  await expect(page.getByRole('button', { name: 'Use the master key' })).toBeVisible();
+  expect(errors).toEqual([]);
+});

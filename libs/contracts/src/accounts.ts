@@ -123,6 +123,12 @@ export const callerSchema = z.object({
 });
 export type Caller = z.infer<typeof callerSchema>;
 
+/** `GET /api/auth/session` with nobody signed in: an answer (200), not an error. */
+export const signedOutSchema = z.object({ authenticated: z.literal(false) });
+/** What `GET /api/auth/session` answers: the caller, or that nobody is signed in. */
+export const authSessionSchema = z.discriminatedUnion('authenticated', [callerSchema, signedOutSchema]);
+export type AuthSession = z.infer<typeof authSessionSchema>;
+
 /** What the login page needs to know before anyone signs in (public). */
 export const authOptionsSchema = z.object({
   /** No account exists yet: offer to create the first admin (with the master key). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDate, pageOf } from './common';
+import { isoDate, pageOf, pageQuerySchema } from './common';
 
 // ---------- request logs ----------
 export const attemptSchema = z.object({
@@ -123,20 +123,40 @@ export const usageSummarySchema = z.object({
 export type UsageSummary = z.infer<typeof usageSummarySchema>;
 
 // ---------- prices ----------
-export const modelPriceSchema = z.object({
-  model: z.string(),
+/** A price in USD per million tokens, as the admin API accepts it. */
+const usdPerMTokens = z.number().min(0).max(100000);
+
+/** The two figures a request is costed with, in USD per million tokens. */
+export const priceFiguresSchema = z.object({
   inputUsdPerMTokens: z.number(),
   outputUsdPerMTokens: z.number(),
+});
+export type PriceFigures = z.infer<typeof priceFiguresSchema>;
+
+/** `default`: both figures are the built-in list price; `operator`: someone set them through the API. */
+export const PRICE_SOURCES = ['default', 'operator'] as const;
+export type PriceSource = (typeof PRICE_SOURCES)[number];
+
+export const modelPriceSchema = priceFiguresSchema.extend({
+  model: z.string(),
   updatedAt: isoDate,
+  /** The list price Switchboard ships for this exact model id (what a reset restores); null if none. */
+  defaultPrice: priceFiguresSchema.nullable(),
+  source: z.enum(PRICE_SOURCES),
+  /** The latest change through the admin API (from the audit log); null when nobody changed it. */
+  lastChange: z.object({ action: z.string(), actor: z.string(), at: isoDate }).nullable(),
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 export const modelPricePageSchema = pageOf(modelPriceSchema);
+export const modelPriceListQuerySchema = pageQuerySchema.extend({
+  /** Only models whose id contains this, ignoring case. */
+  search: z.string().trim().max(256).optional(),
+});
+export type ModelPriceListQuery = z.infer<typeof modelPriceListQuerySchema>;
 export const putModelPriceSchema = z
-  .object({
-    inputUsdPerMTokens: z.number().min(0).max(100000),
-    outputUsdPerMTokens: z.number().min(0).max(100000),
-  })
+  .object({ inputUsdPerMTokens: usdPerMTokens, outputUsdPerMTokens: usdPerMTokens })
   .strict();
+export type PutModelPrice = z.infer<typeof putModelPriceSchema>;
 
 // ---------- audit ----------
 export const auditEventSchema = z.object({

@@ -17,6 +17,14 @@ export interface NewAuditEvent {
   after: Prisma.InputJsonValue | null;
 }
 
+/** The newest event about one target. */
+export interface LatestAuditEvent {
+  targetId: string;
+  action: string;
+  actor: string;
+  createdAt: Date;
+}
+
 export interface AuditFilter {
   targetType?: string;
   targetId?: string;
@@ -40,5 +48,15 @@ export class AuditRepository {
       orderBy: { id: 'desc' },
       take,
     });
+  }
+
+  /** The newest event of each of `targetIds` (of `targetType`); targets without events are left out. */
+  findLatestPerTarget(targetType: string, targetIds: readonly string[]): Promise<LatestAuditEvent[]> {
+    if (targetIds.length === 0) return Promise.resolve([]);
+    return this.prisma.$queryRaw<LatestAuditEvent[]>`
+      SELECT DISTINCT ON ("targetId") "targetId", action, actor, "createdAt"
+      FROM "AuditEvent"
+      WHERE "targetType" = ${targetType} AND "targetId" = ANY(${[...targetIds]}::text[])
+      ORDER BY "targetId", id DESC`;
   }
 }

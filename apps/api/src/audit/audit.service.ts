@@ -3,7 +3,7 @@ import type { auditEventPageSchema, auditListQuerySchema, AuditEvent } from '@sw
 import type { z } from 'zod';
 import type { AuditEvent as AuditEventRow, Prisma } from '../generated/prisma/client';
 import { redactSnapshot } from './audit-redaction';
-import { AuditRepository, type Tx } from './audit.repository';
+import { AuditRepository, type LatestAuditEvent, type Tx } from './audit.repository';
 import { decodeCursor, invalidCursor, pageFrom } from '../common/page-cursor';
 
 export interface AuditEntry {
@@ -36,6 +36,15 @@ export class AuditService {
       },
       tx,
     );
+  }
+
+  /** The newest event about each of `targetIds`, by target id (one indexed query for a whole page). */
+  async latestPerTarget(
+    targetType: string,
+    targetIds: readonly string[],
+  ): Promise<Map<string, LatestAuditEvent>> {
+    const rows = await this.repo.findLatestPerTarget(targetType, targetIds);
+    return new Map(rows.map((row) => [row.targetId, row]));
   }
 
   async list(query: AuditListQuery): Promise<AuditEventPage> {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type {
   Account,
   AuthOptions,
-  Caller,
+  AuthSession,
   Role,
   anyLoginSchema,
   firstAdminSchema,
@@ -241,10 +241,13 @@ export class AdminSessionService implements AdminSessionAuth {
     void reply.header('set-cookie', this.cookie(req, '', 0));
   }
 
-  /** The cookie's session (refreshed when due), or 401. */
-  async current(req: FastifyRequest, reply: FastifyReply): Promise<Caller> {
+  /**
+   * The cookie's session (refreshed when due), or `{ authenticated: false }`: the login page asks on every
+   * visit, and being signed out is an answer there, not a failure.
+   */
+  async current(req: FastifyRequest, reply: FastifyReply): Promise<AuthSession> {
     const session = await this.resolve(req, reply);
-    if (!session) throw new AdminError(401, 'unauthorized', 'Not signed in, or the session has expired.');
+    if (!session) return { authenticated: false };
     const caller = sessionCaller(session);
     return {
       authenticated: true,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { anyLoginSchema, type AuthOptions, type Caller, firstAdminSchema } from '@switchboard/contracts';
+import { anyLoginSchema, type AuthOptions, type AuthSession, firstAdminSchema } from '@switchboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { Public } from '../common/public.decorator';
@@ -43,8 +43,9 @@ export class AuthController {
     return this.sessions.logout(req, reply);
   }
 
+  /** Who is signed in, or `{ authenticated: false }` (200 either way). */
   @Get('session')
-  session(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Caller> {
+  session(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuthSession> {
     return this.sessions.current(req, reply);
   }
 }

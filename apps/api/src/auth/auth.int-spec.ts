@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { addAccount, loginCookie } from '../accounts/testing/accounts';
 import { createTestApp, TEST_MASTER_KEY, type TestApp } from '../testing/test-app';
 import { adminCall, createKey, uniqueName } from '../keys/testing/admin-client';
 import { ADMIN_AUTH_OPTIONS, type AdminAuthOptions } from './auth-options';
@@ -15,6 +16,13 @@ async function login(t: TestApp, masterKey: string, headers: Record<string, stri
     { masterKey },
     { 'x-forwarded-for': address(), ...headers },
   );
+}
+
+/** What the session probe answers with these headers; it is 200 whether or not anyone is signed in. */
+async function probe(t: TestApp, headers: Record<string, string>) {
+  const res = await adminCall(t, 'GET', '/api/auth/session', undefined, headers);
+  expect(res.status).toBe(200);
+  return res.body as { authenticated: boolean; [field: string]: unknown };
 }
 
 function sessionCookie(setCookie: string | null): string {
@@ -77,7 +85,40 @@ describe('console sign-in (real PostgreSQL)', () => {
     expect(res.status).toBe(401);
     expect(res.body.error?.code).toBe('invalid_credentials');
     expect(res.headers.get('set-cookie')).toBeNull();
-    expect((await adminCall(t, 'GET', '/api/auth/session', undefined, {})).status).toBe(401);
+    expect(await probe(t, {})).toEqual({ authenticated: false });
+  });
+
+  it('answers the session probe with 200: authenticated false when signed out, the caller when signed in', async () => {
+    const signedOut = await adminCall(t, 'GET', '/api/auth/session', undefined, {});
+    expect(signedOut.status).toBe(200);
+    expect(signedOut.body).toEqual({ authenticated: false });
+    expect(signedOut.headers.get('set-cookie')).toBeNull();
+    // A well-formed token that names no session is signed out too, not an error.
+    expect(await probe(t, { cookie: `sb_session=${'A'.repeat(43)}` })).toEqual({ authenticated: false });
+    // Only the probe answers without a session: the admin routes still refuse.
+    expect((await adminCall(t, 'GET', '/api/projects', undefined, {})).status).toBe(401);
+
+    const signedIn = await login(t, TEST_MASTER_KEY);
+    expect(await probe(t, { cookie: sessionCookie(signedIn.headers.get('set-cookie')) })).toEqual({
+      authenticated: true,
+      kind: 'master-key',
+      account: null,
+      role: 'admin',
+      permissions: expect.arrayContaining(['config:write', 'accounts:write']),
+      projectIds: null,
+      expiresAt: signedIn.body.expiresAt,
+    });
+
+    const accountId = await addAccount(t, 'olive@example.com', 'operator');
+    const asAccount = await probe(t, { cookie: await loginCookie(t, 'olive@example.com') });
+    expect(asAccount).toMatchObject({
+      authenticated: true,
+      kind: 'account',
+      role: 'operator',
+      account: { id: accountId, email: 'olive@example.com', role: 'operator' },
+    });
+    expect(asAccount.permissions).toContain('config:write');
+    expect(asAccount.permissions).not.toContain('accounts:read');
   });
 
   it('lets a session cookie use admin routes, audited as session:<id>; a virtual key never passes', async () => {
@@ -123,7 +164,7 @@ describe('console sign-in (real PostgreSQL)', () => {
     });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^sb_session=; Path=\/; Max-Age=0;/);
-    expect((await adminCall(t, 'GET', '/api/auth/session', undefined, { cookie })).status).toBe(401);
+    expect(await probe(t, { cookie })).toEqual({ authenticated: false });
     expect((await adminCall(t, 'GET', '/api/projects', undefined, { cookie })).status).toBe(401);
     const { rows } = await t.db.query(
       `SELECT action FROM "AuditEvent" WHERE "targetType" = 'admin_session' ORDER BY id DESC LIMIT 1`,
@@ -148,7 +189,7 @@ describe('console sign-in (real PostgreSQL)', () => {
     expect(refreshed.headers.get('set-cookie')).toMatch(/Max-Age=43200/);
 
     jest.spyOn(options.clock, 'now').mockReturnValue(start + 19 * 3600_000 + 1);
-    expect((await adminCall(t, 'GET', '/api/auth/session', undefined, { cookie })).status).toBe(401);
+    expect(await probe(t, { cookie })).toEqual({ authenticated: false });
     expect((await adminCall(t, 'GET', '/api/projects', undefined, { cookie })).status).toBe(401);
   });
 

@@ -118,9 +118,11 @@ describe('single sign-on with a real OpenID Connect provider (authorization code
     const sb = browser.cookie(t.url, 'sb_session');
     if (!sb) return null;
     const res = await fetch(`${t.url}/api/auth/session`, { headers: { cookie: `sb_session=${sb}` } });
-    return res.status === 200
-      ? ((await res.json()) as { kind: string; role: string; account: { email: string } })
-      : null;
+    expect(res.status).toBe(200);
+    const session = (await res.json()) as
+      | { authenticated: true; kind: string; role: string; account: { email: string } }
+      | { authenticated: false };
+    return session.authenticated ? session : null;
   }
 
   it('offers the button on the login page', async () => {

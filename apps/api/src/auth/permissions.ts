@@ -43,6 +43,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'DELETE /api/model-groups/:name': 'config:write',
   'GET /api/prices': 'config:read',
   'PUT /api/prices/:model': 'config:write',
+  'DELETE /api/prices/:model': 'config:write',
   'GET /api/projects': 'projects:read',
   'POST /api/projects': 'projects:write',
   'GET /api/projects/:id': 'projects:read',

@@ -119,6 +119,8 @@ describe('every admin route for every kind of caller', () => {
   it('walks a table that names every kind of admin route', () => {
     expect(ROUTES.length).toBeGreaterThan(45);
     expect(ROUTES.filter(isAccounts).length).toBeGreaterThan(3);
+    // Changes what requests cost: operators and admins may (a write), viewers may not.
+    expect(ROUTES).toEqual(expect.arrayContaining(['PUT /api/prices/:model', 'DELETE /api/prices/:model']));
   });
 
   it('admits the master key everywhere (break-glass admin)', async () => {

@@ -69,6 +69,13 @@ describe('API documentation at /api/docs', () => {
       'application/json',
     ]);
     expect(doc.paths['/api/deployments']?.get?.responses['401']).toBeDefined();
+    // The session probe answers 200 signed in or not: both shapes are documented.
+    expect(doc.components.schemas.Session).toMatchObject({
+      oneOf: [
+        { properties: { authenticated: { const: true }, role: expect.any(Object) } },
+        { properties: { authenticated: { const: false } } },
+      ],
+    });
     expect(doc.paths['/health']?.get?.security).toEqual([]);
 
     // Every $ref points at a schema the document has.

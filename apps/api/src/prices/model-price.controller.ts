@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import {
   type ModelPrice,
-  type PageQuery,
-  pageQuerySchema,
+  type ModelPriceListQuery,
+  modelPriceListQuerySchema,
   putModelPriceSchema,
 } from '@switchboard/contracts';
 import { Actor } from '../audit/actor';
@@ -14,7 +14,9 @@ export class ModelPriceController {
   constructor(private readonly prices: ModelPriceService) {}
 
   @Get()
-  list(@Query(new ZodValidationPipe(pageQuerySchema)) query: PageQuery): Promise<ModelPricePage> {
+  list(
+    @Query(new ZodValidationPipe(modelPriceListQuerySchema)) query: ModelPriceListQuery,
+  ): Promise<ModelPricePage> {
     return this.prices.list(query);
   }
 
@@ -26,5 +28,12 @@ export class ModelPriceController {
     @Actor() actor: string,
   ): Promise<ModelPrice> {
     return this.prices.put(model, body, actor);
+  }
+
+  /** Back to the built-in price where Switchboard ships one; otherwise the model's price is deleted. */
+  @Delete(':model')
+  @HttpCode(204)
+  remove(@Param('model') model: string, @Actor() actor: string): Promise<void> {
+    return this.prices.remove(model, actor);
   }
 }

@@ -3,10 +3,20 @@ import { PrismaService } from '../database/prisma.service';
 import type { ModelPrice, Prisma } from '../generated/prisma/client';
 import type { PriceEntry } from './price-table';
 
+/** A change about to commit: the audit callback writes its event in the same transaction. */
 export interface PriceWrite {
   tx: Prisma.TransactionClient;
+  model: string;
   before: ModelPrice | null;
-  after: ModelPrice;
+  /** Null when the price was deleted. */
+  after: ModelPrice | null;
+}
+
+export interface PricePageFilter {
+  /** The last model of the previous page. */
+  afterModel: string | null;
+  /** Only models whose id contains this, ignoring case. */
+  search: string | null;
 }
 
 @Injectable()
@@ -23,18 +33,35 @@ export class ModelPriceRepository {
     return this.prisma.modelPrice.findMany();
   }
 
-  /** Ordered by model; `afterModel` is the last model of the previous page. */
-  findPageByModel(afterModel: string | null, take: number): Promise<ModelPrice[]> {
+  /** Ordered by model. */
+  findPageByModel({ afterModel, search }: PricePageFilter, take: number): Promise<ModelPrice[]> {
     return this.prisma.modelPrice.findMany({
-      where: afterModel !== null ? { model: { gt: afterModel } } : {},
+      where: {
+        model: {
+          ...(afterModel !== null ? { gt: afterModel } : {}),
+          ...(search ? { contains: escapeLike(search), mode: 'insensitive' as const } : {}),
+        },
+      },
       orderBy: { model: 'asc' },
       take,
     });
   }
 
+  findByModel(model: string): Promise<ModelPrice | null> {
+    return this.prisma.modelPrice.findUnique({ where: { model } });
+  }
+
+  /** Creates or replaces the price; an unchanged price is left alone (no write, no `onWrite`). */
   async upsert(price: PriceEntry, onWrite: (w: PriceWrite) => Promise<void>): Promise<ModelPrice> {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.modelPrice.findUnique({ where: { model: price.model } });
+      if (
+        before &&
+        before.inputUsdPerMTokens === price.inputUsdPerMTokens &&
+        before.outputUsdPerMTokens === price.outputUsdPerMTokens
+      ) {
+        return before;
+      }
       const after = await tx.modelPrice.upsert({
         where: { model: price.model },
         create: price,
@@ -43,8 +70,24 @@ export class ModelPriceRepository {
           outputUsdPerMTokens: price.outputUsdPerMTokens,
         },
       });
-      await onWrite({ tx, before, after });
+      await onWrite({ tx, model: price.model, before, after });
       return after;
     });
   }
+
+  /** Null when the model had no price. */
+  async deleteByModel(model: string, onWrite: (w: PriceWrite) => Promise<void>): Promise<ModelPrice | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const before = await tx.modelPrice.findUnique({ where: { model } });
+      if (!before) return null;
+      await tx.modelPrice.delete({ where: { model } });
+      await onWrite({ tx, model, before, after: null });
+      return before;
+    });
+  }
+}
+
+/** Prisma's `contains` is a LIKE pattern: `_` and `%` in a model id must match only themselves. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

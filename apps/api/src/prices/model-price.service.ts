@@ -2,11 +2,13 @@ import { LiveReload } from '../database/live-reload';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type {
   ModelPrice,
+  ModelPriceListQuery,
   modelPricePageSchema,
-  PageQuery,
+  PriceFigures,
   putModelPriceSchema,
 } from '@switchboard/contracts';
 import type { z } from 'zod';
+import type { LatestAuditEvent } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { AdminError } from '../common/errors';
@@ -22,6 +24,12 @@ export type ModelPricePage = z.output<typeof modelPricePageSchema>;
 
 /** Safety net in case a notification is lost. */
 const PERIODIC_RELOAD_MS = 60_000;
+const TARGET_TYPE = 'model_price';
+
+/** The built-in prices by exact model id: what a reset restores, and how a price tells its source. */
+const DEFAULT_BY_MODEL: ReadonlyMap<string, PriceFigures> = new Map(
+  DEFAULT_PRICES.map(({ model, ...figures }) => [model, figures]),
+);
 
 /**
  * The gateway's CostCalculator (served from memory) and the admin API over model prices. Seeds the
@@ -58,22 +66,43 @@ export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplic
     return this.table.costUsd(model, promptTokens, completionTokens);
   }
 
-  async list(query: PageQuery): Promise<ModelPricePage> {
-    const rows = await this.repo.findPageByModel(decodeCursor(query.cursor), query.limit + 1);
+  async list(query: ModelPriceListQuery): Promise<ModelPricePage> {
+    const filter = { afterModel: decodeCursor(query.cursor), search: query.search || null };
+    const rows = await this.repo.findPageByModel(filter, query.limit + 1);
     const page = pageFrom(rows, query.limit, (p) => p.model);
-    return { data: page.rows.map(toResponse), nextCursor: page.nextCursor };
+    const changes = await this.audit.latestPerTarget(
+      TARGET_TYPE,
+      page.rows.map((p) => p.model),
+    );
+    return {
+      data: page.rows.map((p) => toResponse(p, changes.get(p.model) ?? null)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   async put(model: string, input: PutModelPriceInput, actor: string): Promise<ModelPrice> {
-    const name = model.trim();
-    if (!name || name.length > 256) {
-      throw new AdminError(400, 'validation_failed', 'Invalid request: model: must be 1 to 256 characters', [
-        { path: 'model', message: 'must be 1 to 256 characters' },
-      ]);
-    }
-    const saved = await this.repo.upsert({ model: name, ...input }, (w) => this.record(actor, w));
+    const name = modelName(model);
+    const saved = await this.repo.upsert({ model: name, ...input }, (w) =>
+      this.record(actor, w.before ? 'price.update' : 'price.create', w),
+    );
     await this.live.changed();
-    return toResponse(saved);
+    return this.withLastChange(saved);
+  }
+
+  /**
+   * Takes back what operators set: a model Switchboard ships a price for gets that price again, any other
+   * model loses its price (then costed as any unpriced id: by a priced prefix, else at 0).
+   */
+  async remove(model: string, actor: string): Promise<void> {
+    const name = modelName(model);
+    const builtIn = DEFAULT_BY_MODEL.get(name);
+    if (builtIn) {
+      await this.repo.upsert({ model: name, ...builtIn }, (w) => this.record(actor, 'price.reset', w));
+    } else {
+      const deleted = await this.repo.deleteByModel(name, (w) => this.record(actor, 'price.delete', w));
+      if (!deleted) throw new AdminError(404, 'not_found', `There is no price for model '${name}'.`);
+    }
+    await this.live.changed();
   }
 
   private async reload(): Promise<void> {
@@ -85,19 +114,35 @@ export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplic
     }
   }
 
-  private async record(actor: string, w: PriceWrite): Promise<void> {
+  private async withLastChange(p: ModelPriceRow): Promise<ModelPrice> {
+    const changes = await this.audit.latestPerTarget(TARGET_TYPE, [p.model]);
+    return toResponse(p, changes.get(p.model) ?? null);
+  }
+
+  private async record(actor: string, action: string, w: PriceWrite): Promise<void> {
     await this.audit.record(
       {
         actor,
-        action: w.before ? 'price.update' : 'price.create',
-        targetType: 'model_price',
-        targetId: w.after.model,
+        action,
+        targetType: TARGET_TYPE,
+        targetId: w.model,
         before: w.before && snapshot(w.before),
-        after: snapshot(w.after),
+        after: w.after && snapshot(w.after),
       },
       w.tx,
     );
   }
+}
+
+/** The model id from the path, trimmed; 1 to 256 characters. */
+function modelName(model: string): string {
+  const name = model.trim();
+  if (!name || name.length > 256) {
+    throw new AdminError(400, 'validation_failed', 'Invalid request: model: must be 1 to 256 characters', [
+      { path: 'model', message: 'must be 1 to 256 characters' },
+    ]);
+  }
+  return name;
 }
 
 function snapshot(p: ModelPriceRow) {
@@ -108,6 +153,21 @@ function snapshot(p: ModelPriceRow) {
   };
 }
 
-function toResponse(p: ModelPriceRow): ModelPrice {
-  return { ...snapshot(p), updatedAt: p.updatedAt.toISOString() };
+function toResponse(p: ModelPriceRow, lastChange: LatestAuditEvent | null): ModelPrice {
+  const builtIn = DEFAULT_BY_MODEL.get(p.model) ?? null;
+  const isDefault =
+    builtIn !== null &&
+    builtIn.inputUsdPerMTokens === p.inputUsdPerMTokens &&
+    builtIn.outputUsdPerMTokens === p.outputUsdPerMTokens;
+  return {
+    ...snapshot(p),
+    updatedAt: p.updatedAt.toISOString(),
+    defaultPrice: builtIn,
+    source: isDefault ? 'default' : 'operator',
+    lastChange: lastChange && {
+      action: lastChange.action,
+      actor: lastChange.actor,
+      at: lastChange.createdAt.toISOString(),
+    },
+  };
 }

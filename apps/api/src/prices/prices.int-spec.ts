@@ -22,6 +22,9 @@ describe('model prices (real PostgreSQL, two instances)', () => {
     expect(res.body.data.find((p: { model: string }) => p.model === 'gpt-4.1')).toMatchObject({
       inputUsdPerMTokens: 2,
       outputUsdPerMTokens: 8,
+      defaultPrice: { inputUsdPerMTokens: 2, outputUsdPerMTokens: 8 },
+      source: 'default',
+      lastChange: null,
     });
     const models = res.body.data.map((p: { model: string }) => p.model);
     expect(models).toEqual([...models].sort());
@@ -73,6 +76,110 @@ describe('model prices (real PostgreSQL, two instances)', () => {
     expect(costB.costUsd('acme/llama-70b', 1_000_000, 1_000_000)).toBe(1.25);
   });
 
+  it('says who changed a price and when, and that it is no longer the built-in one', async () => {
+    const before = await adminCall(a, 'GET', '/api/prices?search=gpt-4o-mini');
+    expect(before.body.data).toEqual([expect.objectContaining({ model: 'gpt-4o-mini', source: 'default' })]);
+
+    const put = await adminCall(a, 'PUT', '/api/prices/gpt-4o-mini', {
+      inputUsdPerMTokens: 0.2,
+      outputUsdPerMTokens: 0.6,
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      source: 'operator',
+      defaultPrice: { inputUsdPerMTokens: 0.15, outputUsdPerMTokens: 0.6 },
+      lastChange: { action: 'price.update', actor: 'master-key', at: expect.any(String) },
+    });
+    const listed = await adminCall(a, 'GET', '/api/prices?search=gpt-4o-mini');
+    expect(listed.body.data).toEqual([put.body]);
+
+    // Saving the same figures again changes nothing, so nothing is audited.
+    await adminCall(a, 'PUT', '/api/prices/gpt-4o-mini', {
+      inputUsdPerMTokens: 0.2,
+      outputUsdPerMTokens: 0.6,
+    });
+    const audit = await adminCall(a, 'GET', '/api/audit?targetType=model_price&targetId=gpt-4o-mini');
+    expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['price.update']);
+  });
+
+  it('searches model ids ignoring case, with _ and % matching only themselves', async () => {
+    const res = await adminCall(a, 'GET', '/api/prices?search=CLAUDE-3-5&limit=500');
+    expect(res.status).toBe(200);
+    expect(res.body.data.map((p: { model: string }) => p.model)).toEqual([
+      'claude-3-5-haiku',
+      'claude-3-5-sonnet',
+    ]);
+
+    // As a LIKE wildcard, `4_1` would also match gpt-4.1 and its siblings.
+    await adminCall(a, 'PUT', '/api/prices/v4_1', { inputUsdPerMTokens: 1, outputUsdPerMTokens: 1 });
+    const underscore = await adminCall(a, 'GET', `/api/prices?search=${encodeURIComponent('4_1')}`);
+    expect(underscore.body.data.map((p: { model: string }) => p.model)).toEqual(['v4_1']);
+    const percent = await adminCall(a, 'GET', `/api/prices?search=${encodeURIComponent('%')}`);
+    expect(percent.body.data).toEqual([]);
+
+    // Pages of a search follow on from each other.
+    const first = await adminCall(a, 'GET', '/api/prices?search=gpt-4.1&limit=2');
+    expect(first.body.data.map((p: { model: string }) => p.model)).toEqual(['gpt-4.1', 'gpt-4.1-mini']);
+    const second = await adminCall(
+      a,
+      'GET',
+      `/api/prices?search=gpt-4.1&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(second.body).toMatchObject({ data: [{ model: 'gpt-4.1-nano' }], nextCursor: null });
+  });
+
+  it('resets a built-in model to its default price, live and audited', async () => {
+    await adminCall(a, 'PUT', '/api/prices/o3', { inputUsdPerMTokens: 4, outputUsdPerMTokens: 16 });
+    const cost = a.app.get<CostCalculator>(COST_CALCULATOR);
+    expect(cost.costUsd('o3', 1_000_000, 0)).toBe(4);
+
+    const reset = await adminCall(a, 'DELETE', '/api/prices/o3');
+    expect(reset.status).toBe(204);
+    expect(cost.costUsd('o3', 1_000_000, 0)).toBe(2);
+    const listed = await adminCall(a, 'GET', '/api/prices?search=o3&limit=500');
+    expect(listed.body.data.find((p: { model: string }) => p.model === 'o3')).toMatchObject({
+      inputUsdPerMTokens: 2,
+      outputUsdPerMTokens: 8,
+      source: 'default',
+      lastChange: { action: 'price.reset', actor: 'master-key' },
+    });
+    const audit = await adminCall(a, 'GET', '/api/audit?targetType=model_price&targetId=o3');
+    expect(audit.body.data[0]).toMatchObject({
+      action: 'price.reset',
+      before: { inputUsdPerMTokens: 4, outputUsdPerMTokens: 16 },
+      after: { inputUsdPerMTokens: 2, outputUsdPerMTokens: 8 },
+    });
+  });
+
+  it('deletes the price of a model without a built-in one; 404 when there is none', async () => {
+    const model = 'acme/mistral-small';
+    const path = `/api/prices/${encodeURIComponent(model)}`;
+    const added = await adminCall(a, 'PUT', path, { inputUsdPerMTokens: 0.2, outputUsdPerMTokens: 0.6 });
+    expect(added.body).toMatchObject({ model, source: 'operator', defaultPrice: null });
+    const cost = a.app.get<CostCalculator>(COST_CALCULATOR);
+    expect(cost.costUsd(model, 1_000_000, 0)).toBe(0.2);
+
+    expect((await adminCall(a, 'DELETE', path)).status).toBe(204);
+    expect(cost.costUsd(model, 1_000_000, 0)).toBe(0);
+    expect((await adminCall(a, 'GET', `/api/prices?search=${encodeURIComponent(model)}`)).body.data).toEqual(
+      [],
+    );
+    const audit = await adminCall(
+      a,
+      'GET',
+      `/api/audit?targetType=model_price&targetId=${encodeURIComponent(model)}`,
+    );
+    expect(audit.body.data[0]).toMatchObject({
+      action: 'price.delete',
+      before: { inputUsdPerMTokens: 0.2, outputUsdPerMTokens: 0.6 },
+      after: null,
+    });
+
+    const again = await adminCall(a, 'DELETE', path);
+    expect(again.status).toBe(404);
+    expect(again.body.error.code).toBe('not_found');
+  });
+
   it('validates prices', async () => {
     const res = await adminCall(a, 'PUT', '/api/prices/gpt-4o', {
       inputUsdPerMTokens: -1,
@@ -80,5 +187,6 @@ describe('model prices (real PostgreSQL, two instances)', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details).toEqual([expect.objectContaining({ path: 'inputUsdPerMTokens' })]);
   });
 });

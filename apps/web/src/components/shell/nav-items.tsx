@@ -9,6 +9,7 @@ import {
   LogsIcon,
   ModelGroupsIcon,
   OverviewIcon,
+  PriceIcon,
   UsersIcon,
 } from '@/components/ui/icons';
 
@@ -25,6 +26,7 @@ export const navItems: NavItem[] = [
   { href: '/', label: 'Overview', icon: <OverviewIcon /> },
   { href: '/deployments', label: 'Deployments', icon: <DeploymentsIcon />, permission: 'config:read' },
   { href: '/model-groups', label: 'Model groups', icon: <ModelGroupsIcon />, permission: 'config:read' },
+  { href: '/prices', label: 'Model prices', icon: <PriceIcon />, permission: 'config:read' },
   { href: '/projects', label: 'Projects & keys', icon: <KeyIcon />, permission: 'projects:read' },
   { href: '/logs', label: 'Logs', icon: <LogsIcon />, permission: 'usage:read' },
   { href: '/import', label: 'Import', icon: <ImportIcon />, permission: 'import:write' },

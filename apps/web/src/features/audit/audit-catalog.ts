@@ -29,6 +29,8 @@ export const ACTIONS: { value: string; targetType: string }[] = [
   { value: 'key.rotate', targetType: 'virtual_key' },
   { value: 'price.create', targetType: 'model_price' },
   { value: 'price.update', targetType: 'model_price' },
+  { value: 'price.reset', targetType: 'model_price' },
+  { value: 'price.delete', targetType: 'model_price' },
   { value: 'config.import', targetType: 'config' },
   { value: 'auth.login', targetType: 'admin_session' },
   { value: 'auth.logout', targetType: 'admin_session' },

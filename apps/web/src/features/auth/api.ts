@@ -1,10 +1,10 @@
 import type { firstAdminSchema, setPasswordSchema } from '@switchboard/contracts';
 import type { z } from 'zod';
-import { apiRequest, isUnauthorized } from '@/lib/api-client';
+import { apiRequest } from '@/lib/api-client';
 import {
   authOptionsSchema,
-  callerSchema,
   loginResponseSchema,
+  authSessionSchema,
   type AuthOptions,
   type Caller,
   type LoginRequest,
@@ -35,14 +35,10 @@ export function fetchAuthOptions(signal?: AbortSignal): Promise<AuthOptions> {
 }
 
 /**
- * Who is signed in, or `null` when the API says nobody is (401). Signed out is an answer, not a
- * failure: it never reaches the query cache as an error.
+ * Who is signed in, or `null` when nobody is. The API answers the probe with 200 either way
+ * (`{ authenticated: false }` when signed out), so the login page logs no failed request.
  */
 export async function fetchSession(signal?: AbortSignal): Promise<Caller | null> {
-  try {
-    return await apiRequest('/api/auth/session', { schema: callerSchema, signal });
-  } catch (error) {
-    if (isUnauthorized(error)) return null;
-    throw error;
-  }
+  const session = await apiRequest('/api/auth/session', { schema: authSessionSchema, signal });
+  return session.authenticated ? session : null;
 }

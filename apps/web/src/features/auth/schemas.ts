@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 export {
   authOptionsSchema,
-  callerSchema,
+  authSessionSchema,
   type AuthOptions,
   type Caller,
   type Permission,

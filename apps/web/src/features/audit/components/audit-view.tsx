@@ -58,6 +58,8 @@ function targetHref(event: AuditEvent): Route | null {
     }
     case 'deployment':
       return '/deployments';
+    case 'model_price':
+      return `/prices?search=${encodeURIComponent(event.targetId)}` as Route;
     default:
       return null;
   }

@@ -1,0 +1,221 @@
+'use client';
+
+import type { ModelPrice } from '@switchboard/contracts';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Button, Field, Input } from '@/components/ui';
+import { Dialog } from '@/components/ui/dialog';
+import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
+import { InlineAlert } from '@/components/ui/inline-alert';
+import { toast } from '@/components/ui/toast';
+import { PRICE_LABELS, parsePriceForm } from '../price-form';
+import { formatPrice } from '../price-source';
+import { priceListQueryOptions, putPriceMutationOptions } from '../queries';
+import styles from './prices.module.css';
+
+/** Edit an existing price, or add one for a model (maybe prefilled, e.g. from a search). */
+export type PriceFormTarget = { mode: 'edit'; price: ModelPrice } | { mode: 'add'; model: string };
+
+const FORM_ID = 'model-price-form';
+const ORDER = ['model', 'inputUsdPerMTokens', 'outputUsdPerMTokens'] as const;
+const FIELD_IDS: Readonly<Record<(typeof ORDER)[number], string>> = {
+  model: 'price-model',
+  inputUsdPerMTokens: 'price-input',
+  outputUsdPerMTokens: 'price-output',
+};
+/** The API's largest page: enough to find an existing price among the models a search matches. */
+const EXISTING_LOOKUP_LIMIT = 500;
+
+/**
+ * Sets the input and output price of a model. Give it a new `key` each time it opens so it starts from
+ * a clean form.
+ */
+export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const save = useMutation(putPriceMutationOptions(queryClient));
+  const editing = target.mode === 'edit' ? target.price : null;
+  const [model, setModel] = useState(editing ? editing.model : target.mode === 'add' ? target.model : '');
+  const [input, setInput] = useState(editing ? String(editing.inputUsdPerMTokens) : '');
+  const [output, setOutput] = useState(editing ? String(editing.outputUsdPerMTokens) : '');
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const [checking, setChecking] = useState(false);
+  const pending = save.isPending || checking;
+
+  function showErrors(next: FormErrors) {
+    setErrors(next);
+    const first = ORDER.find((field) => next.fields[field]);
+    if (first) document.getElementById(FIELD_IDS[first])?.focus();
+  }
+
+  /** A model's price already exists (model ids match ignoring case, as the gateway costs them). */
+  async function existingPrice(name: string): Promise<ModelPrice | undefined> {
+    const page = await queryClient.fetchQuery(
+      priceListQueryOptions({ search: name, limit: EXISTING_LOOKUP_LIMIT }),
+    );
+    return page.data.find((price) => price.model.toLowerCase() === name.toLowerCase());
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (pending) return;
+    const parsed = parsePriceForm({ model, input, output });
+    if (!parsed.ok) return showErrors(parsed.errors);
+    if (
+      editing &&
+      parsed.body.inputUsdPerMTokens === editing.inputUsdPerMTokens &&
+      parsed.body.outputUsdPerMTokens === editing.outputUsdPerMTokens
+    ) {
+      onClose();
+      return;
+    }
+    setErrors(NO_FORM_ERRORS);
+
+    if (!editing) {
+      setChecking(true);
+      try {
+        const existing = await existingPrice(parsed.model);
+        if (existing) {
+          return showErrors({
+            fields: { model: `${existing.model} already has a price; edit it in the table instead.` },
+            other: [],
+          });
+        }
+      } catch (error) {
+        return showErrors(formErrorsFromApi(error, PRICE_LABELS));
+      } finally {
+        setChecking(false);
+      }
+    }
+
+    save.mutate(
+      { model: parsed.model, body: parsed.body },
+      {
+        onSuccess: (saved) => {
+          toast.success(
+            `Price of ${saved.model} saved`,
+            `New requests cost ${formatPrice(saved.inputUsdPerMTokens)} input and ${formatPrice(saved.outputUsdPerMTokens)} output per 1M tokens.`,
+          );
+          onClose();
+        },
+        onError: (error) => showErrors(formErrorsFromApi(error, PRICE_LABELS)),
+      },
+    );
+  }
+
+  const builtIn = editing?.defaultPrice ?? null;
+  return (
+    <Dialog
+      open
+      onClose={() => {
+        if (!pending) onClose();
+      }}
+      title={editing ? `Edit the price of ${editing.model}` : 'Add a model price'}
+      description={
+        editing
+          ? 'New requests are costed with it at once, on every instance. Requests already logged keep their cost.'
+          : 'For a model without a price of its own. New requests to it are costed with it at once.'
+      }
+      footer={
+        <>
+          <Button variant="ghost" onClick={onClose} disabled={pending}>
+            Cancel
+          </Button>
+          <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
+            {editing ? 'Save price' : 'Add price'}
+          </Button>
+        </>
+      }
+    >
+      <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
+        {errors.other.length > 0 ? (
+          <InlineAlert tone="danger" title="The price could not be saved">
+            {errors.other.join(' ')}
+          </InlineAlert>
+        ) : null}
+
+        {editing ? null : (
+          <Field
+            id={FIELD_IDS.model}
+            label={PRICE_LABELS.model}
+            hint="The upstream model id, e.g. mistral-large-2411. Longer ids that start with it (dated versions, provider/ prefixes) use the same price."
+            error={errors.fields.model}
+          >
+            {(control) => (
+              <Input
+                {...control}
+                value={model}
+                onChange={(event) => setModel(event.target.value)}
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={256}
+                placeholder="mistral-large-2411"
+                data-autofocus
+                disabled={pending}
+              />
+            )}
+          </Field>
+        )}
+
+        <div className={styles.priceFields}>
+          <Field
+            id={FIELD_IDS.inputUsdPerMTokens}
+            label={PRICE_LABELS.inputUsdPerMTokens}
+            hint={figureHint('prompt', builtIn?.inputUsdPerMTokens)}
+            error={errors.fields.inputUsdPerMTokens}
+          >
+            {(control) => (
+              <PriceInput
+                {...control}
+                value={input}
+                onChange={setInput}
+                disabled={pending}
+                autoFocus={editing !== null}
+              />
+            )}
+          </Field>
+          <Field
+            id={FIELD_IDS.outputUsdPerMTokens}
+            label={PRICE_LABELS.outputUsdPerMTokens}
+            hint={figureHint('completion', builtIn?.outputUsdPerMTokens)}
+            error={errors.fields.outputUsdPerMTokens}
+          >
+            {(control) => <PriceInput {...control} value={output} onChange={setOutput} disabled={pending} />}
+          </Field>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** `USD per million completion tokens; built-in $10.00.` */
+function figureHint(tokens: 'prompt' | 'completion', builtIn: number | undefined): string {
+  const per = `USD per million ${tokens} tokens`;
+  return builtIn === undefined ? `${per}.` : `${per}; built-in ${formatPrice(builtIn)}.`;
+}
+
+interface PriceInputProps {
+  id: string;
+  'aria-describedby': string | undefined;
+  invalid: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  disabled: boolean;
+  autoFocus?: boolean;
+}
+
+function PriceInput({ value, onChange, autoFocus, ...control }: PriceInputProps) {
+  return (
+    <Input
+      {...control}
+      type="text"
+      inputMode="decimal"
+      autoComplete="off"
+      spellCheck={false}
+      placeholder="0.00"
+      value={value}
+      onChange={(event) => onChange(event.target.value)}
+      data-autofocus={autoFocus || undefined}
+      endAdornment={<span className={styles.unit}>USD / 1M</span>}
+    />
+  );
+}
