@@ -56,6 +56,8 @@ export interface RedisDeploymentStateOptions extends DeploymentStateOptions {
   syncMs?: number;
   /** This instance's own requests and tokens per deployment this minute (what it adds to the total). */
   ownUsage?: (id: string, nowMs: number) => UsageWindow;
+  /** Told every instance's requests and tokens this minute, per deployment, after each exchange. */
+  onTotals?: (id: string, nowMs: number, totals: UsageWindow) => void;
 }
 
 /**
@@ -75,6 +77,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
   private readonly cooldowns: SharedCooldowns;
   private readonly syncMs: number;
   private readonly ownUsage: (id: string, nowMs: number) => UsageWindow;
+  private readonly onTotals: RedisDeploymentStateOptions['onTotals'];
   /** Requests in flight on the other instances, per deployment. */
   private othersInFlight = new Map<string, number>();
   /** Every instance's numbers together (the console's view), per deployment. */
@@ -91,6 +94,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
     super(options);
     this.syncMs = options.syncMs ?? 1_000;
     this.ownUsage = options.ownUsage ?? (() => ({ rpm: 0, tpm: 0 }));
+    this.onTotals = options.onTotals;
     this.cooldowns = new SharedCooldowns(redis, this, clock);
   }
 
@@ -242,6 +246,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
     this.othersInFlight = others;
     this.totals = totals;
     this.totalsWindow = window;
+    if (this.onTotals) for (const [id, t] of totals) this.onTotals(id, now, t);
     if (gone.length > 0) this.redis.client.hdel(hash, ...gone).catch(() => undefined);
   }
 

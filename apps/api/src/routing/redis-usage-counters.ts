@@ -115,6 +115,17 @@ export class RedisUsageCounters implements UsageCounters {
     return this.local.get(deploymentId, nowMs);
   }
 
+  /**
+   * Every instance's count this minute, as published (RedisDeploymentState): the local view takes it when
+   * it is higher, so `usage-based` and the limit pre-check see the others' traffic to deployments without
+   * limits too (those are not counted in Redis per request).
+   */
+  observe(deploymentId: string, nowMs: number, totals: UsageWindow): void {
+    const seen = this.local.get(deploymentId, nowMs);
+    if (totals.rpm > seen.rpm || totals.tpm > seen.tpm)
+      this.local.set(deploymentId, nowMs, Math.max(seen.rpm, totals.rpm), Math.max(seen.tpm, totals.tpm));
+  }
+
   forget(deploymentId: string): void {
     this.local.forget(deploymentId);
     this.own.forget(deploymentId);

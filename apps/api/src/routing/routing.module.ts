@@ -45,7 +45,10 @@ class StateSharing implements OnModuleInit, OnModuleDestroy {
       provide: DEPLOYMENT_STATE,
       useFactory: (redis: SharedRedis | null, clock: Clock, counters: UsageCounters): DeploymentStateStore =>
         redis && counters instanceof RedisUsageCounters
-          ? new RedisDeploymentState(redis, clock, { ownUsage: (id, now) => counters.own.get(id, now) })
+          ? new RedisDeploymentState(redis, clock, {
+              ownUsage: (id, now) => counters.own.get(id, now),
+              onTotals: (id, now, totals) => counters.observe(id, now, totals),
+            })
           : new InMemoryDeploymentState(),
       inject: [SHARED_REDIS, CLOCK, USAGE_COUNTERS],
     },

@@ -6,7 +6,8 @@ import { describeWithRedis } from '../testing/redis-server';
 import type { DeploymentStateStore } from './deployment-state';
 import type { RedisDeploymentState } from './redis-deployment-state';
 import { RouterRegistry } from './router-registry';
-import { DEPLOYMENT_STATE } from './routing.module';
+import { DEPLOYMENT_STATE, USAGE_COUNTERS } from './routing.module';
+import type { UsageCounters } from './usage-counters';
 
 /**
  * What a strategy reads and what the console shows is one state for every instance: the round-robin
@@ -104,6 +105,8 @@ describeWithRedis('deployment state shared by several instances through Redis', 
       // Each deployment took one request from each instance in the test above.
       expect(first!.rpmUsed).toBe(2);
       expect(second!.rpmUsed).toBe(2);
+      // What usage-based routing reads counts the other instance's requests too.
+      for (const t of apps) expect(t.app.get<UsageCounters>(USAGE_COUNTERS).get(id, Date.now()).rpm).toBe(2);
     }
 
     // A request held open on instance 0 is in flight on instance 1's console too.
