@@ -457,36 +457,54 @@ export class Router {
     return d.capabilities.includes(capability) && !this.state.isUnsupported(d.id, capability, nowMs);
   }
 
-  // Hot-path twin of `blockOf`: same rules, no allocation.
+  /** In rotation for this request: nothing blocks it. */
   private isAvailable(d: RoutedDeployment, estimatedTokens: number, nowMs: number): boolean {
-    if (this.state.cooldownUntil(d.id, nowMs) !== null) return false;
-    if (this.state.upstreamBlockedUntil(d.id, nowMs) !== null) return false;
-    if (d.rpmLimit === null && d.tpmLimit === null) return true;
-    const used = this.counters.get(d.id, nowMs);
-    return !rpmExhausted(d, used) && !tpmExhausted(d, used, estimatedTokens);
+    return this.blockKind(d, estimatedTokens, nowMs) === null;
   }
 
-  private blockOf(d: RoutedDeployment, estimatedTokens: number, nowMs: number): Block | null {
-    const until = this.state.cooldownUntil(d.id, nowMs);
-    if (until !== null) {
-      const s = this.state.peek(d.id);
-      return {
-        kind: 'cooldown',
-        reason: s?.cooldownReason ?? 'failures',
-        until,
-        lastError: s?.lastError ?? null,
-      };
-    }
-    const upstreamUntil = this.state.upstreamBlockedUntil(d.id, nowMs);
-    if (upstreamUntil !== null) return { kind: 'upstream', until: upstreamUntil };
+  /** The rules, in the order they are reported: what keeps the deployment out now (no allocation). */
+  private blockKind(d: RoutedDeployment, estimatedTokens: number, nowMs: number): Block['kind'] | null {
+    if (this.state.cooldownUntil(d.id, nowMs) !== null) return 'cooldown';
+    if (this.state.upstreamBlockedUntil(d.id, nowMs) !== null) return 'upstream';
+    if (d.rpmLimit === null && d.tpmLimit === null) return null;
     const used = this.counters.get(d.id, nowMs);
-    if (d.rpmLimit !== null && rpmExhausted(d, used)) {
-      return { kind: 'rpm', used: used.rpm, limit: d.rpmLimit, until: windowResetAt(nowMs) };
-    }
-    if (d.tpmLimit !== null && tpmExhausted(d, used, estimatedTokens)) {
-      return { kind: 'tpm', used: used.tpm, limit: d.tpmLimit, until: windowResetAt(nowMs) };
-    }
+    if (rpmExhausted(d, used)) return 'rpm';
+    if (tpmExhausted(d, used, estimatedTokens)) return 'tpm';
     return null;
+  }
+
+  /** `blockKind` with its details, for waits and error messages. */
+  private blockOf(d: RoutedDeployment, estimatedTokens: number, nowMs: number): Block | null {
+    const kind = this.blockKind(d, estimatedTokens, nowMs);
+    switch (kind) {
+      case null:
+        return null;
+      case 'cooldown': {
+        const s = this.state.peek(d.id);
+        return {
+          kind,
+          reason: s?.cooldownReason ?? 'failures',
+          until: this.state.cooldownUntil(d.id, nowMs)!,
+          lastError: s?.lastError ?? null,
+        };
+      }
+      case 'upstream':
+        return { kind, until: this.state.upstreamBlockedUntil(d.id, nowMs)! };
+      case 'rpm':
+        return {
+          kind,
+          used: this.counters.get(d.id, nowMs).rpm,
+          limit: d.rpmLimit!,
+          until: windowResetAt(nowMs),
+        };
+      case 'tpm':
+        return {
+          kind,
+          used: this.counters.get(d.id, nowMs).tpm,
+          limit: d.tpmLimit!,
+          until: windowResetAt(nowMs),
+        };
+    }
   }
 
   private async runAttempt<T>(
