@@ -3,3 +3,4 @@ export * from './routing';
 export * from './keys';
 export * from './observability';
 export * from './accounts';
+export * from './chart-colors';

@@ -20,7 +20,8 @@ export const PROVIDER_LABELS: Record<ProviderKind, string> = {
 interface ProviderFormSpec {
   summary: string;
   model: { hint: string; placeholder: string };
-  apiBase: { required: boolean; hint: string; placeholder: string };
+  /** `default`: where requests go when no API base is set. */
+  apiBase: { required: boolean; hint: string; placeholder: string; default: string | null };
   /** Only Azure routes by API version. */
   apiVersion: { hint: string; placeholder: string } | null;
   apiKey: { hint: string };
@@ -35,6 +36,7 @@ export const PROVIDER_SPECS: Record<ProviderKind, ProviderFormSpec> = {
       required: false,
       hint: 'Optional. Defaults to https://api.openai.com/v1.',
       placeholder: 'https://api.openai.com/v1',
+      default: 'https://api.openai.com/v1',
     },
     apiVersion: null,
     apiKey: { hint: 'Sent as a bearer token. Stored encrypted; it cannot be read back.' },
@@ -49,6 +51,7 @@ export const PROVIDER_SPECS: Record<ProviderKind, ProviderFormSpec> = {
       required: true,
       hint: 'The resource endpoint, without /openai/deployments/….',
       placeholder: 'https://my-resource.openai.azure.com',
+      default: null,
     },
     apiVersion: { hint: 'Optional. Defaults to 2024-10-21.', placeholder: '2024-10-21' },
     apiKey: { hint: 'Sent as the api-key header. Stored encrypted; it cannot be read back.' },
@@ -60,6 +63,7 @@ export const PROVIDER_SPECS: Record<ProviderKind, ProviderFormSpec> = {
       required: true,
       hint: 'The base URL, usually ending in /v1.',
       placeholder: 'http://127.0.0.1:8000/v1',
+      default: null,
     },
     apiVersion: null,
     apiKey: { hint: 'Optional: only if the server checks one. Stored encrypted.' },
@@ -71,11 +75,26 @@ export const PROVIDER_SPECS: Record<ProviderKind, ProviderFormSpec> = {
       required: false,
       hint: 'Optional. Defaults to https://api.anthropic.com.',
       placeholder: 'https://api.anthropic.com',
+      default: 'https://api.anthropic.com',
     },
     apiVersion: null,
     apiKey: { hint: 'Sent as the x-api-key header. Stored encrypted; it cannot be read back.' },
   },
 };
+
+/**
+ * The host a deployment sends its requests to (`api.openai.com`, `10.0.0.5:8000`): enough to tell apart
+ * deployments of one model at different endpoints, without the scheme and path. `null`: none is set.
+ */
+export function upstreamHost(deployment: Pick<Deployment, 'provider' | 'apiBase'>): string | null {
+  const base = deployment.apiBase ?? PROVIDER_SPECS[deployment.provider].apiBase.default;
+  if (base === null) return null;
+  try {
+    return new URL(base).host;
+  } catch {
+    return base;
+  }
+}
 
 /** Labels double as the start of each field's error message ("API base is required …"). */
 export const FIELD_LABELS = {

@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { Badge, Button } from '@/components/ui';
 import { formatMs } from '@/components/ui/format';
 import { PencilIcon, TrashIcon } from '@/components/ui/action-icons';
-import { CloseIcon } from '@/components/ui/icons';
+import { CloseIcon, KeyIcon } from '@/components/ui/icons';
 import { Switch } from '@/components/ui/switch';
 import { toast } from '@/components/ui/toast';
 import { modelGroupHref } from '@/features/model-groups/links';
@@ -15,7 +15,7 @@ import {
   testDeploymentMutationOptions,
   updateDeploymentMutationOptions,
 } from '../queries';
-import { PROVIDER_LABELS } from '../deployment-form';
+import { PROVIDER_LABELS, upstreamHost } from '../deployment-form';
 import { DeploymentState, UsageMeter } from './deployment-state';
 import styles from './deployments-table.module.css';
 
@@ -37,6 +37,7 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
   const reset = useMutation(resetDeploymentMutationOptions(queryClient));
   const { state } = deployment;
   const resultId = `test-result-${deployment.id}`;
+  const host = upstreamHost(deployment);
 
   function setEnabled(enabled: boolean) {
     toggle.mutate(
@@ -59,17 +60,34 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
 
   return (
     <>
-      <tr className={showResult ? styles.hasResult : undefined}>
+      <tr className={`${styles.row} ${showResult ? styles.hasResult : ''}`}>
         <th scope="row" className={styles.nameCell}>
           <span className={styles.name}>{deployment.name}</span>
-          <span
-            className={styles.sub}
-            title={`${PROVIDER_LABELS[deployment.provider]} · ${deployment.model}`}
-          >
-            {PROVIDER_LABELS[deployment.provider]} · <span className={styles.model}>{deployment.model}</span>
+          {/* Each piece breaks onto a line of its own rather than in the middle; the model is never cut. */}
+          <span className={styles.detail}>
+            <span className={styles.piece}>{PROVIDER_LABELS[deployment.provider]} ·</span>{' '}
+            <span className={`${styles.piece} ${styles.model}`}>{deployment.model}</span>
+          </span>
+          <span className={styles.detail}>
+            <span className="visually-hidden">Upstream host </span>
+            <span className={styles.piece} title={deployment.apiBase ?? undefined}>
+              <span className={styles.model}>{host ?? 'no API base'}</span> ·
+            </span>{' '}
+            <span
+              className={styles.piece}
+              title={
+                deployment.apiKeyHint
+                  ? 'The upstream key’s hint; the key itself is never shown'
+                  : 'No upstream key is set'
+              }
+            >
+              <KeyIcon size={12} className={styles.keyIcon} />
+              <span className="visually-hidden">upstream key </span>
+              <span className={styles.model}>{deployment.apiKeyHint ?? 'none'}</span>
+            </span>
           </span>
         </th>
-        <td>
+        <td data-label="Model group">
           <Link
             href={modelGroupHref(deployment.modelGroup)}
             className={styles.groupLink}
@@ -77,8 +95,20 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
           >
             {deployment.modelGroup}
           </Link>
+          <span className={styles.sub}>
+            <span
+              title={
+                deployment.weight === null
+                  ? 'No weight set: 1, or its rpm limit when every deployment in the group has one'
+                  : undefined
+              }
+            >
+              weight {deployment.weight ?? 'default'}
+            </span>{' '}
+            · priority {deployment.priority}
+          </span>
         </td>
-        <td>
+        <td data-label="State">
           <DeploymentState deployment={deployment} now={now} />
           {state.status === 'cooling_down' && !readOnly && (
             <Button
@@ -102,17 +132,17 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
           )}
         </td>
 
-        <td>
+        <td data-label="Usage / min">
           <UsageMeter used={state.rpmUsed} limit={deployment.rpmLimit} unit="rpm" />
           <UsageMeter used={state.tpmUsed} limit={deployment.tpmLimit} unit="tpm" />
         </td>
-        <td className={styles.latency}>
+        <td className={styles.latency} data-label="Latency">
           <span title={state.ttftMs !== null ? `Time to first token ${formatMs(state.ttftMs)}` : undefined}>
             {formatMs(state.latencyMs)}
           </span>
           <span className={styles.sub}>{state.inFlight} in flight</span>
         </td>
-        <td>
+        <td data-label="Enabled">
           {readOnly ? (
             <Badge tone={deployment.enabled ? 'success' : 'neutral'}>
               {deployment.enabled ? 'Enabled' : 'Disabled'}
@@ -128,7 +158,7 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
           )}
         </td>
         {readOnly ? null : (
-          <td>
+          <td className={styles.actionsCell}>
             <div className={styles.actions}>
               {/* Visible "Test"; the accessible name says what it tests. */}
               <Button

@@ -25,7 +25,7 @@ function Head({ readOnly }: { readOnly: boolean }) {
         <Th>Model group</Th>
         <Th>State</Th>
         <Th>Usage / min</Th>
-        <Th>Latency · load</Th>
+        <Th>Latency</Th>
         <Th>Enabled</Th>
         {readOnly ? null : (
           <Th>
@@ -50,34 +50,38 @@ export function DeploymentsTable({
   const now = useNow(counting);
 
   return (
-    <Table caption="Deployments" captionHidden className={styles.table} aria-busy={deployments === null}>
-      <Head readOnly={readOnly} />
-      <tbody>
-        {deployments === null
-          ? Array.from({ length: skeletonRows }, (_, i) => (
-              <tr key={i} aria-hidden="true">
-                <th scope="row" className={styles.nameCell}>
-                  <Skeleton width={150} height={14} />
-                  <Skeleton width={110} height={12} className={styles.skeletonSub} />
-                </th>
-                {Array.from({ length: columns - 1 }, (_, c) => (
-                  <td key={c}>
-                    <Skeleton width={c === DEPLOYMENT_COLUMNS - 2 ? 110 : c === 4 ? 36 : 72} height={14} />
-                  </td>
-                ))}
-              </tr>
-            ))
-          : deployments.map((deployment) => (
-              <DeploymentRow
-                key={deployment.id}
-                deployment={deployment}
-                now={now}
-                onEdit={onEdit}
-                onDelete={onDelete}
-                readOnly={readOnly}
-              />
-            ))}
-      </tbody>
-    </Table>
+    // Below a certain width (of the list, not the window) each row becomes a card with its actions in view.
+    <div className={styles.container}>
+      <Table caption="Deployments" captionHidden className={styles.table} aria-busy={deployments === null}>
+        <Head readOnly={readOnly} />
+        <tbody>
+          {deployments === null
+            ? Array.from({ length: skeletonRows }, (_, i) => (
+                <tr key={i} className={styles.row} aria-hidden="true">
+                  <th scope="row" className={styles.nameCell}>
+                    <Skeleton width={150} height={14} />
+                    <Skeleton width={110} height={12} className={styles.skeletonSub} />
+                    <Skeleton width={130} height={12} className={styles.skeletonSub} />
+                  </th>
+                  {Array.from({ length: columns - 1 }, (_, c) => (
+                    <td key={c}>
+                      <Skeleton width={c === DEPLOYMENT_COLUMNS - 2 ? 110 : c === 4 ? 36 : 72} height={14} />
+                    </td>
+                  ))}
+                </tr>
+              ))
+            : deployments.map((deployment) => (
+                <DeploymentRow
+                  key={deployment.id}
+                  deployment={deployment}
+                  now={now}
+                  onEdit={onEdit}
+                  onDelete={onDelete}
+                  readOnly={readOnly}
+                />
+              ))}
+        </tbody>
+      </Table>
+    </div>
   );
 }

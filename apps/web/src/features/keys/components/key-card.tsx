@@ -47,9 +47,10 @@ interface KeyCardProps {
   apiKey: VirtualKey;
   usage: KeyUsage | undefined;
   usageLoading: boolean;
+  onEdit: (key: VirtualKey) => void;
   onRotate: (key: VirtualKey) => void;
   onRevoke: (key: VirtualKey) => void;
-  /** Without `keys:write`: no rotate or revoke. */
+  /** Without `keys:write`: no edit, rotate or revoke. */
   readOnly?: boolean;
 }
 
@@ -57,11 +58,12 @@ export function keyName(key: VirtualKey): string {
   return key.alias ?? 'Unnamed key';
 }
 
-/** One key: status, allowed models, limits, usage, budget bar, and the rotate / revoke buttons. */
+/** One key: status, allowed models, limits, usage, budget bar, metadata, and the edit / rotate / revoke buttons. */
 export function KeyCard({
   apiKey: key,
   usage,
   usageLoading,
+  onEdit,
   onRotate,
   onRevoke,
   readOnly = false,
@@ -72,6 +74,7 @@ export function KeyCard({
   const name = keyName(key);
   const status = keyStatus(key, now);
   const revoked = key.revokedAt !== null;
+  const metadataEntries = Object.entries(key.metadata);
 
   return (
     <li>
@@ -96,6 +99,9 @@ export function KeyCard({
           </div>
           {revoked || readOnly ? null : (
             <div className={styles.keyActions}>
+              <Button size="sm" onClick={() => onEdit(key)} aria-describedby={titleId}>
+                Edit
+              </Button>
               <Button size="sm" onClick={() => onRotate(key)} aria-describedby={titleId}>
                 Rotate
               </Button>
@@ -167,6 +173,20 @@ export function KeyCard({
               )}
             </dd>
           </div>
+          {metadataEntries.length > 0 ? (
+            <div className={`${styles.fact} ${styles.factWide}`}>
+              <dt>Metadata</dt>
+              <dd>
+                <span className={styles.metadataList}>
+                  {metadataEntries.map(([name, value]) => (
+                    <code key={name}>
+                      {name}: {typeof value === 'string' ? value : JSON.stringify(value)}
+                    </code>
+                  ))}
+                </span>
+              </dd>
+            </div>
+          ) : null}
         </dl>
 
         {key.maxBudgetUsd !== null ? (

@@ -1,41 +1,31 @@
 'use client';
 
-import {
-  BUDGET_PERIODS,
-  type BudgetPeriod,
-  type CreatedKey,
-  type CreateKey,
-  createKeySchema,
-} from '@switchboard/contracts';
+import { BUDGET_PERIODS, type BudgetPeriod, type CreatedKey, type VirtualKey } from '@switchboard/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Field, Input, Skeleton } from '@/components/ui';
+import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';
-import {
-  formErrorsFromApi,
-  formErrorsFromZod,
-  NO_FORM_ERRORS,
-  parseOptionalNumber,
-  type FormErrors,
-} from '@/components/ui/form-errors';
+import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
-import { createKeyMutationOptions, modelGroupNamesQueryOptions } from '../queries';
+import { Textarea } from '@/components/ui/textarea';
+import { toast } from '@/components/ui/toast';
+import {
+  buildCreateKeyBody,
+  buildKeyPatch,
+  KEY_FIELD_LABELS as LABELS,
+  KEY_FIELD_ORDER,
+  type KeyField,
+  keyFormChanged,
+  type KeyFormValues,
+  keyFormValues,
+  localToday,
+} from '../key-form';
+import { createKeyMutationOptions, modelGroupNamesQueryOptions, updateKeyMutationOptions } from '../queries';
+import { keyName } from './key-card';
 import { KeySecretPanel } from './key-secret-panel';
 import styles from './keys.module.css';
-
-const LABELS = {
-  alias: 'Alias',
-  models: 'Allowed models',
-  rpmLimit: 'Requests per minute',
-  tpmLimit: 'Tokens per minute',
-  maxParallel: 'Parallel requests',
-  maxBudgetUsd: 'Budget (USD)',
-  budgetPeriod: 'Budget period',
-  expiresAt: 'Expires on',
-} as const;
-type KeyField = keyof typeof LABELS;
-const FIELD_ORDER = Object.keys(LABELS) as KeyField[];
 
 export const PERIOD_LABELS: Record<BudgetPeriod, string> = {
   daily: 'Daily (resets at 00:00 UTC)',
@@ -47,144 +37,186 @@ export const PERIOD_LABELS: Record<BudgetPeriod, string> = {
 const FORM_ID = 'key-form';
 const fieldId = (field: KeyField) => `key-${field}`;
 
-/** Today as `YYYY-MM-DD` in the operator's time zone, as `<input type="date">` speaks it. */
-function localToday(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-interface KeyFormDialogProps {
+type KeyFormDialogProps = {
   open: boolean;
   onClose: () => void;
-  projectId: string;
   projectName: string;
-  publicUrl: string | null;
-}
+} & (
+  | {
+      /** Issue a key in this project; on success the dialog shows its secret once. */
+      projectId: string;
+      publicUrl: string | null;
+      apiKey?: undefined;
+    }
+  | {
+      /** Edit this key: its settings change, its secret stays. */
+      apiKey: VirtualKey;
+      projectId?: undefined;
+      publicUrl?: undefined;
+    }
+);
 
 /**
- * Issue a key: alias, allowed model groups, limits, budget and expiry, validated with the shared
- * contract. On success the same dialog shows the secret once, with the Dify settings.
- * Give it a new `key` each time it opens so it starts from a clean form.
+ * Issue a key, or edit one without reissuing it: alias, allowed model groups, limits, budget, expiry and
+ * metadata, validated with the shared contract. An edit sends only what changed. Closing with changes
+ * typed asks first. Give it a new `key` each time it opens so it starts from a clean form.
  */
-export function KeyFormDialog({ open, onClose, projectId, projectName, publicUrl }: KeyFormDialogProps) {
+export function KeyFormDialog(props: KeyFormDialogProps) {
+  const { open, onClose, projectName, apiKey } = props;
   const create = useMutation(createKeyMutationOptions());
-  const [created, setCreated] = useState<CreatedKey | null>(null);
-
-  if (created) {
-    return (
-      <Dialog
-        open={open}
-        onClose={onClose}
-        title="Key created"
-        description={`“${created.alias ?? created.prefix}” in ${projectName} is ready to use.`}
-        size="lg"
-        dismissOnBackdrop={false}
-        footer={
-          <Button variant="primary" onClick={onClose} data-autofocus>
-            Done
-          </Button>
-        }
-      >
-        <KeySecretPanel created={created} publicUrl={publicUrl} />
-      </Dialog>
-    );
-  }
-
-  return (
-    <Dialog
-      open={open}
-      onClose={() => {
-        if (!create.isPending) onClose();
-      }}
-      title="Issue key"
-      description={`A virtual key for ${projectName}. Apps send it as “Authorization: Bearer …”.`}
-      size="lg"
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={create.isPending}>
-            Create key
-          </Button>
-        </>
-      }
-    >
-      <KeyForm
-        projectId={projectId}
-        pending={create.isPending}
-        onSubmit={(body, onError) =>
-          create.mutate(body, {
-            // The dialog itself turns into the confirmation, with the secret.
-            onSuccess: setCreated,
-            onError,
-          })
-        }
-      />
-    </Dialog>
-  );
-}
-
-function KeyForm({
-  projectId,
-  pending,
-  onSubmit,
-}: {
-  projectId: string;
-  pending: boolean;
-  onSubmit: (body: CreateKey, onError: (error: Error) => void) => void;
-}) {
-  const groups = useQuery(modelGroupNamesQueryOptions());
-  const [alias, setAlias] = useState('');
-  const [allModels, setAllModels] = useState(true);
-  const [models, setModels] = useState<string[]>([]);
-  const [rpm, setRpm] = useState('');
-  const [tpm, setTpm] = useState('');
-  const [parallel, setParallel] = useState('');
-  const [budget, setBudget] = useState('');
-  const [period, setPeriod] = useState<BudgetPeriod>('monthly');
-  const [expires, setExpires] = useState('');
+  const update = useMutation(updateKeyMutationOptions());
+  const pending = create.isPending || update.isPending;
+  const [initial] = useState(() => keyFormValues(apiKey));
+  const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+
+  const changed = keyFormChanged(values, initial);
+
+  function requestClose() {
+    if (pending) return;
+    if (changed) setConfirmingDiscard(true);
+    else onClose();
+  }
 
   function showErrors(next: FormErrors) {
     setErrors(next);
-    const first = FIELD_ORDER.find((field) => next.fields[field]);
+    const first = KEY_FIELD_ORDER.find((field) => next.fields[field]);
     if (first) document.getElementById(first === 'models' ? 'key-models-all' : fieldId(first))?.focus();
   }
 
   function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
-    const body: CreateKey = {
-      projectId,
-      alias: alias.trim() === '' ? null : alias,
-      models: allModels ? [] : models,
-      rpmLimit: parseOptionalNumber(rpm),
-      tpmLimit: parseOptionalNumber(tpm),
-      maxParallel: parseOptionalNumber(parallel),
-      maxBudgetUsd: parseOptionalNumber(budget),
-      budgetPeriod: budget.trim() === '' ? null : period,
-      // The key works through the whole chosen day, in the operator's time zone.
-      expiresAt: expires === '' ? null : new Date(`${expires}T23:59:59.999`).toISOString(),
-      metadata: {},
-    };
-    const parsed = createKeySchema.safeParse(body);
-    const next = parsed.success ? { fields: {}, other: [] } : formErrorsFromZod(parsed.error, LABELS);
-    if (!allModels && models.length === 0)
-      next.fields.models ??= 'Pick at least one model group, or allow all.';
-    if (expires !== '' && expires < localToday()) next.fields.expiresAt ??= 'Pick today or a later date.';
-    if (!parsed.success || Object.keys(next.fields).length > 0) return showErrors(next);
+    const onError = (error: Error) => setErrors(formErrorsFromApi(error, LABELS));
+
+    if (apiKey) {
+      const built = buildKeyPatch(values, initial);
+      if (!built.ok) return showErrors(built.errors);
+      setErrors(NO_FORM_ERRORS);
+      if (Object.keys(built.body).length === 0) {
+        toast.info('Nothing to save', `“${keyName(apiKey)}” already has these settings.`);
+        return onClose();
+      }
+      update.mutate(
+        { id: apiKey.id, body: built.body },
+        {
+          onSuccess: (saved) => {
+            toast.success('Key saved', `“${keyName(saved)}” uses the new settings from its next request on.`);
+            onClose();
+          },
+          onError,
+        },
+      );
+      return;
+    }
+
+    const built = buildCreateKeyBody(props.projectId, values);
+    if (!built.ok) return showErrors(built.errors);
     setErrors(NO_FORM_ERRORS);
-    onSubmit(parsed.data, (error) => setErrors(formErrorsFromApi(error, LABELS)));
+    // The dialog itself turns into the confirmation, with the secret.
+    create.mutate(built.body, { onSuccess: setCreated, onError });
   }
 
-  const numberField = (
-    field: 'rpmLimit' | 'tpmLimit' | 'maxParallel',
-    value: string,
-    set: (v: string) => void,
-    hint: string,
-  ) => (
+  return (
+    <>
+      {/* First, so that on "Discard" it closes before the form and focus goes back to what opened the form. */}
+      <ConfirmDialog
+        open={confirmingDiscard}
+        onCancel={() => setConfirmingDiscard(false)}
+        onConfirm={() => {
+          setConfirmingDiscard(false);
+          onClose();
+        }}
+        title="Discard changes?"
+        description={
+          apiKey
+            ? `What you changed in “${keyName(apiKey)}” is not saved; the key keeps its current settings.`
+            : 'The key is not created and what you typed is lost.'
+        }
+        confirmLabel="Discard changes"
+        cancelLabel="Keep editing"
+      />
+      {created ? (
+        <Dialog
+          open={open}
+          onClose={onClose}
+          title="Key created"
+          description={`“${created.alias ?? created.prefix}” in ${projectName} is ready to use.`}
+          size="lg"
+          dismissOnBackdrop={false}
+          footer={
+            <Button variant="primary" onClick={onClose} data-autofocus>
+              Done
+            </Button>
+          }
+        >
+          <KeySecretPanel created={created} publicUrl={props.publicUrl ?? null} />
+        </Dialog>
+      ) : (
+        <Dialog
+          open={open}
+          onClose={requestClose}
+          title={apiKey ? `Edit “${keyName(apiKey)}”` : 'Issue key'}
+          description={
+            apiKey ? (
+              <>
+                <code>{apiKey.prefix}</code> in {projectName}. The secret stays the same; apps keep using it.
+              </>
+            ) : (
+              `A virtual key for ${projectName}. Apps send it as “Authorization: Bearer …”.`
+            )
+          }
+          size="lg"
+          footer={
+            <>
+              <Button variant="ghost" onClick={requestClose} disabled={pending}>
+                Cancel
+              </Button>
+              <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
+                {apiKey ? 'Save changes' : 'Create key'}
+              </Button>
+            </>
+          }
+        >
+          <KeyForm
+            values={values}
+            onChange={(patch) => setValues((current) => ({ ...current, ...patch }))}
+            errors={errors}
+            editing={apiKey !== undefined}
+            pending={pending}
+            onSubmit={submit}
+          />
+        </Dialog>
+      )}
+    </>
+  );
+}
+
+function KeyForm({
+  values,
+  onChange,
+  errors,
+  editing,
+  pending,
+  onSubmit,
+}: {
+  values: KeyFormValues;
+  onChange: (patch: Partial<KeyFormValues>) => void;
+  errors: FormErrors;
+  editing: boolean;
+  pending: boolean;
+  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+}) {
+  const groups = useQuery(modelGroupNamesQueryOptions());
+  const noBudget = values.maxBudgetUsd.trim() === '';
+  // A model group deleted since the key was issued is still allowed until the operator unticks it.
+  const groupNames = groups.data
+    ? [...groups.data, ...values.models.filter((name) => !groups.data.includes(name)).sort()]
+    : [];
+
+  const numberField = (field: 'rpmLimit' | 'tpmLimit' | 'maxParallel', hint: string) => (
     <Field id={fieldId(field)} label={LABELS[field]} hint={hint} error={errors.fields[field]}>
       {(control) => (
         <Input
@@ -192,8 +224,8 @@ function KeyForm({
           aria-describedby={control['aria-describedby']}
           invalid={control.invalid}
           inputMode="numeric"
-          value={value}
-          onChange={(event) => set(event.target.value)}
+          value={values[field]}
+          onChange={(event) => onChange({ [field]: event.target.value })}
           placeholder="No limit"
           autoComplete="off"
           disabled={pending}
@@ -203,9 +235,12 @@ function KeyForm({
   );
 
   return (
-    <form id={FORM_ID} className={styles.form} onSubmit={submit} noValidate aria-busy={pending}>
+    <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
       {errors.other.length > 0 ? (
-        <InlineAlert tone="danger" title="The key could not be created">
+        <InlineAlert
+          tone="danger"
+          title={editing ? 'The key could not be saved' : 'The key could not be created'}
+        >
           {errors.other.join(' ')}
         </InlineAlert>
       ) : null}
@@ -221,8 +256,8 @@ function KeyForm({
             id={control.id}
             aria-describedby={control['aria-describedby']}
             invalid={control.invalid}
-            value={alias}
-            onChange={(event) => setAlias(event.target.value)}
+            value={values.alias}
+            onChange={(event) => onChange({ alias: event.target.value })}
             maxLength={128}
             autoComplete="off"
             data-autofocus
@@ -240,8 +275,8 @@ function KeyForm({
           <input
             id="key-models-all"
             type="checkbox"
-            checked={allModels}
-            onChange={(event) => setAllModels(event.target.checked)}
+            checked={values.allModels}
+            onChange={(event) => onChange({ allModels: event.target.checked })}
             disabled={pending}
           />
           <span>
@@ -255,20 +290,25 @@ function KeyForm({
           </div>
         ) : groups.isError ? (
           <p className={styles.fieldError}>Could not load model groups: {groups.error.message}</p>
-        ) : groups.data.length === 0 ? (
+        ) : groupNames.length === 0 ? (
           <p className={styles.hint}>No model groups exist yet; the key will be allowed all of them.</p>
         ) : (
           <div className={styles.modelGrid} role="group" aria-label="Model groups">
-            {groups.data.map((name) => (
-              <label key={name} className={`${styles.checkRow} ${allModels ? styles.checkDisabled : ''}`}>
+            {groupNames.map((name) => (
+              <label
+                key={name}
+                className={`${styles.checkRow} ${values.allModels ? styles.checkDisabled : ''}`}
+              >
                 <input
                   type="checkbox"
-                  checked={allModels || models.includes(name)}
-                  disabled={allModels || pending}
+                  checked={values.allModels || values.models.includes(name)}
+                  disabled={values.allModels || pending}
                   onChange={(event) =>
-                    setModels((current) =>
-                      event.target.checked ? [...current, name] : current.filter((model) => model !== name),
-                    )
+                    onChange({
+                      models: event.target.checked
+                        ? [...values.models, name]
+                        : values.models.filter((model) => model !== name),
+                    })
                   }
                 />
                 <code>{name}</code>
@@ -286,9 +326,9 @@ function KeyForm({
       <fieldset className={styles.fieldset}>
         <legend className={styles.legend}>Rate limits</legend>
         <div className={styles.grid3}>
-          {numberField('rpmLimit', rpm, setRpm, 'Requests per minute.')}
-          {numberField('tpmLimit', tpm, setTpm, 'Tokens per minute.')}
-          {numberField('maxParallel', parallel, setParallel, 'Requests at once.')}
+          {numberField('rpmLimit', 'Requests per minute.')}
+          {numberField('tpmLimit', 'Tokens per minute.')}
+          {numberField('maxParallel', 'Requests at once.')}
         </div>
       </fieldset>
 
@@ -307,8 +347,8 @@ function KeyForm({
                 aria-describedby={control['aria-describedby']}
                 invalid={control.invalid}
                 inputMode="decimal"
-                value={budget}
-                onChange={(event) => setBudget(event.target.value)}
+                value={values.maxBudgetUsd}
+                onChange={(event) => onChange({ maxBudgetUsd: event.target.value })}
                 placeholder="No budget"
                 autoComplete="off"
                 disabled={pending}
@@ -318,7 +358,13 @@ function KeyForm({
           <Field
             id={fieldId('budgetPeriod')}
             label={LABELS.budgetPeriod}
-            hint={budget.trim() === '' ? 'Set a budget first.' : undefined}
+            hint={
+              noBudget
+                ? 'Set a budget first.'
+                : editing
+                  ? 'A new period starts counting when you change it.'
+                  : undefined
+            }
             error={errors.fields.budgetPeriod}
           >
             {(control) => (
@@ -326,9 +372,9 @@ function KeyForm({
                 id={control.id}
                 aria-describedby={control['aria-describedby']}
                 invalid={control.invalid}
-                value={period}
-                onChange={(event) => setPeriod(event.target.value as BudgetPeriod)}
-                disabled={pending || budget.trim() === ''}
+                value={values.budgetPeriod}
+                onChange={(event) => onChange({ budgetPeriod: event.target.value as BudgetPeriod })}
+                disabled={pending || noBudget}
               >
                 {BUDGET_PERIODS.map((value) => (
                   <option key={value} value={value}>
@@ -351,14 +397,36 @@ function KeyForm({
                 invalid={control.invalid}
                 type="date"
                 min={localToday()}
-                value={expires}
-                onChange={(event) => setExpires(event.target.value)}
+                value={values.expiresOn}
+                onChange={(event) => onChange({ expiresOn: event.target.value })}
                 disabled={pending}
               />
             )}
           </Field>
         </div>
       </fieldset>
+
+      <Field
+        id={fieldId('metadata')}
+        label={`${LABELS.metadata} (optional)`}
+        hint={'A JSON object kept with the key for your own bookkeeping, e.g. {"team": "search"}.'}
+        error={errors.fields.metadata}
+      >
+        {(control) => (
+          <Textarea
+            id={control.id}
+            aria-describedby={control['aria-describedby']}
+            invalid={control.invalid}
+            className={styles.metadata}
+            value={values.metadata}
+            onChange={(event) => onChange({ metadata: event.target.value })}
+            rows={3}
+            spellCheck={false}
+            placeholder="{}"
+            disabled={pending}
+          />
+        )}
+      </Field>
     </form>
   );
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import type { VirtualKey } from '@switchboard/contracts';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Button, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
@@ -8,6 +9,7 @@ import { useCan } from '@/features/auth/use-caller';
 import { keyListQueryOptions, keyUsageQueryOptions } from '../queries';
 import { type KeyAction, KeyActionDialogs, KEYS_HEADING_ID } from './key-action-dialogs';
 import { KeyCard, type KeyUsage } from './key-card';
+import { KeyFormDialog } from './key-form-dialog';
 import styles from './keys.module.css';
 
 interface ProjectKeysProps {
@@ -20,7 +22,9 @@ interface ProjectKeysProps {
 export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysProps) {
   const [includeRevoked, setIncludeRevoked] = useState(false);
   const [action, setAction] = useState<KeyAction | null>(null);
-  // Without keys:write the keys are shown read-only: no issue, rotate or revoke.
+  // The key being edited stays while its dialog closes; `round` gives every opening a fresh form.
+  const [editing, setEditing] = useState<{ key: VirtualKey; open: boolean; round: number } | null>(null);
+  // Without keys:write the keys are shown read-only: no issue, edit, rotate or revoke.
   const writable = useCan('keys:write');
   const keys = useInfiniteQuery(keyListQueryOptions({ projectId, includeRevoked }));
   const usage = useQuery(keyUsageQueryOptions('24h'));
@@ -104,6 +108,9 @@ export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysPro
                 usage={usageByKey.get(key.id)}
                 usageLoading={usage.isPending}
                 readOnly={!writable}
+                onEdit={(target) =>
+                  setEditing((current) => ({ key: target, open: true, round: (current?.round ?? 0) + 1 }))
+                }
                 onRotate={(target) => setAction({ kind: 'rotate', key: target })}
                 onRevoke={(target) => setAction({ kind: 'revoke', key: target })}
               />
@@ -120,6 +127,15 @@ export function ProjectKeys({ projectId, publicUrl, onIssueKey }: ProjectKeysPro
       )}
 
       <KeyActionDialogs action={action} onClose={() => setAction(null)} publicUrl={publicUrl} />
+      {editing && writable ? (
+        <KeyFormDialog
+          key={editing.round}
+          open={editing.open}
+          onClose={() => setEditing((current) => current && { ...current, open: false })}
+          apiKey={editing.key}
+          projectName={editing.key.projectName ?? 'this project'}
+        />
+      ) : null}
     </section>
   );
 }

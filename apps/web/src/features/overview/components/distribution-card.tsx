@@ -9,7 +9,7 @@ import { Table, Td, Th } from '@/components/ui/table';
 import { TIME_RANGE_SPECS, type TimeRange } from '@/components/ui/time-range';
 import type { StatsGroupBy } from '../api';
 import { distributionQueryOptions } from '../queries';
-import { CHART_HEIGHT, DistributionChart, seriesColor } from './distribution-chart';
+import { CHART_HEIGHT, DistributionChart, groupColor } from './distribution-chart';
 import styles from './overview.module.css';
 
 interface DistributionCardProps {
@@ -107,7 +107,11 @@ function DistributionTable({
         {distribution.groups.map((group, index) => (
           <tr key={group.key ?? `none-${index}`}>
             <Th scope="row" nowrap={false} className={styles.groupCell}>
-              <span className={styles.swatch} style={{ background: seriesColor(index) }} aria-hidden="true" />
+              <span
+                className={styles.swatch}
+                style={{ background: groupColor(group, index) }}
+                aria-hidden="true"
+              />
               <span className={styles.groupLabel}>{group.label}</span>
             </Th>
             <Td align="end" nowrap>
@@ -120,7 +124,7 @@ function DistributionTable({
                     className={styles.shareFill}
                     style={{
                       width: `${Math.round(group.totals.share * 100)}%`,
-                      background: seriesColor(index),
+                      background: groupColor(group, index),
                     }}
                   />
                 </span>

@@ -3,15 +3,17 @@
 import type { Distribution } from '@switchboard/contracts';
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { entityChartColor, OTHER_CHART_COLOR } from '@/components/ui/chart-colors';
 import { formatInteger } from '@/components/ui/format';
 import styles from './overview.module.css';
 
 export const CHART_HEIGHT = 240;
-/** Groups drawn with their own colour; the rest are summed into "Other". */
+/** Groups drawn as series of their own; the rest are summed into "Other". */
 export const MAX_SERIES = 7;
 
-export function seriesColor(index: number): string {
-  return index < MAX_SERIES ? `var(--chart-${index + 1})` : 'var(--chart-other)';
+/** The colour a group is drawn in: its own (from its id) among the first MAX_SERIES, else Other's grey. */
+export function groupColor(group: Distribution['groups'][number], rank: number): string {
+  return rank < MAX_SERIES ? entityChartColor(group.key) : OTHER_CHART_COLOR;
 }
 
 interface Series {
@@ -29,10 +31,10 @@ function buildChart(distribution: Distribution): { series: Series[]; rows: Row[]
   const series: Series[] = shown.map((group, index) => ({
     dataKey: `s${index}`,
     label: group.label,
-    color: seriesColor(index),
+    color: groupColor(group, index),
   }));
   if (rest.length > 0)
-    series.push({ dataKey: 'other', label: `Other (${rest.length})`, color: seriesColor(MAX_SERIES) });
+    series.push({ dataKey: 'other', label: `Other (${rest.length})`, color: OTHER_CHART_COLOR });
 
   const bucketCount = distribution.groups[0]?.buckets.length ?? 0;
   const rows: Row[] = [];
@@ -152,6 +154,9 @@ export function DistributionChart({
               name={s.label}
               stackId="requests"
               fill={s.color}
+              // A hairline between stacked segments keeps two series apart even when their ids share a colour.
+              stroke="var(--color-surface)"
+              strokeWidth={1}
               isAnimationActive={false}
               radius={index === series.length - 1 ? [2, 2, 0, 0] : 0}
             />

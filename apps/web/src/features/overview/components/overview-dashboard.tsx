@@ -16,7 +16,7 @@ export function OverviewDashboard() {
   const summary = useQuery(usageSummaryQueryOptions(range));
 
   return (
-    <div className={`${styles.overview} ${styles.palette}`}>
+    <div className={styles.overview}>
       <div className={styles.toolbar}>
         <TimeRangePicker value={range} onChange={setRange} />
         <p className={styles.toolbarNote}>

@@ -1,0 +1,24 @@
+/**
+ * Chart colours follow an entity's id, never its rank: a deployment, project or key keeps its colour when
+ * the traffic order changes between refreshes, and on every chart that draws it. The console maps a slot
+ * to its theme's CSS variable (`--chart-<slot>` in light and dark).
+ */
+export const CHART_PALETTE_SIZE = 10;
+
+/** 1…CHART_PALETTE_SIZE, or `'other'`: the grey of "Other" and of groups that belong to no entity. */
+export type ChartColorSlot = number | 'other';
+
+export function chartColorSlot(id: string | null): ChartColorSlot {
+  if (id === null || id === '') return 'other';
+  return (fnv1a(id) % CHART_PALETTE_SIZE) + 1;
+}
+
+/** 32-bit FNV-1a: a few lines, and ids that differ in one character land far apart. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
