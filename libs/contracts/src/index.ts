@@ -4,3 +4,4 @@ export * from './keys';
 export * from './observability';
 export * from './accounts';
 export * from './chart-colors';
+export * from './attempts';

@@ -155,6 +155,9 @@ export const deploymentLiveStateSchema = z.object({
   tpmUsed: z.number(),
   latencyMs: z.number().nullable(),
   ttftMs: z.number().nullable(),
+  /** When the last failed attempt (or failed test) happened / the last attempt (or test) succeeded. */
+  lastErrorAt: isoDate.nullable(),
+  lastSuccessAt: isoDate.nullable(),
 });
 export type DeploymentLiveState = z.infer<typeof deploymentLiveStateSchema>;
 

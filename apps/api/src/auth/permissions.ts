@@ -61,6 +61,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/logs/:id': 'usage:read',
   'GET /api/stats/distribution': 'usage:read',
   'GET /api/stats/summary': 'usage:read',
+  'GET /api/stats/attempts': 'config:read',
   'GET /api/audit': 'audit:read',
   'POST /api/import/litellm': 'import:write',
   // The whole routing configuration in one file: those who may import it may export it.

@@ -7,6 +7,7 @@ import { getProvider, isProviderName } from '../providers/provider-registry';
 import type { UpstreamRequest, UpstreamTarget } from '../providers/provider.types';
 import { redactSecrets } from '../providers/shared/redact-secrets';
 import { classifyUpstreamError } from '../providers/upstream-error';
+import { Router } from '../routing/router';
 import { deploymentNotFound, isDeploymentId } from './deployment-id';
 import { DeploymentRepository } from './deployment.repository';
 
@@ -14,13 +15,16 @@ const TEST_TIMEOUT_MS = 10_000;
 
 /**
  * "Test connection": one tiny real request (the provider's own health check) with the deployment's
- * stored settings. The answer is always a result, never an error: ok, or what the upstream said.
+ * stored settings. The answer is always a result, never an error: ok, or what the upstream said. The
+ * result is the deployment's live state too: its last success or last error, and a rejected key benches
+ * it (as a failed request would) while a success lifts such a bench.
  */
 @Injectable()
 export class ConnectionTestService {
   constructor(
     private readonly box: SecretBox,
     private readonly repo: DeploymentRepository,
+    private readonly router: Router,
   ) {}
 
   async test(id: string): Promise<DeploymentTestResult> {
@@ -61,6 +65,7 @@ export class ConnectionTestService {
       const text = await res.body.text();
       const latencyMs = elapsed();
       if (res.statusCode < 400) {
+        this.router.recordProbe(d.id, null);
         return {
           ok: true,
           status: res.statusCode,
@@ -69,15 +74,23 @@ export class ConnectionTestService {
         };
       }
       const error = adapter.mapErrorBody(res.statusCode, text, target);
-      return { ok: false, status: res.statusCode, latencyMs, message: error.message };
+      const message = redactSecrets(error.message, [apiKey]);
+      this.router.recordProbe(d.id, {
+        ...classifyUpstreamError({ status: res.statusCode, body: text }),
+        message,
+      });
+      return { ok: false, status: res.statusCode, latencyMs, message };
     } catch (err) {
       const latencyMs = elapsed();
       const error = classifyUpstreamError({ error: err });
-      const message =
+      const message = redactSecrets(
         error.kind === 'timeout'
           ? `The upstream did not answer within ${TEST_TIMEOUT_MS / 1000} s.`
-          : `Could not reach the upstream: ${error.message}`;
-      return { ok: false, status: null, latencyMs, message: redactSecrets(message, [apiKey]) };
+          : `Could not reach the upstream: ${error.message}`,
+        [apiKey],
+      );
+      this.router.recordProbe(d.id, { ...error, message });
+      return { ok: false, status: null, latencyMs, message };
     }
   }
 }

@@ -381,10 +381,39 @@ describe('deployments API (real PostgreSQL)', () => {
     expect(res.text).not.toContain(wrongKey.slice(-4));
   });
 
+  it("makes a test's result the deployment's state: a rejected key benches it, a success lifts that", async () => {
+    const wrongKey = 'sk-wrong-key-for-the-state-0123456789';
+    const created = await createDeployment({ apiKey: wrongKey });
+    const state = async () =>
+      deploymentSchema.parse((await call('GET', `/api/deployments/${created.id}`)).json).state;
+    expect(await state()).toMatchObject({ status: 'healthy', lastError: null, lastErrorAt: null });
+
+    expect((await call('POST', `/api/deployments/${created.id}/test`)).json).toMatchObject({ ok: false });
+    const failed = await state();
+    expect(failed).toMatchObject({ status: 'cooling_down', cooldownReason: 'auth' });
+    expect(failed.lastError).toMatch(/^401 auth/);
+    expect(failed.lastErrorAt).not.toBeNull();
+
+    // The upstream now accepts that key (the operator fixed it there): the next test puts it back.
+    upstream.configure({ requireApiKey: [UPSTREAM_KEY, wrongKey] });
+    try {
+      expect((await call('POST', `/api/deployments/${created.id}/test`)).json).toMatchObject({ ok: true });
+    } finally {
+      upstream.configure({ requireApiKey: UPSTREAM_KEY });
+    }
+    const fixed = await state();
+    expect(fixed).toMatchObject({ status: 'healthy', cooldownUntil: null });
+    expect(fixed.lastSuccessAt).not.toBeNull();
+  });
+
   it('reports an unreachable upstream as a failed test, not an error', async () => {
     const created = await createDeployment({ apiBase: 'http://127.0.0.1:9/v1' });
     const res = await call('POST', `/api/deployments/${created.id}/test`);
     expect(res.status).toBe(200);
     expect(deploymentTestResultSchema.parse(res.json)).toMatchObject({ ok: false, status: null });
+    // Its last error, but not benched: unreachable may be the network between us, not the deployment.
+    const state = deploymentSchema.parse((await call('GET', `/api/deployments/${created.id}`)).json).state;
+    expect(state).toMatchObject({ status: 'healthy' });
+    expect(state.lastError).toMatch(/connect|reach/i);
   });
 });

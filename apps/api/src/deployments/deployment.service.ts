@@ -170,6 +170,8 @@ export class DeploymentService {
       tpmUsed: health?.tpmUsed ?? 0,
       latencyMs: health?.latencyMs ?? null,
       ttftMs: health?.ttftMs ?? null,
+      lastErrorAt: health?.lastErrorAt != null ? new Date(health.lastErrorAt).toISOString() : null,
+      lastSuccessAt: health?.lastSuccessAt != null ? new Date(health.lastSuccessAt).toISOString() : null,
     };
   }
 }

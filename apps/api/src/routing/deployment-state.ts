@@ -120,6 +120,8 @@ export interface SharedDeploymentView {
   latencyMs: number | null;
   ttftMs: number | null;
   lastError: string | null;
+  lastErrorAt: number;
+  lastSuccessAt: number;
 }
 
 /**
@@ -143,6 +145,11 @@ export interface DeploymentStateStore {
     policy: CooldownPolicy,
   ): CooldownReason | null;
   markUnsupported(id: string, capability: Capability, error: AttemptError, nowMs: number): void;
+  /**
+   * A connection test or health probe: a success is the last success; a failure the last error, and a
+   * rejected key benches the deployment (every request would fail) while a success lifts such a bench.
+   */
+  recordProbe(id: string, error: AttemptError | null, nowMs: number, policy: CooldownPolicy): void;
   isUnsupported(id: string, capability: Capability, nowMs: number): boolean;
   /** One listener hears of cooldowns started here and of resets (until = 0). */
   onCooldown(listener: (id: string, until: number, reason: CooldownReason | null) => void): void;
@@ -264,6 +271,21 @@ export class InMemoryDeploymentState implements DeploymentStateStore {
     (s.unsupported ??= new Map()).set(capability, nowMs + UNSUPPORTED_MEMORY_MS);
     s.lastError = `${error.status} ${error.kind}: ${error.message}`;
     s.lastErrorAt = nowMs;
+  }
+
+  recordProbe(id: string, error: AttemptError | null, nowMs: number, policy: CooldownPolicy): void {
+    if (error !== null) {
+      if (isAuthError(error)) this.recordFailure(id, error, nowMs, policy);
+      else {
+        const s = this.state(id);
+        s.lastError = `${error.status} ${error.kind}: ${error.message}`;
+        s.lastErrorAt = nowMs;
+      }
+      return;
+    }
+    const s = this.state(id);
+    s.lastSuccessAt = nowMs;
+    if (s.cooldownReason === 'auth' && s.cooldownUntil > nowMs) this.reset(id);
   }
 
   /** True while the upstream is known not to serve `capability`. */

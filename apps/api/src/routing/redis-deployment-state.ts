@@ -41,6 +41,7 @@ type Published = [
   lastError: string | null,
   lastErrorAt: number,
   upstream: UpstreamLimits | null,
+  lastSuccessAt: number,
 ];
 
 interface Snapshot {
@@ -187,6 +188,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
         s.lastError,
         s.lastErrorAt,
         s.upstream,
+        s.lastSuccessAt,
       ];
     }
     return { at: now, window: Math.floor(now / USAGE_WINDOW_MS), d };
@@ -195,7 +197,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
   private merge(all: Record<string, string>, now: number, hash: string): void {
     const window = Math.floor(now / USAGE_WINDOW_MS);
     const others = new Map<string, number>();
-    const totals = new Map<string, SharedDeploymentView & { errorAt: number; sampledAt: number }>();
+    const totals = new Map<string, SharedDeploymentView & { sampledAt: number }>();
     const gone: string[] = [];
     for (const [instance, text] of Object.entries(all)) {
       let snap: Snapshot;
@@ -211,7 +213,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
       }
       const self = instance === this.redis.instanceId;
       for (const [id, p] of Object.entries(snap.d)) {
-        const [inFlight, rpm, tpm, latencyMs, ttftMs, sampledAt, lastError, lastErrorAt] = p;
+        const [inFlight, rpm, tpm, latencyMs, ttftMs, sampledAt, lastError, lastErrorAt, , lastSuccessAt] = p;
         if (!self) {
           others.set(id, (others.get(id) ?? 0) + inFlight);
           this.adopt(id, p);
@@ -223,7 +225,8 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
           latencyMs: null,
           ttftMs: null,
           lastError: null,
-          errorAt: 0,
+          lastErrorAt: 0,
+          lastSuccessAt: 0,
           sampledAt: 0,
         };
         t.inFlight += inFlight;
@@ -236,10 +239,11 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
           t.ttftMs = ttftMs;
           t.sampledAt = sampledAt;
         }
-        if (lastError !== null && lastErrorAt > t.errorAt) {
+        if (lastError !== null && lastErrorAt > t.lastErrorAt) {
           t.lastError = lastError;
-          t.errorAt = lastErrorAt;
+          t.lastErrorAt = lastErrorAt;
         }
+        if (lastSuccessAt > t.lastSuccessAt) t.lastSuccessAt = lastSuccessAt;
         totals.set(id, t);
       }
     }
@@ -254,7 +258,8 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
   private adopt(id: string, p: Published): void {
     const s = this.states.get(id);
     if (!s) return;
-    const [, , , latencyMs, ttftMs, sampledAt, lastError, lastErrorAt, upstream] = p;
+    const [, , , latencyMs, ttftMs, sampledAt, lastError, lastErrorAt, upstream, lastSuccessAt] = p;
+    if (lastSuccessAt > s.lastSuccessAt) s.lastSuccessAt = lastSuccessAt;
     if (latencyMs !== null && sampledAt > s.sampledAt) {
       s.latencyMs = latencyMs;
       s.ttftMs = ttftMs ?? s.ttftMs;

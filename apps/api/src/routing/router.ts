@@ -329,6 +329,13 @@ export class Router {
     this.state.reset(id);
   }
 
+  /** The result of a connection test or health probe (see `DeploymentStateStore.recordProbe`). */
+  recordProbe(id: string, error: AttemptError | null): void {
+    const d = this.registry.getDeployment(id);
+    const group = d && this.registry.getGroup(d.modelGroup);
+    if (group) this.state.recordProbe(id, error, this.clock.now(), group.policy);
+  }
+
   /** Live state of one deployment for the admin API; null when the id is unknown. */
   deploymentState(id: string): DeploymentHealth | null {
     if (!this.registry.getDeployment(id)) return null;
@@ -350,6 +357,8 @@ export class Router {
       tpmUsed: used.tpm,
       latencyMs: round(shared ? shared.latencyMs : s?.latencyMs),
       ttftMs: round(shared ? shared.ttftMs : s?.ttftMs),
+      lastErrorAt: (shared ? shared.lastErrorAt : s?.lastErrorAt) || null,
+      lastSuccessAt: (shared ? shared.lastSuccessAt : s?.lastSuccessAt) || null,
     };
   }
 

@@ -185,6 +185,9 @@ export interface DeploymentHealth {
   tpmUsed: number;
   latencyMs: number | null;
   ttftMs: number | null;
+  /** Epoch ms of the last failure / success (any instance with shared state); null = never. */
+  lastErrorAt: number | null;
+  lastSuccessAt: number | null;
 }
 
 export interface ExpectedShare {

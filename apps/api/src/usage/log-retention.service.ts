@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { AttemptStatsRepository } from './attempt-stats.repository';
 import { RefusalRepository } from './refusal.repository';
 import { RequestLogRepository } from './request-log.repository';
 
@@ -50,6 +51,7 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
   constructor(
     private readonly repo: RequestLogRepository,
     private readonly refusals: RefusalRepository,
+    private readonly attempts: AttemptStatsRepository,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'logRetentionDays'>,
   ) {
     this.retentionDays = config.logRetentionDays;
@@ -72,9 +74,12 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
   run(): Promise<void> {
     this.running ??= pruneRequestLogs(this.repo, { retentionDays: this.retentionDays })
       .then(async (deleted) => {
-        // Refusal counts follow the raw log's retention.
-        if (this.retentionDays > 0)
-          await this.refusals.deleteBefore(new Date(Date.now() - this.retentionDays * DAY_MS));
+        // Refusal and attempt counts follow the raw log's retention.
+        if (this.retentionDays > 0) {
+          const cutoff = new Date(Date.now() - this.retentionDays * DAY_MS);
+          await this.refusals.deleteBefore(cutoff);
+          await this.attempts.deleteBefore(cutoff);
+        }
         if (deleted > 0)
           this.logger.log(`deleted ${deleted} request logs older than ${this.retentionDays} days`);
       })

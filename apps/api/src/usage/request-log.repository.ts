@@ -69,9 +69,27 @@ const LOG_COLUMNS = `"createdAt", "requestId", route, "keyId", "projectId", "mod
   "completionTokens", "totalTokens", "costUsd", stream, "endUser"`;
 
 /**
+ * Every attempt of the batch's requests, counted per deployment, minute and outcome (`ok`, or the error
+ * kind). Attempts without a deployment id (none was picked) are not counted.
+ */
+const ATTEMPT_ROLLUP_SQL = `
+  INSERT INTO "AttemptRollup" AS t (bucket, "deploymentId", outcome, "deploymentName", attempts, "latencyMsSum")
+  SELECT date_trunc('minute', i."createdAt", 'UTC'), (a->>'deploymentId')::uuid,
+    CASE WHEN (a->>'status')::int < 400 THEN 'ok' ELSE COALESCE(NULLIF(a->>'errorKind', ''), 'error') END,
+    max(a->>'deploymentName'), count(*), sum(round((a->>'latencyMs')::float8))::bigint
+  FROM input i CROSS JOIN LATERAL jsonb_array_elements(i.attempts) a
+  WHERE a->>'deploymentId' ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$'
+  GROUP BY 1, 2, 3
+  ORDER BY 1, 2, 3
+  ON CONFLICT (bucket, "deploymentId", outcome) DO UPDATE SET
+    attempts = t.attempts + EXCLUDED.attempts,
+    "latencyMsSum" = t."latencyMsSum" + EXCLUDED."latencyMsSum",
+    "deploymentName" = COALESCE(EXCLUDED."deploymentName", t."deploymentName")`;
+
+/**
  * One statement, hence one transaction: claim the batch id (nothing else happens when it was claimed
  * before), insert the rows, add them to the three rollups, and add spend and last use to keys and projects
- * with one UPDATE per key and per project.
+ * with one UPDATE per key and per project, and count every attempt per deployment.
  */
 const WRITE_BATCH_SQL = `
 WITH claim AS (
@@ -86,6 +104,8 @@ WITH claim AS (
 ), hour_rollup AS (${rollupUpsertSql('UsageRollupHour', 'input')}
   RETURNING 1
 ), day_rollup AS (${rollupUpsertSql('UsageRollupDay', 'input')}
+  RETURNING 1
+), attempt_rollup AS (${ATTEMPT_ROLLUP_SQL}
   RETURNING 1
 ), key_spend AS (
   UPDATE "VirtualKey" k

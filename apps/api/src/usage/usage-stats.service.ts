@@ -12,7 +12,14 @@ import {
   type StatsInterval,
   UsageStatsRepository,
 } from './usage-stats.repository';
-import type { UsageSummary, UsageSummaryQuery } from '@switchboard/contracts';
+import type {
+  AttemptStats,
+  AttemptStatsQuery,
+  DeploymentAttempts,
+  UsageSummary,
+  UsageSummaryQuery,
+} from '@switchboard/contracts';
+import { type AttemptCountRow, AttemptStatsRepository } from './attempt-stats.repository';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -121,6 +128,74 @@ const NONE_LABEL: Readonly<Record<StatsGroupBy, string>> = {
   modelGroup: '(none)',
 };
 
+/** The buckets of `interval` over [from, to); 400 when there are more than MAX_BUCKETS. */
+function checkBuckets(from: Date, to: Date, interval: StatsInterval) {
+  const step = INTERVAL_MS[interval];
+  const { start, end } = minuteSpan(from, to);
+  const first = floorTo(start, step);
+  const bucketCount = Math.ceil((end - first) / step);
+  if (bucketCount > MAX_BUCKETS) {
+    throw new AdminError(
+      400,
+      'too_many_buckets',
+      `That range has ${bucketCount} ${interval} buckets; the most is ${MAX_BUCKETS}. Choose a coarser interval.`,
+    );
+  }
+  return { step, first, end };
+}
+
+/** Attempts cut short by the client: counted, but not the deployment's failure. */
+const CLIENT_CLOSED = 'client_closed';
+
+/** Per deployment: attempts, failures by kind and a series, from the attempt rollup rows (sorted by id). */
+function attemptsByDeployment(rows: readonly AttemptCountRow[]): DeploymentAttempts[] {
+  type Acc = DeploymentAttempts & { latencySum: number; okAttempts: number };
+  const out: Acc[] = [];
+  let current: Acc | null = null;
+  for (const r of rows) {
+    if (current === null || current.deploymentId !== r.deploymentId) {
+      current = {
+        deploymentId: r.deploymentId,
+        label: r.name ?? r.deploymentId,
+        attempts: 0,
+        failed: 0,
+        errorRate: null,
+        failuresByKind: {},
+        clientClosed: 0,
+        avgLatencyMs: null,
+        buckets: [],
+        latencySum: 0,
+        okAttempts: 0,
+      };
+      out.push(current);
+    }
+    if (r.name) current.label = r.name;
+    const bucket = r.bucket.toISOString();
+    let b = current.buckets[current.buckets.length - 1];
+    if (b?.bucket !== bucket) current.buckets.push((b = { bucket, attempts: 0, failed: 0 }));
+    current.attempts += r.attempts;
+    b.attempts += r.attempts;
+    if (r.outcome === 'ok') {
+      current.okAttempts += r.attempts;
+      current.latencySum += r.latencyMsSum;
+    } else if (r.outcome === CLIENT_CLOSED) {
+      current.clientClosed += r.attempts;
+    } else {
+      current.failed += r.attempts;
+      b.failed += r.attempts;
+      current.failuresByKind[r.outcome] = (current.failuresByKind[r.outcome] ?? 0) + r.attempts;
+    }
+  }
+  return out.map(({ latencySum, okAttempts, ...d }): DeploymentAttempts => {
+    const judged = d.attempts - d.clientClosed;
+    return {
+      ...d,
+      errorRate: judged > 0 ? d.failed / judged : null,
+      avgLatencyMs: okAttempts > 0 ? Math.round(latencySum / okAttempts) : null,
+    };
+  });
+}
+
 function parseRange(fromIso: string, toIso: string): { from: Date; to: Date } {
   const from = new Date(fromIso);
   const to = new Date(toIso);
@@ -134,22 +209,30 @@ export class UsageStatsService {
   constructor(
     private readonly repo: UsageStatsRepository,
     private readonly refusals: RefusalRepository,
+    private readonly attempts: AttemptStatsRepository,
   ) {}
+
+  /**
+   * Every attempt per deployment (retries and fallbacks included), whatever the request's final answer:
+   * how often each deployment fails, and how. Deployments are shared configuration: not narrowed to
+   * projects (the route needs config:read).
+   */
+  async attemptStats(query: AttemptStatsQuery): Promise<AttemptStats> {
+    const { from, to } = parseRange(query.from, query.to);
+    checkBuckets(from, to, query.interval);
+    const rows = await this.attempts.counts(from, to, query.interval);
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      interval: query.interval,
+      deployments: attemptsByDeployment(rows),
+    };
+  }
 
   /** From the rollups of the projects in `scope` (null: all). */
   async distribution(query: DistributionQuery, scope: ProjectScope): Promise<Distribution> {
     const { from, to } = parseRange(query.from, query.to);
-    const step = INTERVAL_MS[query.interval];
-    const { start, end } = minuteSpan(from, to);
-    const first = floorTo(start, step);
-    const bucketCount = Math.ceil((end - first) / step);
-    if (bucketCount > MAX_BUCKETS) {
-      throw new AdminError(
-        400,
-        'too_many_buckets',
-        `That range has ${bucketCount} ${query.interval} buckets; the most is ${MAX_BUCKETS}. Choose a coarser interval.`,
-      );
-    }
+    const { step, first, end } = checkBuckets(from, to, query.interval);
     const rows = await this.repo.sumRollups(
       planRanges(from, to, query.interval),
       query.groupBy,

@@ -1,5 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import {
+  type AttemptStatsQuery,
+  attemptStatsQuerySchema,
   type DistributionQuery,
   distributionQuerySchema,
   type LogListQuery,
@@ -42,6 +44,12 @@ export class UsageStatsController {
     @CallerScope() scope: ProjectScope,
   ) {
     return this.stats.distribution(query, scope);
+  }
+
+  /** Attempts per deployment, failed ones by kind (deployments are shared: config:read). */
+  @Get('attempts')
+  attempts(@Query(new ZodValidationPipe(attemptStatsQuerySchema)) query: AttemptStatsQuery) {
+    return this.stats.attemptStats(query);
   }
 
   @Get('summary')

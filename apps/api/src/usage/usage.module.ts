@@ -6,6 +6,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { LogRetentionService } from './log-retention.service';
 import { RefusalCounter } from './refusal-counter';
+import { AttemptStatsRepository } from './attempt-stats.repository';
 import { RefusalRepository } from './refusal.repository';
 import { RequestLogRepository } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
@@ -47,6 +48,7 @@ import { UsageStatsService } from './usage-stats.service';
     },
     { provide: REQUEST_LOG_SINK, useExisting: RequestLogWriter },
     RefusalRepository,
+    AttemptStatsRepository,
     RefusalCounter,
     { provide: REFUSAL_SINK, useExisting: RefusalCounter },
   ],
