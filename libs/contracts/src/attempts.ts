@@ -19,7 +19,9 @@ export const deploymentAttemptsSchema = z
   .object({
     deploymentId: z.string(),
     label: z.string().describe('The deployment name (the last one seen, for deleted deployments).'),
-    attempts: z.number().describe('Every attempt sent to the deployment: first tries, retries and fallbacks.'),
+    attempts: z
+      .number()
+      .describe('Every attempt sent to the deployment: first tries, retries and fallbacks.'),
     failed: z.number().describe('Attempts that failed (a client hanging up is not the deployment failing).'),
     errorRate: z.number().nullable().describe('failed / (attempts − client_closed); null without attempts.'),
     failuresByKind: z
