@@ -1,9 +1,16 @@
+import fc from 'fast-check';
 import {
   LATENCY_BOUNDS_MS,
   LATENCY_BUCKETS,
+  SKETCH_BOUNDS_MS,
+  SKETCH_BUCKETS,
+  addSketch,
+  emptySketch,
   estimateQuantile,
+  estimateSketchQuantile,
   emptyHistogram,
   latencyBucket,
+  sketchBucket,
 } from './latency-histogram';
 import { planRanges } from './usage-stats.service';
 
@@ -32,6 +39,46 @@ describe('latency histogram', () => {
     const hist = emptyHistogram();
     hist[LATENCY_BUCKETS - 1] = 3;
     expect(estimateQuantile(hist, 0.95)).toBe(LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1]);
+  });
+});
+
+describe('fine latency histogram', () => {
+  it('has whole-millisecond buckets to 20 ms and buckets at most 10 % wide above, to 10 minutes', () => {
+    expect(SKETCH_BOUNDS_MS.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (let i = 20; i < SKETCH_BOUNDS_MS.length; i++) {
+      const [lower, upper] = [SKETCH_BOUNDS_MS[i - 1]!, SKETCH_BOUNDS_MS[i]!];
+      expect(upper).toBeGreaterThan(lower);
+      expect((upper - lower) / lower).toBeLessThanOrEqual(0.1 + 1e-9);
+    }
+    expect(SKETCH_BOUNDS_MS[SKETCH_BOUNDS_MS.length - 1]).toBeGreaterThanOrEqual(600_000);
+    expect(SKETCH_BUCKETS).toBeLessThan(140);
+  });
+
+  it('estimates any whole-millisecond latency to within 5 % (exactly under 20 ms)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 599_999 }), fc.integer({ min: 1, max: 1000 }), (ms, n) => {
+        const sketch = emptySketch();
+        sketch[sketchBucket(ms)] = n;
+        const estimate = estimateSketchQuantile(sketch, 0.5)!;
+        if (ms < 20) return estimate === ms;
+        return Math.abs(estimate - ms) <= 0.05 * ms + 0.5;
+      }),
+    );
+  });
+
+  it('picks the percentile from the right bucket of a mix, and sums sketches element by element', () => {
+    const a = emptySketch();
+    const b = emptySketch();
+    for (let i = 0; i < 90; i++) a[sketchBucket(3)]++;
+    for (let i = 0; i < 10; i++) b[sketchBucket(1500)]++;
+    const sum = emptySketch();
+    addSketch(sum, a);
+    addSketch(sum, b);
+    addSketch(sum, null); // a row from before the sketch
+    addSketch(sum, []);
+    expect(estimateSketchQuantile(sum, 0.5)).toBe(3);
+    expect(Math.abs(estimateSketchQuantile(sum, 0.95)! - 1500)).toBeLessThanOrEqual(75);
+    expect(estimateSketchQuantile(emptySketch(), 0.5)).toBeNull();
   });
 });
 

@@ -54,3 +54,68 @@ export function estimateQuantile(hist: readonly number[], q: number): number | n
   }
   return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1];
 }
+
+/**
+ * The fine histogram (`latencySketch int[]` in the rollups, beside the coarse `latencyHist`), right to
+ * about 5 % from 1 ms up: one bucket per millisecond up to 20 ms (latencies are logged in whole ms, so
+ * those are exact), then buckets 10 % wide (like DDSketch's log-spaced buckets), to 10 minutes. Answering
+ * the middle of a bucket is then within 5 % of every latency in it. Same rule as the coarse one: never
+ * change these bounds in place.
+ */
+export const SKETCH_BOUNDS_MS: readonly number[] = (() => {
+  const bounds: number[] = [];
+  for (let ms = 1; ms <= 20; ms++) bounds.push(ms);
+  for (let ms = 20; ms < 600_000;) {
+    ms = Math.max(ms + 1, Math.floor(ms * 1.1));
+    bounds.push(ms);
+  }
+  return bounds;
+})();
+
+export const SKETCH_BUCKETS = SKETCH_BOUNDS_MS.length + 1;
+
+export const SKETCH_BOUNDS_SQL = `ARRAY[${SKETCH_BOUNDS_MS.join(',')}]::int[]`;
+
+export function sketchBucket(latencyMs: number): number {
+  let lo = 0;
+  let hi = SKETCH_BOUNDS_MS.length;
+  // The first bound above latencyMs (binary search: 128 bounds).
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (latencyMs >= SKETCH_BOUNDS_MS[mid]) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function emptySketch(): number[] {
+  return new Array<number>(SKETCH_BUCKETS).fill(0);
+}
+
+/** Adds `from` into `into` (an empty `from`, a rollup row older than the sketch, adds nothing). */
+export function addSketch(into: number[], from: readonly (number | null)[] | null): void {
+  if (!from) return;
+  for (let i = 0; i < SKETCH_BUCKETS; i++) into[i] += from[i] ?? 0;
+}
+
+/**
+ * The q-quantile from the fine histogram: the millisecond itself below 20 ms, the middle of the 10 %
+ * bucket above (within 5 %), the lower bound of the open last bucket. Null without data.
+ */
+export function estimateSketchQuantile(sketch: readonly number[], q: number): number | null {
+  let total = 0;
+  for (const c of sketch) total += c;
+  if (total <= 0) return null;
+  const rank = q * total;
+  let seen = 0;
+  for (let i = 0; i < sketch.length; i++) {
+    seen += sketch[i];
+    if (sketch[i] > 0 && seen >= rank) {
+      const lower = i === 0 ? 0 : SKETCH_BOUNDS_MS[i - 1];
+      if (i >= SKETCH_BOUNDS_MS.length) return lower;
+      const upper = SKETCH_BOUNDS_MS[i];
+      return upper - lower <= 1 ? lower : Math.round((lower + upper) / 2);
+    }
+  }
+  return SKETCH_BOUNDS_MS[SKETCH_BOUNDS_MS.length - 1];
+}

@@ -1,4 +1,4 @@
-import { LATENCY_BOUNDS_SQL, LATENCY_BUCKETS } from './latency-histogram';
+import { LATENCY_BOUNDS_SQL, LATENCY_BUCKETS, SKETCH_BOUNDS_SQL, SKETCH_BUCKETS } from './latency-histogram';
 
 /**
  * SQL shared by the request-log writer (which adds each batch to the rollups) and the stats benchmark
@@ -27,6 +27,7 @@ const SUMMED = [
   'latencyMsSum',
 ];
 const indexes = Array.from({ length: LATENCY_BUCKETS }, (_, i) => i);
+const sketchIndexes = Array.from({ length: SKETCH_BUCKETS }, (_, i) => i);
 
 /**
  * Adds the rows of `source` into a rollup table: `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`
@@ -42,23 +43,35 @@ export function rollupUpsertSql(table: RollupTable, source: string, where = ''):
   const merged = indexes
     .map((i) => `t."latencyHist"[${i + 1}] + EXCLUDED."latencyHist"[${i + 1}]`)
     .join(', ');
+  const sketch = sketchIndexes.map((i) => `count(*) FILTER (WHERE s.ls = ${i})`).join(', ');
+  // A row written before the sketch existed has an empty one: its missing elements count as 0.
+  const sketchMerged = sketchIndexes
+    .map((i) => `COALESCE(t."latencySketch"[${i + 1}], 0) + EXCLUDED."latencySketch"[${i + 1}]`)
+    .join(', ');
   return `
-INSERT INTO "${table}" AS t (${KEY_COLUMNS}, "deploymentName", ${SUMMED.map((c) => `"${c}"`).join(', ')}, "latencyHist")
+INSERT INTO "${table}" AS t (${KEY_COLUMNS}, "deploymentName", ${SUMMED.map((c) => `"${c}"`).join(', ')}, "latencyHist", "latencySketch")
 SELECT date_trunc('${unit}', s."createdAt", 'UTC'), s."modelGroup",
   COALESCE(s."deploymentId", ${nil}), COALESCE(s."projectId", ${nil}), COALESCE(s."keyId", ${nil}),
   max(s."deploymentName"), count(*), count(*) FILTER (WHERE s.status >= 400),
   sum(s."promptTokens"), sum(s."completionTokens"), sum(s."totalTokens"), sum(s."costUsd"), sum(s."latencyMs"),
-  ARRAY[${hist}]::int[]
-FROM (SELECT x.*, width_bucket(x."latencyMs", ${LATENCY_BOUNDS_SQL}) AS lb FROM ${source} x ${where}) s
+  ARRAY[${hist}]::int[], ARRAY[${sketch}]::int[]
+FROM (SELECT x.*, width_bucket(x."latencyMs", ${LATENCY_BOUNDS_SQL}) AS lb,
+  width_bucket(x."latencyMs", ${SKETCH_BOUNDS_SQL}) AS ls FROM ${source} x ${where}) s
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY 1, 2, 3, 4, 5
 ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
   "deploymentName" = COALESCE(EXCLUDED."deploymentName", t."deploymentName"),
   ${SUMMED.map((c) => `"${c}" = t."${c}" + EXCLUDED."${c}"`).join(',\n  ')},
-  "latencyHist" = ARRAY[${merged}]::int[]`;
+  "latencyHist" = ARRAY[${merged}]::int[],
+  "latencySketch" = ARRAY[${sketchMerged}]::int[]`;
 }
 
 /** `ARRAY[sum(h[1]), …]` over rollup rows aliased `alias`: the summed histogram as float8[]. */
 export function summedHistogramSql(alias: string): string {
   return `ARRAY[${indexes.map((i) => `sum(${alias}."latencyHist"[${i + 1}])`).join(', ')}]::float8[]`;
+}
+
+/** The same for the fine histogram (rows without one add nothing; all without: zeros). */
+export function summedSketchSql(alias: string): string {
+  return `ARRAY[${sketchIndexes.map((i) => `COALESCE(sum(${alias}."latencySketch"[${i + 1}]), 0)`).join(', ')}]::float8[]`;
 }

@@ -1,7 +1,15 @@
 import { type Distribution, distributionSchema } from '@switchboard/contracts';
 import type { RequestLogEntry } from './request-log-entry';
 import { createTestApp, type TestApp } from '../testing/test-app';
-import { emptyHistogram, estimateQuantile, latencyBucket } from './latency-histogram';
+import {
+  emptyHistogram,
+  emptySketch,
+  estimateQuantile,
+  estimateSketchQuantile,
+  latencyBucket,
+  SKETCH_BOUNDS_MS,
+  sketchBucket,
+} from './latency-histogram';
 import { pruneRequestLogs } from './log-retention.service';
 import { RequestLogRepository } from './request-log.repository';
 import { usageSummarySchema } from '@switchboard/contracts';
@@ -21,8 +29,8 @@ async function distribution(t: TestApp, query: Record<string, string>): Promise<
 
 /** What the distribution should say, computed from the rows themselves. */
 function expected(rows: RequestLogEntry[]) {
-  const hist = emptyHistogram();
-  for (const r of rows) hist[latencyBucket(r.latencyMs)]++;
+  const sketch = emptySketch();
+  for (const r of rows) sketch[sketchBucket(r.latencyMs)]++;
   return {
     requests: rows.length,
     errors: rows.filter((r) => r.status >= 400).length,
@@ -30,8 +38,8 @@ function expected(rows: RequestLogEntry[]) {
     completionTokens: rows.reduce((s, r) => s + r.completionTokens, 0),
     totalTokens: rows.reduce((s, r) => s + r.totalTokens, 0),
     costUsd: Math.round(rows.reduce((s, r) => s + r.costUsd, 0) * 1e6) / 1e6,
-    latencyP50Ms: estimateQuantile(hist, 0.5),
-    latencyP95Ms: estimateQuantile(hist, 0.95),
+    latencyP50Ms: estimateSketchQuantile(sketch, 0.5),
+    latencyP95Ms: estimateSketchQuantile(sketch, 0.95),
   };
 }
 
@@ -176,6 +184,52 @@ describe('usage statistics from rollups (real PostgreSQL)', () => {
       latencyP50Ms: expected(rows).latencyP50Ms,
       latencyP95Ms: expected(rows).latencyP95Ms,
     });
+  });
+
+  it('reports fast latencies as they are (not the middle of a 0-50 ms bucket), and old rows coarsely', async () => {
+    const owners = await seedOwners(t.db, { projects: 1, keys: 1, deployments: [{ modelGroup: 'fast' }] });
+    const [dep] = owners.deployments;
+    const at = Date.parse('2025-04-01T10:00:00.000Z');
+    // 2 and 3 ms answers and a few instant refusals, as the logs of a fast deployment show them.
+    const latencies = [...Array(40).fill(2), ...Array(50).fill(3), ...Array(10).fill(0)];
+    const rows = latencies.map((latencyMs, i) =>
+      logEntry({
+        createdAt: new Date(at + i * 100),
+        modelGroup: 'fast',
+        deploymentId: dep!.id,
+        projectId: owners.projects[0]!.id,
+        keyId: owners.keys[0]!.id,
+        latencyMs,
+      }),
+    );
+    await writeLogs(t, rows);
+    const range = { from: '2025-04-01T10:00:00.000Z', to: '2025-04-01T10:01:00.000Z' };
+    const summary = async () => {
+      const res = await fetch(`${t.url}/api/stats/summary?${new URLSearchParams(range)}`, {
+        headers: t.adminHeaders,
+      });
+      return usageSummarySchema.parse(await res.json());
+    };
+    // The 50th of 100 is a 2 ms answer, the 95th a 3 ms one.
+    expect(await summary()).toMatchObject({ requests: 100, latencyP50Ms: 2, latencyP95Ms: 3 });
+
+    // Rollup rows written before the fine histogram existed: the coarse estimate, as before.
+    for (const table of ['UsageRollup', 'UsageRollupHour', 'UsageRollupDay'])
+      await t.db.query(`UPDATE "${table}" SET "latencySketch" = '{}' WHERE "modelGroup" = 'fast'`);
+    const coarse = emptyHistogram();
+    for (const l of latencies) coarse[latencyBucket(l)]++;
+    expect(await summary()).toMatchObject({ latencyP50Ms: estimateQuantile(coarse, 0.5) });
+    expect(estimateQuantile(coarse, 0.5)).toBeGreaterThan(20); // what the console showed for 3 ms
+  });
+
+  it('buckets latencies in SQL exactly as the code does', async () => {
+    const samples = [0, 1, 2, 19, 20, 21, 22, 23, 24, 50, 99, 100, 1234, 59_999, 600_000, 10 ** 7];
+    for (const b of SKETCH_BOUNDS_MS.slice(0, 60)) samples.push(b - 1, b);
+    const { rows } = await t.db.query<{ v: number; b: number }>(
+      `SELECT v, width_bucket(v, ARRAY[${SKETCH_BOUNDS_MS.join(',')}]::int[]) AS b FROM unnest($1::int[]) v`,
+      [samples],
+    );
+    for (const r of rows) expect([r.v, sketchBucket(r.v)]).toEqual([r.v, r.b]);
   });
 
   it('rejects bad ranges and requests without the master key', async () => {

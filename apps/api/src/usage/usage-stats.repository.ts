@@ -2,7 +2,7 @@ import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import type { DistributionQuery } from '@switchboard/contracts';
 import { PrismaService } from '../database/prisma.service';
-import { NIL_UUID, type RollupTable, summedHistogramSql } from './rollup-sql';
+import { NIL_UUID, type RollupTable, summedHistogramSql, summedSketchSql } from './rollup-sql';
 
 export type StatsGroupBy = DistributionQuery['groupBy'];
 export type StatsInterval = DistributionQuery['interval'];
@@ -26,6 +26,8 @@ export interface RollupSum {
   totalTokens: number;
   costUsd: number;
   latencyHist: number[];
+  /** The fine histogram (zeros for rows written before it existed). */
+  latencySketch: number[];
   /** Last deployment name recorded in the rollups (label fallback for deleted deployments). */
   deploymentName: string | null;
 }
@@ -38,7 +40,7 @@ const GROUP_COLUMN: Readonly<Record<StatsGroupBy, string>> = {
 };
 
 const ROLLUP_COLUMNS = `bucket, "modelGroup", "deploymentId", "projectId", "keyId", "deploymentName", requests, errors,
-  "promptTokens", "completionTokens", "totalTokens", "costUsd", "latencyHist"`;
+  "promptTokens", "completionTokens", "totalTokens", "costUsd", "latencyHist", "latencySketch"`;
 
 @Injectable()
 export class UsageStatsRepository {
@@ -77,7 +79,7 @@ export class UsageStatsRepository {
          sum(r.requests)::float8 AS requests, sum(r.errors)::float8 AS errors,
          sum(r."promptTokens")::float8 AS "promptTokens", sum(r."completionTokens")::float8 AS "completionTokens",
          sum(r."totalTokens")::float8 AS "totalTokens", sum(r."costUsd")::float8 AS "costUsd",
-         ${summedHistogramSql('r')} AS "latencyHist", max(r."deploymentName") AS "deploymentName"
+         ${summedHistogramSql('r')} AS "latencyHist", ${summedSketchSql('r')} AS "latencySketch", max(r."deploymentName") AS "deploymentName"
        FROM (${union}) r
        GROUP BY 1, 2`,
       ...params,

@@ -2,7 +2,14 @@ import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import type { Distribution, DistributionQuery } from '@switchboard/contracts';
 import { AdminError } from '../common/errors';
-import { addHistogram, emptyHistogram, estimateQuantile } from './latency-histogram';
+import {
+  addHistogram,
+  addSketch,
+  emptyHistogram,
+  emptySketch,
+  estimateQuantile,
+  estimateSketchQuantile,
+} from './latency-histogram';
 import { RefusalRepository } from './refusal.repository';
 import type { RollupTable } from './rollup-sql';
 import {
@@ -85,6 +92,7 @@ interface Totals {
   totalTokens: number;
   costUsd: number;
   hist: number[];
+  sketch: number[];
 }
 
 const emptyTotals = (): Totals => ({
@@ -95,6 +103,7 @@ const emptyTotals = (): Totals => ({
   totalTokens: 0,
   costUsd: 0,
   hist: emptyHistogram(),
+  sketch: emptySketch(),
 });
 
 function add(into: Totals, row: RollupSum): void {
@@ -105,6 +114,19 @@ function add(into: Totals, row: RollupSum): void {
   into.totalTokens += row.totalTokens;
   into.costUsd += row.costUsd;
   addHistogram(into.hist, row.latencyHist);
+  addSketch(into.sketch, row.latencySketch);
+}
+
+const total = (counts: readonly number[]): number => counts.reduce((n, c) => n + c, 0);
+
+/**
+ * Latency percentiles: from the fine histogram (within 5 %) when every request counted has it; a range
+ * that reaches back before it existed falls back to the coarse one.
+ */
+function percentile(t: Totals, q: number): number | null {
+  return total(t.sketch) === total(t.hist)
+    ? estimateSketchQuantile(t.sketch, q)
+    : estimateQuantile(t.hist, q);
 }
 
 function values(t: Totals) {
@@ -116,8 +138,8 @@ function values(t: Totals) {
     totalTokens: t.totalTokens,
     // Sums of many float costs carry binary noise; a micro-dollar is finer than any price.
     costUsd: Math.round(t.costUsd * 1e6) / 1e6,
-    latencyP50Ms: estimateQuantile(t.hist, 0.5),
-    latencyP95Ms: estimateQuantile(t.hist, 0.95),
+    latencyP50Ms: percentile(t, 0.5),
+    latencyP95Ms: percentile(t, 0.95),
   };
 }
 

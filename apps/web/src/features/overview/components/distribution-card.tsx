@@ -141,10 +141,10 @@ function DistributionTable({
               ) : null}
             </Td>
             <Td align="end" nowrap>
-              {formatMs(group.totals.latencyP50Ms)}
+              {approxMs(group.totals.latencyP50Ms)}
             </Td>
             <Td align="end" nowrap>
-              {formatMs(group.totals.latencyP95Ms)}
+              {approxMs(group.totals.latencyP95Ms)}
             </Td>
             <Td align="end" nowrap>
               {formatCount(group.totals.totalTokens)}
@@ -168,10 +168,10 @@ function DistributionTable({
             {formatInteger(totals.errors)}
           </Td>
           <Td align="end" nowrap>
-            {formatMs(totals.latencyP50Ms)}
+            {approxMs(totals.latencyP50Ms)}
           </Td>
           <Td align="end" nowrap>
-            {formatMs(totals.latencyP95Ms)}
+            {approxMs(totals.latencyP95Ms)}
           </Td>
           <Td align="end" nowrap>
             {formatCount(totals.totalTokens)}
@@ -216,6 +216,9 @@ function DistributionSkeleton({ caption, groupTitle }: { caption: string; groupT
     </div>
   );
 }
+
+/** A percentile estimated from a histogram (within about 5 %). */
+const approxMs = (ms: number | null): string => (ms === null ? formatMs(ms) : `≈ ${formatMs(ms)}`);
 
 const VALUE_COLUMNS = ['Requests', 'Share', 'Errors', 'Latency p50', 'Latency p95', 'Tokens', 'Cost (USD)'];
 

@@ -13,10 +13,11 @@ interface Stat {
   tone?: 'danger';
 }
 
+// Percentiles come from histograms (within about 5 %): "≈" says they are estimates.
 function latency(ms: number | null): { value: string; unit: string } {
   if (ms === null) return { value: '—', unit: 'ms' };
-  if (ms < 1000) return { value: formatInteger(ms), unit: 'ms' };
-  return { value: (ms / 1000).toFixed(2), unit: 's' };
+  if (ms < 1000) return { value: `≈ ${formatInteger(ms)}`, unit: 'ms' };
+  return { value: `≈ ${(ms / 1000).toFixed(2)}`, unit: 's' };
 }
 
 function stats(summary: UsageSummary): Stat[] {
@@ -39,8 +40,8 @@ function stats(summary: UsageSummary): Stat[] {
         (summary.refused > 0 ? ` · ${formatInteger(summary.refused)} refused without a valid key` : ''),
       tone: summary.errorRate >= 0.05 ? 'danger' : undefined,
     },
-    { label: 'Latency p50', value: p50.value, unit: p50.unit, detail: 'Median, whole request' },
-    { label: 'Latency p95', value: p95.value, unit: p95.unit, detail: '95th percentile' },
+    { label: 'Latency p50', value: p50.value, unit: p50.unit, detail: 'Median, whole request (estimate)' },
+    { label: 'Latency p95', value: p95.value, unit: p95.unit, detail: '95th percentile (estimate)' },
     {
       label: 'Tokens',
       value: formatCount(summary.totalTokens),
