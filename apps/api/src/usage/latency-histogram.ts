@@ -37,22 +37,36 @@ export function addHistogram(into: number[], from: readonly number[]): void {
  * Prometheus' histogram_quantile does. The open last bucket answers its lower bound. Null without data.
  */
 export function estimateQuantile(hist: readonly number[], q: number): number | null {
+  const at = quantileBucket(hist, q);
+  if (at === null) return null;
+  const { i, before, rank } = at;
+  const lower = i === 0 ? 0 : LATENCY_BOUNDS_MS[i - 1];
+  if (i >= LATENCY_BOUNDS_MS.length) return lower;
+  const upper = LATENCY_BOUNDS_MS[i];
+  return Math.round(lower + ((upper - lower) * (rank - before)) / hist[i]);
+}
+
+/**
+ * The bucket holding the q-quantile: its index, the count below it and the rank sought; null without
+ * data. Rounding can leave the rank past every bucket: the last non-empty one holds it then.
+ */
+function quantileBucket(
+  counts: readonly number[],
+  q: number,
+): { i: number; before: number; rank: number } | null {
   let total = 0;
-  for (const c of hist) total += c;
+  for (const c of counts) total += c;
   if (total <= 0) return null;
   const rank = q * total;
-  let seen = 0;
-  for (let i = 0; i < hist.length; i++) {
-    const count = hist[i];
-    if (count > 0 && seen + count >= rank) {
-      const lower = i === 0 ? 0 : LATENCY_BOUNDS_MS[i - 1];
-      if (i >= LATENCY_BOUNDS_MS.length) return lower;
-      const upper = LATENCY_BOUNDS_MS[i];
-      return Math.round(lower + ((upper - lower) * (rank - seen)) / count);
-    }
-    seen += count;
+  let before = 0;
+  let last = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] <= 0) continue;
+    if (before + counts[i] >= rank) return { i, before, rank };
+    before += counts[i];
+    last = i;
   }
-  return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1];
+  return { i: last, before: before - counts[last], rank: before };
 }
 
 /**
@@ -103,19 +117,10 @@ export function addSketch(into: number[], from: readonly (number | null)[] | nul
  * bucket above (within 5 %), the lower bound of the open last bucket. Null without data.
  */
 export function estimateSketchQuantile(sketch: readonly number[], q: number): number | null {
-  let total = 0;
-  for (const c of sketch) total += c;
-  if (total <= 0) return null;
-  const rank = q * total;
-  let seen = 0;
-  for (let i = 0; i < sketch.length; i++) {
-    seen += sketch[i];
-    if (sketch[i] > 0 && seen >= rank) {
-      const lower = i === 0 ? 0 : SKETCH_BOUNDS_MS[i - 1];
-      if (i >= SKETCH_BOUNDS_MS.length) return lower;
-      const upper = SKETCH_BOUNDS_MS[i];
-      return upper - lower <= 1 ? lower : Math.round((lower + upper) / 2);
-    }
-  }
-  return SKETCH_BOUNDS_MS[SKETCH_BOUNDS_MS.length - 1];
+  const at = quantileBucket(sketch, q);
+  if (at === null) return null;
+  const lower = at.i === 0 ? 0 : SKETCH_BOUNDS_MS[at.i - 1];
+  if (at.i >= SKETCH_BOUNDS_MS.length) return lower;
+  const upper = SKETCH_BOUNDS_MS[at.i];
+  return upper - lower <= 1 ? lower : Math.round((lower + upper) / 2);
 }
