@@ -2,19 +2,29 @@ import { z } from 'zod';
 import { isoDate, pageOf, tagsSchema } from './common';
 
 // ---------- projects ----------
+const PROJECT_FIELD = {
+  name: 'A project groups virtual keys (a team, an app); its spend is the sum of its keys.',
+  tags: 'Free-form labels.',
+};
+
 export const createProjectSchema = z
   .object({
-    name: z.string().trim().min(1, 'is required').max(128),
+    name: z
+      .string()
+      .trim()
+      .min(1, 'is required')
+      .max(128)
+      .meta({ description: PROJECT_FIELD.name, examples: ['Support bot'] }),
     description: z.string().trim().max(2000).nullable().default(null),
-    tags: tagsSchema.default([]),
+    tags: tagsSchema.default([]).describe(PROJECT_FIELD.tags),
   })
   .strict();
 export type CreateProject = z.input<typeof createProjectSchema>;
 export const updateProjectSchema = z
   .object({
-    name: z.string().trim().min(1).max(128),
+    name: z.string().trim().min(1).max(128).describe(PROJECT_FIELD.name),
     description: z.string().trim().max(2000).nullable(),
-    tags: tagsSchema,
+    tags: tagsSchema.describe(PROJECT_FIELD.tags),
   })
   .partial()
   .strict();
@@ -22,11 +32,11 @@ export type UpdateProject = z.input<typeof updateProjectSchema>;
 
 export const projectSchema = z.object({
   id: z.string(),
-  name: z.string(),
+  name: z.string().describe(PROJECT_FIELD.name),
   description: z.string().nullable(),
-  tags: z.array(z.string()),
-  spendUsd: z.number(),
-  keyCount: z.number(),
+  tags: z.array(z.string()).describe(PROJECT_FIELD.tags),
+  spendUsd: z.number().describe('Total spend of its keys, in USD.'),
+  keyCount: z.number().describe('Keys that are not revoked.'),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
@@ -38,22 +48,34 @@ export const BUDGET_PERIODS = ['daily', 'weekly', 'monthly', 'total'] as const;
 export const budgetPeriodSchema = z.enum(BUDGET_PERIODS);
 export type BudgetPeriod = z.infer<typeof budgetPeriodSchema>;
 
+/** One text per key field, shared by the request and response schemas. */
+const KEY_FIELD = {
+  alias: 'A readable name, used in error messages the key holder sees.',
+  models: 'Model groups the key may use; empty: all. Others are refused with 403 `model_not_allowed`.',
+  rpmLimit: 'Requests per minute; over it: 429 `rate_limit_exceeded` with Retry-After. null: unlimited.',
+  tpmLimit: 'Tokens per minute; over it: 429 `rate_limit_exceeded` with Retry-After. null: unlimited.',
+  maxParallel: 'Requests in flight at once; over it: 429 `rate_limit_exceeded`. null: unlimited.',
+  maxBudgetUsd: 'Spend limit in USD per `budgetPeriod`; over it: 429 `insufficient_quota`. null: no budget.',
+  budgetPeriod: 'When the budget resets: daily, weekly, monthly (UTC), or `total` (never). null: total.',
+  expiresAt: 'After this the key is refused (401). null: never.',
+  metadata: 'Free-form JSON kept with the key.',
+};
+
 const keyFields = {
-  alias: z.string().trim().min(1).max(128).nullable(),
-  /** Allowed model groups; empty = all. */
-  models: z.array(z.string().trim().min(1)).max(200),
-  rpmLimit: z.number().int().positive().nullable(),
-  tpmLimit: z.number().int().positive().nullable(),
-  maxParallel: z.number().int().positive().nullable(),
-  maxBudgetUsd: z.number().positive().nullable(),
-  budgetPeriod: budgetPeriodSchema.nullable(),
-  expiresAt: isoDate.nullable(),
-  metadata: z.record(z.string(), z.unknown()),
+  alias: z.string().trim().min(1).max(128).nullable().describe(KEY_FIELD.alias),
+  models: z.array(z.string().trim().min(1)).max(200).describe(KEY_FIELD.models),
+  rpmLimit: z.number().int().positive().nullable().describe(KEY_FIELD.rpmLimit),
+  tpmLimit: z.number().int().positive().nullable().describe(KEY_FIELD.tpmLimit),
+  maxParallel: z.number().int().positive().nullable().describe(KEY_FIELD.maxParallel),
+  maxBudgetUsd: z.number().positive().nullable().describe(KEY_FIELD.maxBudgetUsd),
+  budgetPeriod: budgetPeriodSchema.nullable().describe(KEY_FIELD.budgetPeriod),
+  expiresAt: isoDate.nullable().describe(KEY_FIELD.expiresAt),
+  metadata: z.record(z.string(), z.unknown()).describe(KEY_FIELD.metadata),
 };
 
 export const createKeySchema = z
   .object({
-    projectId: z.string().uuid('must be a project id'),
+    projectId: z.string().uuid('must be a project id').describe('The project the key belongs to.'),
     alias: keyFields.alias.default(null),
     models: keyFields.models.default([]),
     rpmLimit: keyFields.rpmLimit.default(null),
@@ -71,13 +93,13 @@ export type UpdateKey = z.input<typeof updateKeySchema>;
 
 export const rotateKeySchema = z
   .object({
-    /** Keep the old secret valid this long (0 = revoke it at once). */
     gracePeriodSeconds: z
       .number()
       .int()
       .min(0)
       .max(30 * 86400)
-      .default(0),
+      .default(0)
+      .describe('Keep the old secret valid this long (0: it stops working at once).'),
   })
   .strict();
 
@@ -85,39 +107,45 @@ export const virtualKeySchema = z.object({
   id: z.string(),
   projectId: z.string(),
   projectName: z.string().optional(),
-  alias: z.string().nullable(),
-  /** e.g. `sk-sb-AbCd…wxyz`; the secret itself is shown once, at creation or rotation. */
-  prefix: z.string(),
-  models: z.array(z.string()),
-  rpmLimit: z.number().nullable(),
-  tpmLimit: z.number().nullable(),
-  maxParallel: z.number().nullable(),
-  maxBudgetUsd: z.number().nullable(),
-  budgetPeriod: budgetPeriodSchema.nullable(),
-  budgetResetAt: isoDate.nullable(),
-  periodSpendUsd: z.number(),
-  spendUsd: z.number(),
-  expiresAt: isoDate.nullable(),
-  metadata: z.record(z.string(), z.unknown()),
+  alias: z.string().nullable().describe(KEY_FIELD.alias),
+  prefix: z
+    .string()
+    .describe(
+      'A hint such as `sk-sb-AbCd…wxyz`; the secret itself is answered once, at creation or rotation.',
+    ),
+  models: z.array(z.string()).describe(KEY_FIELD.models),
+  rpmLimit: z.number().nullable().describe(KEY_FIELD.rpmLimit),
+  tpmLimit: z.number().nullable().describe(KEY_FIELD.tpmLimit),
+  maxParallel: z.number().nullable().describe(KEY_FIELD.maxParallel),
+  maxBudgetUsd: z.number().nullable().describe(KEY_FIELD.maxBudgetUsd),
+  budgetPeriod: budgetPeriodSchema.nullable().describe(KEY_FIELD.budgetPeriod),
+  budgetResetAt: isoDate.nullable().describe('When the budget resets next; null: it never does.'),
+  periodSpendUsd: z.number().describe('Spend in the current budget period, in USD.'),
+  spendUsd: z.number().describe('Spend since the key was created, in USD.'),
+  expiresAt: isoDate.nullable().describe(KEY_FIELD.expiresAt),
+  metadata: z.record(z.string(), z.unknown()).describe(KEY_FIELD.metadata),
   lastUsedAt: isoDate.nullable(),
-  revokedAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable().describe('Set once the key is revoked; it is refused from then on.'),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
 export type VirtualKey = z.infer<typeof virtualKeySchema>;
 export const virtualKeyPageSchema = pageOf(virtualKeySchema);
 /** POST /api/keys and POST /api/keys/:id/rotate answer the plaintext once, as `key`. */
-export const createdKeySchema = virtualKeySchema.extend({ key: z.string() });
+export const createdKeySchema = virtualKeySchema.extend({
+  key: z.string().describe('The secret (`sk-sb-…`), answered this once: store it now.'),
+});
 export type CreatedKey = z.infer<typeof createdKeySchema>;
 
 export const keyListQuerySchema = z.object({
-  projectId: z.string().uuid().optional(),
+  projectId: z.string().uuid().optional().describe('Only keys of this project.'),
   includeRevoked: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
-    .optional(),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+    .optional()
+    .describe('Also list revoked keys.'),
+  cursor: z.string().optional().describe('`nextCursor` of the previous page.'),
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size.'),
 });
 
 // ---------- auth ----------

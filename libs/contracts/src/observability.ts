@@ -5,54 +5,67 @@ import { isoDate, pageOf, pageQuerySchema } from './common';
 export const attemptSchema = z.object({
   deploymentId: z.string(),
   deploymentName: z.string(),
-  modelGroup: z.string(),
-  status: z.number(),
-  errorKind: z.string().nullable(),
+  modelGroup: z.string().describe('The group tried: the requested one or a fallback.'),
+  status: z
+    .number()
+    .describe("200 on success, the upstream's status otherwise (499 when the client went away)."),
+  errorKind: z
+    .string()
+    .nullable()
+    .describe('How the attempt failed, e.g. `rate_limit`, `timeout`, `connection`, `server`, `auth`.'),
   latencyMs: z.number(),
-  startedAt: z.number(),
+  startedAt: z.number().describe('Epoch milliseconds.'),
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
 export const requestLogSchema = z.object({
   id: z.string(),
   createdAt: isoDate,
-  requestId: z.string(),
-  route: z.string(),
-  keyId: z.string().nullable(),
+  requestId: z.string().describe('The `x-request-id` the client got.'),
+  route: z
+    .string()
+    .describe(
+      '`chat.completions`, `completions`, `embeddings`, `rerank`, `audio.speech` or `audio.transcriptions`.',
+    ),
+  keyId: z.string().nullable().describe('The virtual key; null for the master key.'),
   projectId: z.string().nullable(),
-  modelGroup: z.string(),
-  deploymentId: z.string().nullable(),
+  modelGroup: z.string().describe('The `model` the client asked for.'),
+  deploymentId: z.string().nullable().describe('The deployment that answered (or failed last).'),
   deploymentName: z.string().nullable(),
-  attemptCount: z.number(),
-  status: z.number(),
-  errorType: z.string().nullable(),
+  attemptCount: z.number().describe('Deployments tried, retries and fallbacks included.'),
+  status: z.number().describe('The HTTP status the client got (499: the client went away).'),
+  errorType: z.string().nullable().describe('The error code or upstream error kind; null on success.'),
   errorMessage: z.string().nullable(),
-  latencyMs: z.number(),
-  ttftMs: z.number().nullable(),
+  latencyMs: z.number().describe('Whole request, as the client saw it.'),
+  ttftMs: z.number().nullable().describe('Time to first token of a stream.'),
   promptTokens: z.number(),
   completionTokens: z.number(),
   totalTokens: z.number(),
-  costUsd: z.number(),
+  costUsd: z.number().describe('Tokens × the model price (see /api/prices), in USD.'),
   stream: z.boolean(),
-  endUser: z.string().nullable(),
+  endUser: z.string().nullable().describe("The request's `user` field, if any."),
 });
 export type RequestLog = z.infer<typeof requestLogSchema>;
-export const requestLogDetailSchema = requestLogSchema.extend({ attempts: z.array(attemptSchema) });
+export const requestLogDetailSchema = requestLogSchema.extend({
+  attempts: z.array(attemptSchema).describe('Every deployment tried, in order.'),
+});
 export type RequestLogDetail = z.infer<typeof requestLogDetailSchema>;
 export const requestLogPageSchema = pageOf(requestLogSchema);
 
 export const logStatusFilterSchema = z.enum(['success', 'error']);
 export const logListQuerySchema = z.object({
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: isoDate.optional().describe('From this time (inclusive).'),
+  to: isoDate.optional().describe('Until this time (exclusive).'),
   projectId: z.string().uuid().optional(),
   keyId: z.string().uuid().optional(),
   modelGroup: z.string().optional(),
   deploymentId: z.string().uuid().optional(),
-  /** `success`, `error`, or an exact HTTP status such as `429`. */
-  status: z.union([logStatusFilterSchema, z.coerce.number().int().min(100).max(599)]).optional(),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  status: z
+    .union([logStatusFilterSchema, z.coerce.number().int().min(100).max(599)])
+    .optional()
+    .describe('`success`, `error`, or an exact HTTP status such as `429`.'),
+  cursor: z.string().optional().describe('`nextCursor` of the previous page.'),
+  limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size.'),
 });
 export type LogListQuery = z.infer<typeof logListQuerySchema>;
 
@@ -60,10 +73,13 @@ export type LogListQuery = z.infer<typeof logListQuerySchema>;
 export const STATS_GROUP_BY = ['deployment', 'project', 'key', 'modelGroup'] as const;
 export const STATS_INTERVALS = ['minute', 'hour', 'day'] as const;
 export const distributionQuerySchema = z.object({
-  from: isoDate,
-  to: isoDate,
-  groupBy: z.enum(STATS_GROUP_BY).default('deployment'),
-  interval: z.enum(STATS_INTERVALS).default('hour'),
+  from: isoDate.describe('Start of the range (inclusive).'),
+  to: isoDate.describe('End of the range (exclusive).'),
+  groupBy: z
+    .enum(STATS_GROUP_BY)
+    .default('deployment')
+    .describe('One series per deployment, project, key or model group.'),
+  interval: z.enum(STATS_INTERVALS).default('hour').describe('Bucket size of each series.'),
 });
 export type DistributionQuery = z.infer<typeof distributionQuerySchema>;
 
@@ -95,7 +111,10 @@ export const distributionSchema = z.object({
 export type Distribution = z.infer<typeof distributionSchema>;
 
 // ---------- usage summary (the overview's headline numbers) ----------
-export const usageSummaryQuerySchema = z.object({ from: isoDate, to: isoDate });
+export const usageSummaryQuerySchema = z.object({
+  from: isoDate.describe('Start of the range (inclusive).'),
+  to: isoDate.describe('End of the range (exclusive).'),
+});
 export type UsageSummaryQuery = z.infer<typeof usageSummaryQuerySchema>;
 
 /** Headline numbers for [from, to), from the usage rollups (one-minute resolution). */
@@ -128,8 +147,8 @@ const usdPerMTokens = z.number().min(0).max(100000);
 
 /** The two figures a request is costed with, in USD per million tokens. */
 export const priceFiguresSchema = z.object({
-  inputUsdPerMTokens: z.number(),
-  outputUsdPerMTokens: z.number(),
+  inputUsdPerMTokens: z.number().describe('USD per million prompt tokens.'),
+  outputUsdPerMTokens: z.number().describe('USD per million completion tokens.'),
 });
 export type PriceFigures = z.infer<typeof priceFiguresSchema>;
 
@@ -138,23 +157,41 @@ export const PRICE_SOURCES = ['default', 'operator'] as const;
 export type PriceSource = (typeof PRICE_SOURCES)[number];
 
 export const modelPriceSchema = priceFiguresSchema.extend({
-  model: z.string(),
+  model: z
+    .string()
+    .describe(
+      "The upstream model id, e.g. `gpt-4o-mini`; a request's model without its own price is costed by the longest priced id it starts with.",
+    ),
   updatedAt: isoDate,
-  /** The list price Switchboard ships for this exact model id (what a reset restores); null if none. */
-  defaultPrice: priceFiguresSchema.nullable(),
-  source: z.enum(PRICE_SOURCES),
-  /** The latest change through the admin API (from the audit log); null when nobody changed it. */
-  lastChange: z.object({ action: z.string(), actor: z.string(), at: isoDate }).nullable(),
+  defaultPrice: priceFiguresSchema
+    .nullable()
+    .describe(
+      'The list price Switchboard ships for this exact model id (what a reset restores); null if none.',
+    ),
+  source: z
+    .enum(PRICE_SOURCES)
+    .describe('`default`: the built-in list price; `operator`: someone set it through the API.'),
+  lastChange: z
+    .object({ action: z.string(), actor: z.string(), at: isoDate })
+    .nullable()
+    .describe('The latest change through the admin API (from the audit log); null when nobody changed it.'),
 });
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 export const modelPricePageSchema = pageOf(modelPriceSchema);
 export const modelPriceListQuerySchema = pageQuerySchema.extend({
-  /** Only models whose id contains this, ignoring case. */
-  search: z.string().trim().max(256).optional(),
+  search: z
+    .string()
+    .trim()
+    .max(256)
+    .optional()
+    .describe('Only models whose id contains this, ignoring case.'),
 });
 export type ModelPriceListQuery = z.infer<typeof modelPriceListQuerySchema>;
 export const putModelPriceSchema = z
-  .object({ inputUsdPerMTokens: usdPerMTokens, outputUsdPerMTokens: usdPerMTokens })
+  .object({
+    inputUsdPerMTokens: usdPerMTokens.describe('USD per million prompt tokens.'),
+    outputUsdPerMTokens: usdPerMTokens.describe('USD per million completion tokens.'),
+  })
   .strict();
 export type PutModelPrice = z.infer<typeof putModelPriceSchema>;
 

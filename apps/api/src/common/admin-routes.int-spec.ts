@@ -17,6 +17,8 @@ const PUBLIC_ROUTES = [
   'GET /metrics',
   'GET /api/docs',
   'GET /api/docs/openapi.json',
+  // The reference page's script and stylesheet: a fixed list of files, nothing else.
+  'GET /api/docs/assets/:file',
   'POST /api/auth/login',
   'GET /api/auth/session',
   'GET /api/auth/options',

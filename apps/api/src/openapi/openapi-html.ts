@@ -1,120 +1,111 @@
-import type { OpenApiDocument, OpenApiOperation } from './openapi-document';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
-/** The page loads nothing: no scripts, no fonts, no stylesheets from elsewhere. */
-export const DOCS_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+/**
+ * Scripts, styles and requests from this origin only: no inline script or style (Swagger UI sets its
+ * dynamic styles through the DOM, which CSP allows), and `connect-src 'self'` lets try-it-out call this
+ * gateway and nothing else. `data:` images are the icons inside Swagger UI's stylesheet.
+ */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
-const escape = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const DOCS_BASE = '/api/docs';
 
-/** Inline code spans (`like this`) in descriptions; everything else is escaped text. */
-const prose = (text: string): string => escape(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+/**
+ * Swagger UI's settings. A file of its own because the CSP allows no inline script. Try-it-out calls this
+ * origin (the document's `servers` is `/`): with the console's session cookie, or a key under Authorize.
+ * Authorization is not persisted: a pasted master key must not outlive the tab.
+ */
+const INIT_SCRIPT = `'use strict';
+window.ui = window.SwaggerUIBundle({
+  url: '${DOCS_BASE}/openapi.json',
+  dom_id: '#swagger-ui',
+  deepLinking: true,
+  filter: true,
+  docExpansion: 'list',
+  defaultModelsExpandDepth: 0,
+  displayRequestDuration: true,
+  showExtensions: true,
+  validatorUrl: null,
+  persistAuthorization: false,
+  presets: [window.SwaggerUIBundle.presets.apis],
+  layout: 'BaseLayout',
+});
+`;
 
-const anchor = (name: string) => `schema-${name.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+/** Room around the reference, which Swagger UI's BaseLayout leaves to the page. */
+const PAGE_CSS = `body { margin: 0; background: #fff; }
+.swagger-ui .information-container { padding-top: 1rem; }
+`;
 
-/** Pretty JSON with `$ref`s turned into links to the schema section; a lone `$ref` is just the link. */
-function schemaBlock(schema: unknown): string {
-  const only = schema as { $ref?: unknown };
-  if (typeof only.$ref === 'string' && Object.keys(schema as object).length === 1) {
-    const name = only.$ref.replace('#/components/schemas/', '');
-    return ` <a href="#${anchor(name)}">${escape(name)}</a>`;
-  }
-  const html = escape(JSON.stringify(schema, null, 2)).replace(
-    /&quot;#\/components\/schemas\/([A-Za-z0-9_.-]+)&quot;/g,
-    (_m, name: string) => `<a href="#${anchor(name)}">${escape(name)}</a>`,
-  );
-  return `<pre>${html}</pre>`;
+interface AssetSource {
+  contentType: string;
+  /** A file of the renderer's npm package, or text of ours. */
+  file?: string;
+  text?: string;
 }
 
-function operationHtml(method: string, path: string, op: OpenApiOperation): string {
-  const parts: string[] = [];
-  const isPublic = Array.isArray(op.security) && op.security.length === 0;
-  parts.push(
-    `<h3 id="${escape(op.operationId)}"><span class="method ${method}">${method.toUpperCase()}</span> <code>${escape(path)}</code>` +
-      ` <span class="auth">${isPublic ? 'public' : 'master key or session'}</span></h3>`,
-  );
-  parts.push(`<p>${prose(op.summary)}</p>`);
-  if (op.description) parts.push(`<p class="description">${prose(op.description)}</p>`);
-  if (op.parameters?.length) {
-    const rows = op.parameters
-      .map(
-        (p) =>
-          `<tr><td><code>${escape(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : 'no'}</td>` +
-          `<td><code>${escape(JSON.stringify(p.schema))}</code></td><td>${prose(p.description ?? '')}</td></tr>`,
-      )
-      .join('');
-    parts.push(
-      `<table><thead><tr><th>Parameter</th><th>In</th><th>Required</th><th>Schema</th><th></th></tr></thead><tbody>${rows}</tbody></table>`,
-    );
-  }
-  if (op.requestBody) {
-    parts.push(`<h4>Request body</h4>`);
-    if (op.requestBody.description) parts.push(`<p>${prose(op.requestBody.description)}</p>`);
-    for (const [type, { schema }] of Object.entries(op.requestBody.content)) {
-      parts.push(`<div><code>${escape(type)}</code>${schemaBlock(schema)}</div>`);
-    }
-  }
-  parts.push('<h4>Responses</h4><ul>');
-  for (const [status, res] of Object.entries(op.responses)) {
-    const content = res.content ? Object.entries(res.content)[0] : undefined;
-    parts.push(
-      `<li><strong>${escape(status)}</strong> ${prose(res.description)}` +
-        (content ? ` — <code>${escape(content[0])}</code>${schemaBlock(content[1].schema)}` : '') +
-        '</li>',
-    );
-  }
-  parts.push('</ul>');
-  return `<section class="operation">${parts.join('\n')}</section>`;
+/** Everything the asset route serves, by name: nothing else, so no name can reach another file. */
+const ASSETS = new Map<string, AssetSource>([
+  ['swagger-ui-bundle.js', { contentType: 'text/javascript; charset=utf-8', file: 'swagger-ui-bundle.js' }],
+  ['swagger-ui.css', { contentType: 'text/css; charset=utf-8', file: 'swagger-ui.css' }],
+  ['init.js', { contentType: 'text/javascript; charset=utf-8', text: INIT_SCRIPT }],
+  ['page.css', { contentType: 'text/css; charset=utf-8', text: PAGE_CSS }],
+  ['favicon-32x32.png', { contentType: 'image/png', file: 'favicon-32x32.png' }],
+]);
+
+export interface DocsAsset {
+  body: Buffer;
+  contentType: string;
+  /** Content hash: the page links `?v=<version>`, so a cached copy is never stale. */
+  version: string;
 }
 
-/** A readable, self-contained page of the document: paths by tag, then every schema. */
-export function renderOpenApiHtml(doc: OpenApiDocument): string {
-  const byTag = new Map<string, string[]>();
-  const toc = new Map<string, string[]>();
-  for (const [path, methods] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      const tag = op.tags[0] ?? 'Other';
-      byTag.set(tag, [...(byTag.get(tag) ?? []), operationHtml(method, path, op)]);
-      toc.set(tag, [
-        ...(toc.get(tag) ?? []),
-        `<li><a href="#${escape(op.operationId)}"><span class="method ${method}">${method.toUpperCase()}</span> ${escape(path)}</a></li>`,
-      ]);
-    }
+/** The npm package `swagger-ui-dist` (a dependency): Swagger UI prebuilt, served as it is. */
+function rendererDir(): string {
+  return path.dirname(require.resolve('swagger-ui-dist/package.json'));
+}
+
+export function loadDocsAssets(): Map<string, DocsAsset> {
+  const dir = rendererDir();
+  const assets = new Map<string, DocsAsset>();
+  for (const [name, source] of ASSETS) {
+    const body = source.file
+      ? readFileSync(path.join(dir, source.file))
+      : Buffer.from(source.text ?? '', 'utf8');
+    const version = createHash('sha256').update(body).digest('hex').slice(0, 16);
+    assets.set(name, { body, contentType: source.contentType, version });
   }
-  const tags = doc.tags.map((t) => t.name).filter((t) => byTag.has(t));
-  const schemas = Object.entries(doc.components.schemas)
-    .map(
-      ([name, schema]) =>
-        `<section id="${anchor(name)}"><h3>${escape(name)}</h3>${schemaBlock(schema)}</section>`,
-    )
-    .join('\n');
+  return assets;
+}
+
+export function renderDocsPage(title: string, assets: ReadonlyMap<string, DocsAsset>): string {
+  const url = (name: string) => `${DOCS_BASE}/assets/${name}?v=${assets.get(name)?.version ?? ''}`;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(doc.info.title)}</title>
-<style>
-  body { font: 15px/1.5 system-ui, sans-serif; margin: 0 auto; max-width: 1100px; padding: 1rem 2rem; color: #1f2328; }
-  h1 { margin-bottom: 0.25rem; } h2 { border-bottom: 1px solid #d0d7de; padding-bottom: 0.25rem; margin-top: 2.5rem; }
-  h3 { font-size: 1rem; margin: 0 0 0.25rem; } h4 { margin: 0.75rem 0 0.25rem; font-size: 0.9rem; }
-  code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, monospace; }
-  pre { background: #f6f8fa; padding: 0.5rem 0.75rem; overflow-x: auto; border-radius: 6px; max-height: 28rem; }
-  table { border-collapse: collapse; margin: 0.5rem 0; } td, th { border: 1px solid #d0d7de; padding: 0.2rem 0.5rem; text-align: left; vertical-align: top; }
-  .operation { border: 1px solid #d0d7de; border-radius: 8px; padding: 0.75rem 1rem; margin: 1rem 0; }
-  .method { display: inline-block; min-width: 4rem; text-align: center; color: #fff; border-radius: 4px; font-size: 12px; padding: 0 0.3rem; }
-  .get { background: #1f6feb; } .post { background: #1a7f37; } .put { background: #9a6700; } .patch { background: #8250df; } .delete { background: #cf222e; }
-  .auth { font-weight: normal; font-size: 12px; color: #57606a; border: 1px solid #d0d7de; border-radius: 10px; padding: 0 0.5rem; }
-  .description { color: #57606a; } ul.toc { columns: 2; list-style: none; padding: 0; } ul.toc li { margin: 0.1rem 0; }
-  a { color: #0969da; text-decoration: none; }
-</style>
+<meta name="referrer" content="no-referrer">
+<title>${title}</title>
+<link rel="stylesheet" href="${url('swagger-ui.css')}">
+<link rel="stylesheet" href="${url('page.css')}">
+<link rel="icon" type="image/png" href="${url('favicon-32x32.png')}">
 </head>
 <body>
-<h1>${escape(doc.info.title)}</h1>
-<p>OpenAPI ${escape(doc.openapi)} · version ${escape(doc.info.version)} · <a href="/api/docs/openapi.json">openapi.json</a></p>
-<p>${prose(doc.info.description)}</p>
-${tags.map((tag) => `<h2>${escape(tag)}</h2><ul class="toc">${(toc.get(tag) ?? []).join('')}</ul>${(byTag.get(tag) ?? []).join('\n')}`).join('\n')}
-<h2>Schemas</h2>
-${schemas}
+<noscript>This reference needs JavaScript. The document itself is at <a href="${DOCS_BASE}/openapi.json">${DOCS_BASE}/openapi.json</a>.</noscript>
+<div id="swagger-ui"></div>
+<script src="${url('swagger-ui-bundle.js')}"></script>
+<script src="${url('init.js')}"></script>
 </body>
 </html>
 `;

@@ -1,6 +1,20 @@
 import {
+  accountInviteSchema,
+  accountPageSchema,
+  accountSchema,
+  anyLoginSchema,
+  apiTokenSchema,
+  attemptStatsQuerySchema,
+  attemptStatsSchema,
   auditEventPageSchema,
   auditListQuerySchema,
+  authOptionsSchema,
+  authSessionSchema,
+  callerSchema,
+  changePasswordSchema,
+  createAccountSchema,
+  createApiTokenSchema,
+  createdApiTokenSchema,
   createdKeySchema,
   createDeploymentSchema,
   createKeySchema,
@@ -12,23 +26,11 @@ import {
   deploymentTestResultSchema,
   distributionQuerySchema,
   distributionSchema,
+  firstAdminSchema,
   importPlanSchema,
   importRequestSchema,
   keyListQuerySchema,
   logListQuerySchema,
-  accountInviteSchema,
-  changePasswordSchema,
-  accountPageSchema,
-  accountSchema,
-  anyLoginSchema,
-  createAccountSchema,
-  setPasswordSchema,
-  updateAccountSchema,
-  apiTokenSchema,
-  createApiTokenSchema,
-  createdApiTokenSchema,
-  authOptionsSchema,
-  firstAdminSchema,
   modelGroupPageSchema,
   modelGroupSchema,
   modelPriceListQuerySchema,
@@ -41,15 +43,13 @@ import {
   requestLogDetailSchema,
   requestLogPageSchema,
   rotateKeySchema,
-  callerSchema,
-  authSessionSchema,
+  setPasswordSchema,
+  updateAccountSchema,
   updateDeploymentSchema,
   updateKeySchema,
   updateModelGroupSchema,
   updateProjectSchema,
   usageSummaryQuerySchema,
-  attemptStatsQuerySchema,
-  attemptStatsSchema,
   usageSummarySchema,
   virtualKeyPageSchema,
   virtualKeySchema,
@@ -71,715 +71,550 @@ import {
   litellmNewModelSchema,
 } from '../litellm-compat/litellm-compat.dto';
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /** A schema that appears under `components.schemas` by this name. */
 export interface NamedSchema {
   name: string;
   schema: z.ZodType;
 }
+export type Schema = NamedSchema | z.ZodType;
 
 export interface RouteBody {
   description?: string;
   /** Content type → schema. */
-  content: Record<string, NamedSchema | z.ZodType>;
+  content: Record<string, Schema>;
 }
 
 export interface RouteResponse {
   status: number;
   description: string;
   contentType?: string;
-  body?: NamedSchema | z.ZodType;
+  body?: Schema;
 }
 
+/** A route of the admin side as the document builder reads it. */
 export interface DocumentedRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: HttpMethod;
   /** As registered with Fastify (`/api/deployments/:id`); the document writes `{id}`. */
   path: string;
   tag: string;
   summary: string;
   description?: string;
-  /** Reachable without the master key or a console session. */
-  public?: true;
-  params?: Record<string, string>;
+  /** Reachable without credentials; every other route needs the permission auth/permissions.ts names. */
+  public: boolean;
+  /** Path parameter → description. */
+  params: Record<string, string>;
   query?: z.ZodType;
   body?: RouteBody;
   response: RouteResponse;
 }
 
-const named = (name: string, schema: z.ZodType): NamedSchema => ({ name, schema });
-const json = (schema: NamedSchema | z.ZodType, description?: string): RouteBody => ({
-  ...(description ? { description } : {}),
-  content: { 'application/json': schema },
-});
-const ok = (body: NamedSchema | z.ZodType, description = 'OK'): RouteResponse => ({
-  status: 200,
-  description,
-  body,
-});
-const created = (body: NamedSchema | z.ZodType): RouteResponse => ({
-  status: 201,
-  description: 'Created',
-  body,
-});
-const noContent: RouteResponse = { status: 204, description: 'Done; no body.' };
+/** What a row of the table says beyond its route and summary. */
+interface RouteSpec {
+  description?: string;
+  query?: z.ZodType;
+  body?: Schema | RouteBody;
+  ok?: Schema;
+  created?: Schema;
+  noContent?: true;
+  /** Anything else: redirects, text. */
+  response?: RouteResponse;
+  params?: Record<string, string>;
+}
+type Row = readonly [route: `${HttpMethod} /${string}`, summary: string, spec?: RouteSpec];
 
-const S = {
-  ModelGroup: named('ModelGroup', modelGroupSchema),
-  ModelGroupPage: named('ModelGroupPage', modelGroupPageSchema),
-  CreateModelGroup: named('CreateModelGroup', createModelGroupSchema),
-  UpdateModelGroup: named('UpdateModelGroup', updateModelGroupSchema),
-  Deployment: named('Deployment', deploymentSchema),
-  DeploymentPage: named('DeploymentPage', deploymentPageSchema),
-  CreateDeployment: named('CreateDeployment', createDeploymentSchema),
-  UpdateDeployment: named('UpdateDeployment', updateDeploymentSchema),
-  DeploymentTestResult: named('DeploymentTestResult', deploymentTestResultSchema),
-  Project: named('Project', projectSchema),
-  ProjectPage: named('ProjectPage', projectPageSchema),
-  CreateProject: named('CreateProject', createProjectSchema),
-  UpdateProject: named('UpdateProject', updateProjectSchema),
-  VirtualKey: named('VirtualKey', virtualKeySchema),
-  VirtualKeyPage: named('VirtualKeyPage', virtualKeyPageSchema),
-  CreatedKey: named('CreatedKey', createdKeySchema),
-  CreateKey: named('CreateKey', createKeySchema),
-  UpdateKey: named('UpdateKey', updateKeySchema),
-  RotateKey: named('RotateKey', rotateKeySchema),
-  RequestLogPage: named('RequestLogPage', requestLogPageSchema),
-  RequestLogDetail: named('RequestLogDetail', requestLogDetailSchema),
-  Distribution: named('Distribution', distributionSchema),
-  UsageSummary: named('UsageSummary', usageSummarySchema),
-  AttemptStats: named('AttemptStats', attemptStatsSchema),
-  ModelPrice: named('ModelPrice', modelPriceSchema),
-  ModelPricePage: named('ModelPricePage', modelPricePageSchema),
-  PutModelPrice: named('PutModelPrice', putModelPriceSchema),
-  AuditEventPage: named('AuditEventPage', auditEventPageSchema),
-  ImportPlan: named('ImportPlan', importPlanSchema),
-  Login: named('Login', anyLoginSchema),
-  Caller: named('Caller', callerSchema),
-  Session: named('Session', authSessionSchema),
-  FirstAdmin: named('FirstAdmin', firstAdminSchema),
-  AuthOptions: named('AuthOptions', authOptionsSchema),
-  ApiToken: named('ApiToken', apiTokenSchema),
-  Account: named('Account', accountSchema),
-  AccountPage: named('AccountPage', accountPageSchema),
-  AccountInvite: named('AccountInvite', accountInviteSchema),
-  CreateAccount: named('CreateAccount', createAccountSchema),
-  UpdateAccount: named('UpdateAccount', updateAccountSchema),
-  SetPassword: named('SetPassword', setPasswordSchema),
-  CreateApiToken: named('CreateApiToken', createApiTokenSchema),
-  ChangePassword: named('ChangePassword', changePasswordSchema),
-  CreatedApiToken: named('CreatedApiToken', createdApiTokenSchema),
-  LiteLLMGenerateKey: named('LiteLLMGenerateKey', litellmGenerateKeySchema),
-  LiteLLMGeneratedKey: named('LiteLLMGeneratedKey', litellmGeneratedKeySchema),
-  LiteLLMKeyInfoResponse: named('LiteLLMKeyInfoResponse', litellmKeyInfoResponseSchema),
-  LiteLLMDeleteKeys: named('LiteLLMDeleteKeys', litellmDeleteKeysSchema),
-  LiteLLMDeletedKeys: named('LiteLLMDeletedKeys', litellmDeletedKeysSchema),
-  LiteLLMNewModel: named('LiteLLMNewModel', litellmNewModelSchema),
-  LiteLLMNewModelResponse: named('LiteLLMNewModelResponse', litellmNewModelResponseSchema),
-  LiteLLMModelList: named('LiteLLMModelList', litellmModelListSchema),
-  LiteLLMDeleteModel: named('LiteLLMDeleteModel', litellmDeleteModelSchema),
-  LiteLLMMessage: named('LiteLLMMessage', litellmMessageSchema),
-};
+const isRouteBody = (body: Schema | RouteBody): body is RouteBody => 'content' in body;
+
+function responseOf(spec: RouteSpec): RouteResponse {
+  if (spec.response) return spec.response;
+  if (spec.created) return { status: 201, description: 'Created', body: spec.created };
+  if (spec.ok) return { status: 200, description: 'OK', body: spec.ok };
+  return { status: 204, description: 'Done; no body.' };
+}
+
+/** One tag's rows as routes; `params` describes path parameters shared by the rows. */
+function section(
+  tag: string,
+  rows: readonly Row[],
+  options: { public?: true; params?: Record<string, string> } = {},
+): DocumentedRoute[] {
+  return rows.map(([route, summary, spec = {}]) => {
+    const [method, path] = route.split(' ') as [HttpMethod, string];
+    const body =
+      spec.body && (isRouteBody(spec.body) ? spec.body : { content: { 'application/json': spec.body } });
+    return {
+      method,
+      path,
+      tag,
+      summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      public: options.public === true,
+      params: { ...options.params, ...spec.params },
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(body ? { body } : {}),
+      response: responseOf(spec),
+    };
+  });
+}
+
+const named = <T extends Record<string, z.ZodType>>(schemas: T) =>
+  Object.fromEntries(Object.entries(schemas).map(([name, schema]) => [name, { name, schema }])) as {
+    [K in keyof T]: NamedSchema;
+  };
+
+const S = named({
+  ModelGroup: modelGroupSchema,
+  ModelGroupPage: modelGroupPageSchema,
+  CreateModelGroup: createModelGroupSchema,
+  UpdateModelGroup: updateModelGroupSchema,
+  Deployment: deploymentSchema,
+  DeploymentPage: deploymentPageSchema,
+  CreateDeployment: createDeploymentSchema,
+  UpdateDeployment: updateDeploymentSchema,
+  DeploymentTestResult: deploymentTestResultSchema,
+  Project: projectSchema,
+  ProjectPage: projectPageSchema,
+  CreateProject: createProjectSchema,
+  UpdateProject: updateProjectSchema,
+  VirtualKey: virtualKeySchema,
+  VirtualKeyPage: virtualKeyPageSchema,
+  CreatedKey: createdKeySchema,
+  CreateKey: createKeySchema,
+  UpdateKey: updateKeySchema,
+  RotateKey: rotateKeySchema,
+  RequestLogPage: requestLogPageSchema,
+  RequestLogDetail: requestLogDetailSchema,
+  Distribution: distributionSchema,
+  UsageSummary: usageSummarySchema,
+  AttemptStats: attemptStatsSchema,
+  ModelPrice: modelPriceSchema,
+  ModelPricePage: modelPricePageSchema,
+  PutModelPrice: putModelPriceSchema,
+  AuditEventPage: auditEventPageSchema,
+  ImportPlan: importPlanSchema,
+  ImportRequest: importRequestSchema,
+  Login: anyLoginSchema,
+  Caller: callerSchema,
+  Session: authSessionSchema,
+  FirstAdmin: firstAdminSchema,
+  AuthOptions: authOptionsSchema,
+  ApiToken: apiTokenSchema,
+  Account: accountSchema,
+  AccountPage: accountPageSchema,
+  AccountInvite: accountInviteSchema,
+  CreateAccount: createAccountSchema,
+  UpdateAccount: updateAccountSchema,
+  SetPassword: setPasswordSchema,
+  CreateApiToken: createApiTokenSchema,
+  ChangePassword: changePasswordSchema,
+  CreatedApiToken: createdApiTokenSchema,
+  LiteLLMGenerateKey: litellmGenerateKeySchema,
+  LiteLLMGeneratedKey: litellmGeneratedKeySchema,
+  LiteLLMKeyInfoResponse: litellmKeyInfoResponseSchema,
+  LiteLLMDeleteKeys: litellmDeleteKeysSchema,
+  LiteLLMDeletedKeys: litellmDeletedKeysSchema,
+  LiteLLMNewModel: litellmNewModelSchema,
+  LiteLLMNewModelResponse: litellmNewModelResponseSchema,
+  LiteLLMModelList: litellmModelListSchema,
+  LiteLLMDeleteModel: litellmDeleteModelSchema,
+  LiteLLMMessage: litellmMessageSchema,
+});
 
 const healthCheck = z.object({ status: z.enum(['ok', 'error']), detail: z.string().optional() });
 const readinessReport = z.object({
   status: z.enum(['ok', 'error']),
   checks: z.record(z.string(), healthCheck),
 });
+const health = z.object({
+  status: z.enum(['ok', 'degraded', 'error']),
+  liveliness: z.object({ status: z.literal('ok') }),
+  readiness: readinessReport,
+  checks: z.record(z.string(), healthCheck).describe('Readiness parts plus database and migrations'),
+});
 const yamlText = z.string().describe('A LiteLLM proxy config.yaml');
+const sessionExpiry = z.object({ expiresAt: z.string() });
+const text = (contentType: string, description: string): RouteResponse => ({
+  status: 200,
+  description,
+  contentType,
+  body: z.string(),
+});
+const redirect = (description: string): RouteResponse => ({ status: 302, description });
 
 /**
- * Every route the gateway serves except the OpenAI-compatible data plane (`/v1/…` and its unprefixed
- * twins, documented by OpenAI's own API reference). `openapi.int-spec.ts` fails when a registered route is
- * missing here or an entry here names no route, so this table cannot drift from the controllers.
+ * Every route outside the OpenAI-compatible data plane (openapi-data-plane.ts), one row each. Who may
+ * call a route is not written here: it is read from ROUTE_PERMISSIONS (auth/permissions.ts), which the
+ * guard enforces. `openapi.int-spec.ts` fails when a registered route is missing here, an entry names no
+ * route, or a protected route here has no permission there.
  */
 export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
-  // ---------- model groups ----------
-  {
-    method: 'GET',
-    path: '/api/model-groups',
-    tag: 'Model groups',
-    summary: 'List model groups',
-    query: pageQuerySchema,
-    response: ok(S.ModelGroupPage),
-  },
-  {
-    method: 'POST',
-    path: '/api/model-groups',
-    tag: 'Model groups',
-    summary: 'Create a model group',
-    body: json(S.CreateModelGroup),
-    response: created(S.ModelGroup),
-  },
-  {
-    method: 'GET',
-    path: '/api/model-groups/:name',
-    tag: 'Model groups',
-    summary: 'Get a model group',
-    params: { name: 'Group name (URL-encode slashes)' },
-    response: ok(S.ModelGroup),
-  },
-  {
-    method: 'PATCH',
-    path: '/api/model-groups/:name',
-    tag: 'Model groups',
-    summary: 'Change the routing policy of a group',
-    params: { name: 'Group name' },
-    body: json(S.UpdateModelGroup),
-    response: ok(S.ModelGroup),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/model-groups/:name',
-    tag: 'Model groups',
-    summary: 'Delete an empty model group',
-    description: '409 while deployments belong to it or another group falls back to it.',
-    params: { name: 'Group name' },
-    response: noContent,
-  },
-
-  // ---------- deployments ----------
-  {
-    method: 'GET',
-    path: '/api/deployments',
-    tag: 'Deployments',
-    summary: 'List deployments',
-    query: deploymentListQuerySchema,
-    response: ok(S.DeploymentPage),
-  },
-  {
-    method: 'POST',
-    path: '/api/deployments',
-    tag: 'Deployments',
-    summary: 'Create a deployment',
-    description:
-      'Creates its model group (default policy) when missing. The API key is write-only: answers show a hint such as `sk-…abcd`.',
-    body: json(S.CreateDeployment),
-    response: created(S.Deployment),
-  },
-  {
-    method: 'GET',
-    path: '/api/deployments/:id',
-    tag: 'Deployments',
-    summary: 'Get a deployment with its live state',
-    params: { id: 'Deployment id' },
-    response: ok(S.Deployment),
-  },
-  {
-    method: 'PATCH',
-    path: '/api/deployments/:id',
-    tag: 'Deployments',
-    summary: 'Change a deployment',
-    description: '`apiKey: null` removes the key; leaving it out keeps it.',
-    params: { id: 'Deployment id' },
-    body: json(S.UpdateDeployment),
-    response: ok(S.Deployment),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/deployments/:id',
-    tag: 'Deployments',
-    summary: 'Delete a deployment',
-    params: { id: 'Deployment id' },
-    response: noContent,
-  },
-  {
-    method: 'POST',
-    path: '/api/deployments/:id/test',
-    tag: 'Deployments',
-    summary: 'Test the upstream connection',
-    description: 'Always 200: the result says whether the upstream accepted the settings.',
-    params: { id: 'Deployment id' },
-    response: ok(S.DeploymentTestResult),
-  },
-  {
-    method: 'POST',
-    path: '/api/deployments/:id/reset',
-    tag: 'Deployments',
-    summary: 'Put back into rotation',
-    description:
-      'Clears the cooldown, failure count and "does not serve" memory of the deployment, on every instance. Editing or re-enabling a deployment does the same.',
-    params: { id: 'Deployment id' },
-    response: ok(S.Deployment),
-  },
-
-  // ---------- projects and keys ----------
-  {
-    method: 'GET',
-    path: '/api/projects',
-    tag: 'Projects',
-    summary: 'List projects',
-    query: pageQuerySchema,
-    response: ok(S.ProjectPage),
-  },
-  {
-    method: 'POST',
-    path: '/api/projects',
-    tag: 'Projects',
-    summary: 'Create a project',
-    body: json(S.CreateProject),
-    response: created(S.Project),
-  },
-  {
-    method: 'GET',
-    path: '/api/projects/:id',
-    tag: 'Projects',
-    summary: 'Get a project',
-    params: { id: 'Project id' },
-    response: ok(S.Project),
-  },
-  {
-    method: 'PATCH',
-    path: '/api/projects/:id',
-    tag: 'Projects',
-    summary: 'Change a project',
-    params: { id: 'Project id' },
-    body: json(S.UpdateProject),
-    response: ok(S.Project),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/projects/:id',
-    tag: 'Projects',
-    summary: 'Delete a project without active keys',
-    params: { id: 'Project id' },
-    response: noContent,
-  },
-  {
-    method: 'GET',
-    path: '/api/keys',
-    tag: 'Virtual keys',
-    summary: 'List virtual keys',
-    query: keyListQuerySchema,
-    response: ok(S.VirtualKeyPage),
-  },
-  {
-    method: 'POST',
-    path: '/api/keys',
-    tag: 'Virtual keys',
-    summary: 'Create a virtual key',
-    description: 'The answer carries the secret once, as `key`.',
-    body: json(S.CreateKey),
-    response: created(S.CreatedKey),
-  },
-  {
-    method: 'GET',
-    path: '/api/keys/:id',
-    tag: 'Virtual keys',
-    summary: 'Get a virtual key (never its secret)',
-    params: { id: 'Key id' },
-    response: ok(S.VirtualKey),
-  },
-  {
-    method: 'GET',
-    path: '/api/keys/models',
-    tag: 'Virtual keys',
-    summary: 'The model group names a key can be limited to (for whoever issues keys)',
-    response: ok(z.object({ data: z.array(z.string()) })),
-  },
-  {
-    method: 'PATCH',
-    path: '/api/keys/:id',
-    tag: 'Virtual keys',
-    summary: 'Change limits, models or metadata',
-    params: { id: 'Key id' },
-    body: json(S.UpdateKey),
-    response: ok(S.VirtualKey),
-  },
-  {
-    method: 'POST',
-    path: '/api/keys/:id/revoke',
-    tag: 'Virtual keys',
-    summary: 'Revoke a key (idempotent)',
-    params: { id: 'Key id' },
-    response: ok(S.VirtualKey),
-  },
-  {
-    method: 'POST',
-    path: '/api/keys/:id/rotate',
-    tag: 'Virtual keys',
-    summary: 'Replace the secret, optionally keeping the old one for a grace period',
-    params: { id: 'Key id' },
-    body: json(S.RotateKey),
-    response: ok(S.CreatedKey),
-  },
-
-  // ---------- observability ----------
-  {
-    method: 'GET',
-    path: '/api/logs',
-    tag: 'Usage',
-    summary: 'List request logs, newest first',
-    query: logListQuerySchema,
-    response: ok(S.RequestLogPage),
-  },
-  {
-    method: 'GET',
-    path: '/api/logs/:id',
-    tag: 'Usage',
-    summary: 'One request log with its attempts',
-    params: { id: 'Log id' },
-    response: ok(S.RequestLogDetail),
-  },
-  {
-    method: 'GET',
-    path: '/api/stats/distribution',
-    tag: 'Usage',
-    summary: 'Traffic and cost per deployment, project, key or group over time',
-    query: distributionQuerySchema,
-    response: ok(S.Distribution),
-  },
-  {
-    method: 'GET',
-    path: '/api/stats/summary',
-    tag: 'Usage',
-    summary: 'Headline numbers for a time range',
-    query: usageSummaryQuerySchema,
-    response: ok(S.UsageSummary),
-  },
-  {
-    method: 'GET',
-    path: '/api/stats/attempts',
-    tag: 'Usage',
-    summary: 'Every attempt per deployment (retries and fallbacks included), failed ones by kind',
-    query: attemptStatsQuerySchema,
-    response: ok(S.AttemptStats),
-  },
-  {
-    method: 'GET',
-    path: '/api/prices',
-    tag: 'Prices',
-    summary: 'List model prices, with the source of each (built-in default or set by an operator)',
-    query: modelPriceListQuerySchema,
-    response: ok(S.ModelPricePage),
-  },
-  {
-    method: 'PUT',
-    path: '/api/prices/:model',
-    tag: 'Prices',
-    summary: 'Create or replace the price of a model',
-    params: { model: 'Model id (URL-encode slashes, e.g. openai%2Fgpt-4.1)' },
-    body: json(S.PutModelPrice),
-    response: ok(S.ModelPrice),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/prices/:model',
-    tag: 'Prices',
-    summary: 'Reset a model to its built-in price, or delete the price of a model without one',
-    description:
-      'A model Switchboard ships a price for (`defaultPrice` in the list) gets that price back; any other model loses its price (its requests are then costed by the longest priced id they start with, else at 0). 404 when the model has no price.',
-    params: { model: 'Model id (URL-encode slashes, e.g. openai%2Fgpt-4.1)' },
-    response: noContent,
-  },
-  {
-    method: 'GET',
-    path: '/api/audit',
-    tag: 'Audit',
-    summary: 'Audit events, newest first',
-    query: auditListQuerySchema,
-    response: ok(S.AuditEventPage),
-  },
-
-  // ---------- LiteLLM config ----------
-  {
-    method: 'POST',
-    path: '/api/import/litellm',
-    tag: 'LiteLLM',
-    summary: 'Import a LiteLLM proxy config.yaml',
-    description:
-      "Creates and updates model groups and deployments; never deletes. `os.environ/NAME` references resolve only from the file's environment_variables and the `env`/`dotenv` sent with it, never from the gateway's environment; a deployment whose reference was not supplied is skipped and listed under `unresolved`. With `dryRun=true` only the plan is answered. Importing the same file twice changes nothing the second time. Keys the file has that Switchboard does not use come back as warnings.",
-    query: litellmImportQuerySchema,
-    body: {
-      description: 'The file itself, or JSON `{"yaml": "…", "env"?, "dotenv"?, "names"?}`.',
-      content: {
-        'application/yaml': yamlText,
-        'application/x-yaml': yamlText,
-        'text/yaml': yamlText,
-        'text/plain': yamlText,
-        'application/json': importRequestSchema,
+  ...section(
+    'Model groups',
+    [
+      ['GET /api/model-groups', 'List model groups', { query: pageQuerySchema, ok: S.ModelGroupPage }],
+      ['POST /api/model-groups', 'Create a model group', { body: S.CreateModelGroup, created: S.ModelGroup }],
+      ['GET /api/model-groups/:name', 'Get a model group', { ok: S.ModelGroup }],
+      [
+        'PATCH /api/model-groups/:name',
+        'Change the routing policy',
+        { body: S.UpdateModelGroup, ok: S.ModelGroup },
+      ],
+      [
+        'DELETE /api/model-groups/:name',
+        'Delete an empty model group',
+        { description: '409 while deployments belong to it or another group falls back to it.' },
+      ],
+    ],
+    { params: { name: 'Model group name (URL-encode `/` as `%2F`)' } },
+  ),
+  ...section(
+    'Deployments',
+    [
+      [
+        'GET /api/deployments',
+        'List deployments',
+        { query: deploymentListQuerySchema, ok: S.DeploymentPage },
+      ],
+      [
+        'POST /api/deployments',
+        'Create a deployment',
+        {
+          description:
+            'Creates its model group (default policy) when missing. The API key is write-only: answers show a hint such as `sk-…abcd`.',
+          body: S.CreateDeployment,
+          created: S.Deployment,
+        },
+      ],
+      ['GET /api/deployments/:id', 'Get a deployment with its live state', { ok: S.Deployment }],
+      [
+        'PATCH /api/deployments/:id',
+        'Change a deployment',
+        {
+          description: '`apiKey: null` removes the key; leaving it out keeps it.',
+          body: S.UpdateDeployment,
+          ok: S.Deployment,
+        },
+      ],
+      ['DELETE /api/deployments/:id', 'Delete a deployment'],
+      [
+        'POST /api/deployments/:id/test',
+        'Test the upstream connection',
+        {
+          description:
+            'Sends one small real (billed) request upstream. Always 200: the result says whether the upstream accepted the settings.',
+          ok: S.DeploymentTestResult,
+        },
+      ],
+      [
+        'POST /api/deployments/:id/reset',
+        'Put back into rotation',
+        {
+          description:
+            'Clears the cooldown, failure count and "does not serve" memory of the deployment, on every instance. Editing or re-enabling a deployment does the same.',
+          ok: S.Deployment,
+        },
+      ],
+    ],
+    { params: { id: 'Deployment id' } },
+  ),
+  ...section(
+    'Projects',
+    [
+      ['GET /api/projects', 'List projects', { query: pageQuerySchema, ok: S.ProjectPage }],
+      ['POST /api/projects', 'Create a project', { body: S.CreateProject, created: S.Project }],
+      ['GET /api/projects/:id', 'Get a project', { ok: S.Project }],
+      ['PATCH /api/projects/:id', 'Change a project', { body: S.UpdateProject, ok: S.Project }],
+      ['DELETE /api/projects/:id', 'Delete a project without active keys'],
+    ],
+    { params: { id: 'Project id' } },
+  ),
+  ...section(
+    'Virtual keys',
+    [
+      ['GET /api/keys', 'List virtual keys', { query: keyListQuerySchema, ok: S.VirtualKeyPage }],
+      [
+        'POST /api/keys',
+        'Create a virtual key',
+        {
+          description: 'The answer carries the secret once, as `key`.',
+          body: S.CreateKey,
+          created: S.CreatedKey,
+        },
+      ],
+      ['GET /api/keys/:id', 'Get a virtual key (never its secret)', { ok: S.VirtualKey }],
+      [
+        'GET /api/keys/models',
+        'The model group names a key can be limited to (for whoever issues keys)',
+        { ok: z.object({ data: z.array(z.string()) }) },
+      ],
+      ['PATCH /api/keys/:id', 'Change limits, models or metadata', { body: S.UpdateKey, ok: S.VirtualKey }],
+      ['POST /api/keys/:id/revoke', 'Revoke a key (idempotent)', { ok: S.VirtualKey }],
+      [
+        'POST /api/keys/:id/rotate',
+        'Replace the secret, optionally keeping the old one for a grace period',
+        { body: S.RotateKey, ok: S.CreatedKey },
+      ],
+    ],
+    { params: { id: 'Key id' } },
+  ),
+  ...section(
+    'Usage',
+    [
+      [
+        'GET /api/logs',
+        'List request logs, newest first',
+        { query: logListQuerySchema, ok: S.RequestLogPage },
+      ],
+      ['GET /api/logs/:id', 'One request log with its attempts', { ok: S.RequestLogDetail }],
+      [
+        'GET /api/stats/distribution',
+        'Traffic and cost per deployment, project, key or group over time',
+        { query: distributionQuerySchema, ok: S.Distribution },
+      ],
+      [
+        'GET /api/stats/summary',
+        'Headline numbers for a time range',
+        { query: usageSummaryQuerySchema, ok: S.UsageSummary },
+      ],
+      [
+        'GET /api/stats/attempts',
+        'Attempts per deployment over time, failed ones by kind (retries and fallbacks included)',
+        { query: attemptStatsQuerySchema, ok: S.AttemptStats },
+      ],
+    ],
+    { params: { id: 'Log id' } },
+  ),
+  ...section(
+    'Prices',
+    [
+      [
+        'GET /api/prices',
+        'List model prices, with the source of each (built-in default or set by an operator)',
+        { query: modelPriceListQuerySchema, ok: S.ModelPricePage },
+      ],
+      [
+        'PUT /api/prices/:model',
+        'Create or replace the price of a model',
+        { body: S.PutModelPrice, ok: S.ModelPrice },
+      ],
+      [
+        'DELETE /api/prices/:model',
+        'Reset a model to its built-in price, or delete the price of a model without one',
+        {
+          description:
+            'A model Switchboard ships a price for (`defaultPrice` in the list) gets that price back; any other model loses its price (its requests are then costed by the longest priced id they start with, else at 0). 404 when the model has no price.',
+        },
+      ],
+    ],
+    { params: { model: 'Model id (URL-encode `/`, e.g. `openai%2Fgpt-4.1`)' } },
+  ),
+  ...section('Audit', [
+    ['GET /api/audit', 'Audit events, newest first', { query: auditListQuerySchema, ok: S.AuditEventPage }],
+  ]),
+  ...section('LiteLLM', [
+    [
+      'POST /api/import/litellm',
+      'Import a LiteLLM proxy config.yaml',
+      {
+        description:
+          "Creates and updates model groups and deployments; never deletes. `os.environ/NAME` references resolve only from the file's environment_variables and the `env`/`dotenv` sent with it, never from the gateway's environment; a deployment whose reference was not supplied is skipped and listed under `unresolved`. With `dryRun=true` only the plan is answered. Importing the same file twice changes nothing the second time. Keys the file has that Switchboard does not use come back as warnings.",
+        query: litellmImportQuerySchema,
+        body: {
+          description: 'The file itself, or JSON `{"yaml": "…", "env"?, "dotenv"?, "names"?}`.',
+          content: {
+            'application/yaml': yamlText,
+            'application/x-yaml': yamlText,
+            'text/yaml': yamlText,
+            'text/plain': yamlText,
+            'application/json': S.ImportRequest,
+          },
+        },
+        response: { status: 200, description: 'The plan (applied unless dryRun)', body: S.ImportPlan },
       },
-    },
-    response: ok(S.ImportPlan, 'The plan (applied unless dryRun)'),
-  },
-  {
-    method: 'GET',
-    path: '/api/export/litellm',
-    tag: 'LiteLLM',
-    summary: 'Export the routing configuration as a LiteLLM config.yaml',
-    description:
-      'API keys are never exported: each is an `os.environ/SWITCHBOARD_KEY_…` placeholder, listed in the header comment.',
-    response: { status: 200, description: 'config.yaml', contentType: 'application/yaml', body: yamlText },
-  },
-
-  // ---------- LiteLLM Proxy compatibility ----------
-  {
-    method: 'POST',
-    path: '/key/generate',
-    tag: 'LiteLLM Proxy compatibility',
-    summary: 'LiteLLM /key/generate',
-    description:
-      'Without team_id the key goes to the project "LiteLLM compat". budget_duration maps onto daily (1d, 24h), weekly (7d, 1w) or monthly (30d, 1mo) periods.',
-    body: json(S.LiteLLMGenerateKey),
-    response: ok(S.LiteLLMGeneratedKey),
-  },
-  {
-    method: 'GET',
-    path: '/key/info',
-    tag: 'LiteLLM Proxy compatibility',
-    summary: 'LiteLLM /key/info',
-    query: litellmKeyInfoQuerySchema,
-    response: ok(S.LiteLLMKeyInfoResponse),
-  },
-  {
-    method: 'POST',
-    path: '/key/delete',
-    tag: 'LiteLLM Proxy compatibility',
-    summary: 'LiteLLM /key/delete (revokes)',
-    body: json(S.LiteLLMDeleteKeys),
-    response: ok(S.LiteLLMDeletedKeys),
-  },
-  {
-    method: 'POST',
-    path: '/model/new',
-    tag: 'LiteLLM Proxy compatibility',
-    summary: 'LiteLLM /model/new (adds a deployment)',
-    body: json(S.LiteLLMNewModel),
-    response: ok(S.LiteLLMNewModelResponse),
-  },
-  {
-    method: 'GET',
-    path: '/model/info',
-    tag: 'LiteLLM Proxy compatibility',
-    summary: 'LiteLLM /model/info (lists deployments)',
-    query: litellmModelInfoQuerySchema,
-    response: ok(S.LiteLLMModelList),
-  },
-  {
-    method: 'POST',
-    path: '/model/delete',
-    tag: 'LiteLLM Proxy compatibility',
-    summary: 'LiteLLM /model/delete',
-    body: json(S.LiteLLMDeleteModel),
-    response: ok(S.LiteLLMMessage),
-  },
-
-  // ---------- accounts ----------
-  {
-    method: 'GET',
-    path: '/api/accounts',
-    tag: 'Accounts',
-    summary: 'List operator accounts',
-    query: pageQuerySchema,
-    response: ok(S.AccountPage),
-  },
-  {
-    method: 'POST',
-    path: '/api/accounts',
-    tag: 'Accounts',
-    summary: 'Invite an account (answers a one-time set-password link, valid 72 h)',
-    body: json(S.CreateAccount),
-    response: created(S.AccountInvite),
-  },
-  {
-    method: 'GET',
-    path: '/api/accounts/:id',
-    tag: 'Accounts',
-    summary: 'One account',
-    response: ok(S.Account),
-  },
-  {
-    method: 'PATCH',
-    path: '/api/accounts/:id',
-    tag: 'Accounts',
-    summary: 'Change name, role, projects or status (the last active admin cannot be demoted or disabled)',
-    body: json(S.UpdateAccount),
-    response: ok(S.Account),
-  },
-  {
-    method: 'POST',
-    path: '/api/accounts/:id/reset-password',
-    tag: 'Accounts',
-    summary: "A new one-time set-password link (24 h); ends the account's sessions",
-    response: ok(S.AccountInvite),
-  },
-
-  // ---------- the caller's own account ----------
-  {
-    method: 'GET',
-    path: '/api/me',
-    tag: 'Accounts',
-    summary: 'The signed-in account, its role, permissions and project scope (not for the master key)',
-    response: ok(S.Caller),
-  },
-  {
-    method: 'POST',
-    path: '/api/me/password',
-    tag: 'Accounts',
-    summary: 'Change your password (needs the current one); your other console sessions end',
-    body: json(S.ChangePassword),
-    response: noContent,
-  },
-  {
-    method: 'POST',
-    path: '/api/me/sessions/revoke',
-    tag: 'Accounts',
-    summary: 'Sign out everywhere: every console session of your account ends, this one included',
-    response: noContent,
-  },
-  {
-    method: 'GET',
-    path: '/api/me/tokens',
-    tag: 'Accounts',
-    summary: "The caller's live personal API tokens",
-    response: ok(z.array(S.ApiToken.schema)),
-  },
-  {
-    method: 'POST',
-    path: '/api/me/tokens',
-    tag: 'Accounts',
-    summary: "Create a personal API token (`sb-admin-…`, shown once; acts with the account's role)",
-    body: json(S.CreateApiToken),
-    response: created(S.CreatedApiToken),
-  },
-  {
-    method: 'DELETE',
-    path: '/api/me/tokens/:id',
-    tag: 'Accounts',
-    summary: 'Revoke one of your personal API tokens',
-    response: noContent,
-  },
-
-  // ---------- public ----------
-  {
-    method: 'POST',
-    path: '/api/auth/login',
-    tag: 'Console sign-in',
-    public: true,
-    summary: 'Sign in with an email and password, or the master key (sets the session cookie)',
-    body: json(S.Login),
-    response: ok(z.object({ expiresAt: z.string() })),
-  },
-  {
-    method: 'POST',
-    path: '/api/auth/setup',
-    tag: 'Console sign-in',
-    public: true,
-    summary: 'Create the first admin account (only while none exists; needs the master key) and sign in',
-    body: json(S.FirstAdmin),
-    response: created(z.object({ expiresAt: z.string() })),
-  },
-  {
-    method: 'POST',
-    path: '/api/auth/set-password',
-    tag: 'Console sign-in',
-    public: true,
-    summary: 'Set a password with the one-time token from an invite or reset (single use)',
-    body: json(S.SetPassword),
-    response: noContent,
-  },
-  {
-    method: 'GET',
-    path: '/api/auth/oidc/login',
-    tag: 'Console sign-in',
-    public: true,
-    summary: 'Single sign-on: redirects the browser to the OpenID Connect provider (PKCE, state, nonce)',
-    description:
-      '`?returnTo=/path` is where the console lands afterwards (paths of the console only). 404 `sso_not_configured` without OIDC_ISSUER.',
-    response: { status: 302, description: 'To the identity provider' },
-  },
-  {
-    method: 'GET',
-    path: '/api/auth/oidc/callback',
-    tag: 'Console sign-in',
-    public: true,
-    summary: "The provider's redirect back: signs in (session cookie) and redirects into the console",
-    description:
-      'A refusal redirects to `/login?error=<code>`: `sso_domain_not_allowed`, `sso_account_disabled`, `sso_no_role`, `sso_too_many_attempts` or `sso_failed`.',
-    response: { status: 302, description: 'Into the console, or back to the login page with an error code' },
-  },
-  {
-    method: 'GET',
-    path: '/api/auth/options',
-    tag: 'Console sign-in',
-    public: true,
-    summary: 'What the login page offers (first-admin setup, single sign-on)',
-    response: ok(S.AuthOptions),
-  },
-  {
-    method: 'POST',
-    path: '/api/auth/logout',
-    tag: 'Console sign-in',
-    public: true,
-    summary: 'Sign out (clears the session cookie)',
-    response: noContent,
-  },
-  {
-    method: 'GET',
-    path: '/api/auth/session',
-    tag: 'Console sign-in',
-    public: true,
-    summary: 'Who is signed in: account, role, permissions and project scope',
-    description: 'Always 200: `{"authenticated": false}` when no valid session cookie came with the request.',
-    response: ok(S.Session),
-  },
-  {
-    method: 'GET',
-    path: '/health',
-    tag: 'Operations',
-    public: true,
-    summary: 'Liveliness and readiness',
-    response: ok(
-      z.object({
-        status: z.enum(['ok', 'degraded', 'error']),
-        liveliness: z.object({ status: z.literal('ok') }),
-        readiness: readinessReport,
-        checks: z.record(z.string(), healthCheck).describe('Readiness parts plus database and migrations'),
-      }),
-      'OK (503 when not ready; `degraded` when serving with the database down)',
-    ),
-  },
-  {
-    method: 'GET',
-    path: '/health/liveliness',
-    tag: 'Operations',
-    public: true,
-    summary: 'The process is up',
-    response: ok(z.object({ status: z.literal('ok') })),
-  },
-  {
-    method: 'GET',
-    path: '/health/readiness',
-    tag: 'Operations',
-    public: true,
-    summary: 'Router and keys are loaded (the database is not required to serve)',
-    response: ok(readinessReport, 'OK (503 when not ready)'),
-  },
-  {
-    method: 'GET',
-    path: '/metrics',
-    tag: 'Operations',
-    public: true,
-    summary: 'Prometheus metrics',
-    response: {
-      status: 200,
-      description: 'Prometheus text format',
-      contentType: 'text/plain',
-      body: z.string(),
-    },
-  },
-  {
-    method: 'GET',
-    path: '/api/docs',
-    tag: 'Operations',
-    public: true,
-    summary: 'This documentation, as a page',
-    response: { status: 200, description: 'HTML', contentType: 'text/html', body: z.string() },
-  },
-  {
-    method: 'GET',
-    path: '/api/docs/openapi.json',
-    tag: 'Operations',
-    public: true,
-    summary: 'This documentation, as OpenAPI 3.1',
-    response: ok(z.record(z.string(), z.unknown())),
-  },
+    ],
+    [
+      'GET /api/export/litellm',
+      'Export the routing configuration as a LiteLLM config.yaml',
+      {
+        description:
+          'API keys are never exported: each is an `os.environ/SWITCHBOARD_KEY_…` placeholder, listed in the header comment.',
+        response: text('application/yaml', 'config.yaml'),
+      },
+    ],
+  ]),
+  ...section('LiteLLM Proxy compatibility', [
+    [
+      'POST /key/generate',
+      'LiteLLM /key/generate',
+      {
+        description:
+          'Without team_id the key goes to the project "LiteLLM compat". budget_duration maps onto daily (1d, 24h), weekly (7d, 1w) or monthly (30d, 1mo) periods.',
+        body: S.LiteLLMGenerateKey,
+        ok: S.LiteLLMGeneratedKey,
+      },
+    ],
+    [
+      'GET /key/info',
+      'LiteLLM /key/info',
+      { query: litellmKeyInfoQuerySchema, ok: S.LiteLLMKeyInfoResponse },
+    ],
+    [
+      'POST /key/delete',
+      'LiteLLM /key/delete (revokes)',
+      { body: S.LiteLLMDeleteKeys, ok: S.LiteLLMDeletedKeys },
+    ],
+    [
+      'POST /model/new',
+      'LiteLLM /model/new (adds a deployment)',
+      { body: S.LiteLLMNewModel, ok: S.LiteLLMNewModelResponse },
+    ],
+    [
+      'GET /model/info',
+      'LiteLLM /model/info (lists deployments)',
+      { query: litellmModelInfoQuerySchema, ok: S.LiteLLMModelList },
+    ],
+    ['POST /model/delete', 'LiteLLM /model/delete', { body: S.LiteLLMDeleteModel, ok: S.LiteLLMMessage }],
+  ]),
+  ...section(
+    'Accounts',
+    [
+      ['GET /api/accounts', 'List operator accounts', { query: pageQuerySchema, ok: S.AccountPage }],
+      [
+        'POST /api/accounts',
+        'Invite an account (answers a one-time set-password link, valid 72 h)',
+        { body: S.CreateAccount, created: S.AccountInvite },
+      ],
+      ['GET /api/accounts/:id', 'One account', { ok: S.Account }],
+      [
+        'PATCH /api/accounts/:id',
+        'Change name, role, projects or status (the last active admin cannot be demoted or disabled)',
+        { body: S.UpdateAccount, ok: S.Account },
+      ],
+      [
+        'POST /api/accounts/:id/reset-password',
+        "A new one-time set-password link (24 h); ends the account's sessions",
+        { ok: S.AccountInvite },
+      ],
+      [
+        'GET /api/me',
+        'The signed-in account, its role, permissions and project scope (not for the master key)',
+        { ok: S.Caller },
+      ],
+      [
+        'POST /api/me/password',
+        'Change your password (needs the current one); your other console sessions end',
+        { body: S.ChangePassword },
+      ],
+      ['POST /api/me/sessions/revoke', 'Sign out everywhere: every console session of your account ends'],
+      ['GET /api/me/tokens', "The caller's live personal API tokens", { ok: z.array(S.ApiToken.schema) }],
+      [
+        'POST /api/me/tokens',
+        "Create a personal API token (sb-admin-…, shown once; acts with the account's role)",
+        { body: S.CreateApiToken, created: S.CreatedApiToken },
+      ],
+      ['DELETE /api/me/tokens/:id', 'Revoke one of your personal API tokens'],
+    ],
+    { params: { id: 'Account id (token id under /api/me/tokens)' } },
+  ),
+  ...section(
+    'Console sign-in',
+    [
+      [
+        'POST /api/auth/login',
+        'Sign in with an email and password, or the master key (sets the session cookie)',
+        { body: S.Login, ok: sessionExpiry },
+      ],
+      [
+        'POST /api/auth/setup',
+        'Create the first admin account (only while none exists; needs the master key) and sign in',
+        { body: S.FirstAdmin, created: sessionExpiry },
+      ],
+      [
+        'POST /api/auth/set-password',
+        'Set a password with the one-time token from an invite or reset (single use)',
+        { body: S.SetPassword },
+      ],
+      [
+        'GET /api/auth/oidc/login',
+        'Single sign-on: redirects the browser to the OpenID Connect provider (PKCE, state, nonce)',
+        {
+          description:
+            '`?returnTo=/path` is where the console lands afterwards (paths of the console only). 404 `sso_not_configured` without OIDC_ISSUER.',
+          response: redirect('To the identity provider'),
+        },
+      ],
+      [
+        'GET /api/auth/oidc/callback',
+        "The provider's redirect back: signs in (session cookie) and redirects into the console",
+        {
+          description:
+            'A refusal redirects to `/login?error=<code>`: `sso_domain_not_allowed`, `sso_account_disabled`, `sso_no_role`, `sso_too_many_attempts` or `sso_failed`.',
+          response: redirect('Into the console, or back to the login page with an error code'),
+        },
+      ],
+      [
+        'GET /api/auth/options',
+        'What the login page offers (first-admin setup, single sign-on)',
+        { ok: S.AuthOptions },
+      ],
+      ['POST /api/auth/logout', 'Sign out (clears the session cookie)'],
+      [
+        'GET /api/auth/session',
+        'Who is signed in: account, role, permissions and project scope',
+        {
+          description:
+            'Always 200: `{"authenticated": false}` when no valid session cookie came with the request.',
+          ok: S.Session,
+        },
+      ],
+    ],
+    { public: true },
+  ),
+  ...section(
+    'Operations',
+    [
+      [
+        'GET /health',
+        'Liveliness and readiness',
+        {
+          response: {
+            status: 200,
+            description: 'OK (503 when not ready; `degraded` when serving with the database down)',
+            body: health,
+          },
+        },
+      ],
+      ['GET /health/liveliness', 'The process is up', { ok: z.object({ status: z.literal('ok') }) }],
+      [
+        'GET /health/readiness',
+        'Router and keys are loaded (the database is not required to serve)',
+        { response: { status: 200, description: 'OK (503 when not ready)', body: readinessReport } },
+      ],
+      [
+        'GET /metrics',
+        'Prometheus metrics',
+        {
+          description:
+            'With METRICS_TOKEN set it needs that token (or the master key) as `Authorization: Bearer`; without it, it is open in development and needs the master key in production.',
+          response: text('text/plain', 'Prometheus text format'),
+        },
+      ],
+      ['GET /api/docs', 'This reference, as a page', { response: text('text/html', 'HTML') }],
+      [
+        'GET /api/docs/openapi.json',
+        'This reference, as OpenAPI 3.1',
+        { ok: z.record(z.string(), z.unknown()) },
+      ],
+      [
+        'GET /api/docs/assets/:file',
+        "The page's script and stylesheet (the renderer, served from its npm package)",
+        {
+          params: { file: 'A file of the page; anything else is 404' },
+          response: { status: 200, description: 'JavaScript or CSS' },
+        },
+      ],
+    ],
+    { public: true },
+  ),
 ];
