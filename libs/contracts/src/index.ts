@@ -5,3 +5,4 @@ export * from './observability';
 export * from './accounts';
 export * from './chart-colors';
 export * from './attempts';
+export * from './split';

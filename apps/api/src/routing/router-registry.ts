@@ -1,3 +1,4 @@
+import { shuffleWeights } from '@switchboard/contracts';
 import { normaliseStrategy } from './routing.types';
 import type { ModelGroupPolicy, RoutedDeployment, RouterSnapshot } from './routing.types';
 
@@ -30,31 +31,8 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/**
- * Weighted-shuffle weights for one group:
- * - any deployment has a weight -> the weights (a missing weight counts as 1, negatives as 0);
- * - else every deployment has an rpm limit -> proportional to rpmLimit;
- * - else every deployment has a tpm limit -> proportional to tpmLimit;
- * - else uniform.
- * Limits are only used when *all* deployments have one: a partial set cannot be compared fairly.
- * The mode is decided on the whole group, not on the deployments available right now, so the split does
- * not change character when one deployment cools down.
- */
-export function shuffleWeights(deployments: readonly RoutedDeployment[]): Map<string, number> {
-  const weights = new Map<string, number>();
-  const positive = (n: number | null): n is number => n !== null && Number.isFinite(n) && n > 0;
-  const anyWeight = deployments.some((d) => d.weight !== null);
-  const allRpm = deployments.length > 0 && deployments.every((d) => positive(d.rpmLimit));
-  const allTpm = deployments.length > 0 && deployments.every((d) => positive(d.tpmLimit));
-  for (const d of deployments) {
-    let w = 1;
-    if (anyWeight) w = d.weight === null ? 1 : Math.max(0, Number.isFinite(d.weight) ? d.weight : 0);
-    else if (allRpm) w = d.rpmLimit ?? 0;
-    else if (allTpm) w = d.tpmLimit ?? 0;
-    weights.set(d.id, w);
-  }
-  return weights;
-}
+/** Weighted-shuffle weights for one group: the shared rule (libs/contracts split.ts). */
+export { shuffleWeights };
 
 const wholeAtLeast = (n: number, min: number): number =>
   Number.isFinite(n) ? Math.max(min, Math.floor(n)) : min;

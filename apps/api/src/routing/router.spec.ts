@@ -78,6 +78,8 @@ describe('Router.execute', () => {
       cooldownUntil: null,
       cooldownReason: null,
       lastError: null,
+      lastErrorAt: null,
+      lastSuccessAt: T0 + 120,
       inFlight: 0,
       rpmUsed: 1,
       tpmUsed: 75,

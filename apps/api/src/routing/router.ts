@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Capability } from '@switchboard/contracts';
+import { type Capability, expectedSplit } from '@switchboard/contracts';
 import {
   type DeploymentStateStore,
   InMemoryDeploymentState,
@@ -365,7 +365,16 @@ export class Router {
   /** Share of traffic each enabled deployment should get under the group's policy (console preview). */
   expectedSplit(groupName: string): ExpectedShare[] {
     const group = this.registry.getGroup(groupName);
-    return group ? STRATEGIES[group.policy.strategy].split({ group, state: this.state }) : [];
+    if (!group) return [];
+    const members = group.deployments.map((d) => ({
+      id: d.id,
+      weight: d.weight,
+      priority: d.priority,
+      rpmLimit: d.rpmLimit,
+      tpmLimit: d.tpmLimit,
+      latencyMs: this.state.peek(d.id)?.latencyMs ?? null,
+    }));
+    return expectedSplit(group.policy.strategy, members);
   }
 
   /** Untried deployments first; a tried one again only if it is still in rotation. */

@@ -7,7 +7,7 @@ import type { RoutingStrategyImpl } from './strategy.types';
 import { usageBased } from './usage-based.strategy';
 import { weightedShuffle } from './weighted-shuffle.strategy';
 
-export type { PickContext, RoutingStrategyImpl, SplitContext } from './strategy.types';
+export type { PickContext, RoutingStrategyImpl } from './strategy.types';
 
 // A Record over the union: adding a strategy name without an implementation fails to compile.
 export const STRATEGIES: Readonly<Record<RoutingStrategy, RoutingStrategyImpl>> = {

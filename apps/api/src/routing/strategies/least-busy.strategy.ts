@@ -1,4 +1,4 @@
-import { equalShares, pickBest } from './pick-helpers';
+import { pickBest } from './pick-helpers';
 import type { RoutingStrategyImpl } from './strategy.types';
 
 /** Fewest requests in flight on this instance; ties drawn at random. */
@@ -7,5 +7,4 @@ export const leastBusy: RoutingStrategyImpl = {
     const inFlight = (id: string): number => ctx.state.inFlight(id);
     return pickBest(candidates, (a, b) => inFlight(a.id) - inFlight(b.id), ctx.random);
   },
-  split: ({ group }) => equalShares(group.deployments),
 };

@@ -1,6 +1,6 @@
 import { type DeploymentStateStore, LATENCY_STALE_MS } from '../deployment-state';
-import type { ExpectedShare, RoutedDeployment } from '../routing.types';
-import { equalShares, pickBest } from './pick-helpers';
+import type { RoutedDeployment } from '../routing.types';
+import { pickBest } from './pick-helpers';
 import type { RoutingStrategyImpl } from './strategy.types';
 
 type Metric = 'latencyMs' | 'ttftMs';
@@ -33,18 +33,5 @@ export const lowestLatency: RoutingStrategyImpl = {
     if (ctx.stream && candidates.some((d) => (ctx.state.peek(d.id)?.ttftMs ?? null) !== null))
       metric = 'ttftMs';
     return pickBest(candidates, byMetric(ctx.state, metric, ctx.nowMs), ctx.random);
-  },
-  // Steady state: everything goes to the fastest measured deployment (ties split); equal while none is measured.
-  split({ group, state }): ExpectedShare[] {
-    const measured = group.deployments.filter((d) => (state.peek(d.id)?.latencyMs ?? null) !== null);
-    if (measured.length === 0) return equalShares(group.deployments);
-    const compare = byMetric(state, 'latencyMs');
-    let fastest = measured[0];
-    for (const d of measured) if (compare(d, fastest) < 0) fastest = d;
-    const ties = measured.filter((d) => compare(d, fastest) === 0).map((d) => d.id);
-    return group.deployments.map((d) => ({
-      deploymentId: d.id,
-      share: ties.includes(d.id) ? 1 / ties.length : 0,
-    }));
   },
 };

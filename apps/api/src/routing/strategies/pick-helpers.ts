@@ -1,4 +1,4 @@
-import type { ExpectedShare, RandomSource, RoutedDeployment } from '../routing.types';
+import type { RandomSource, RoutedDeployment } from '../routing.types';
 
 export function randomIndex(length: number, random: RandomSource): number {
   // Guard against a source that returns exactly 1.
@@ -55,23 +55,6 @@ export function pickWeighted(
     last = d;
   }
   return last; // float rounding left r a hair above the total
-}
-
-/** Normalises raw weights into shares; all-zero (standbys only) splits equally. */
-export function sharesFrom(
-  deployments: readonly RoutedDeployment[],
-  weightOf: (d: RoutedDeployment) => number,
-): ExpectedShare[] {
-  let total = 0;
-  for (const d of deployments) total += positive(weightOf(d));
-  return deployments.map((d) => ({
-    deploymentId: d.id,
-    share: total > 0 ? positive(weightOf(d)) / total : 1 / deployments.length,
-  }));
-}
-
-export function equalShares(deployments: readonly RoutedDeployment[]): ExpectedShare[] {
-  return sharesFrom(deployments, () => 1);
 }
 
 function positive(n: number): number {

@@ -1,5 +1,5 @@
 import type { RoutedDeployment } from '../routing.types';
-import { pickWeighted, sharesFrom } from './pick-helpers';
+import { pickWeighted } from './pick-helpers';
 import type { RoutingStrategyImpl } from './strategy.types';
 
 function topPriority(deployments: readonly RoutedDeployment[]): number {
@@ -19,14 +19,5 @@ export const priority: RoutingStrategyImpl = {
       ? candidates
       : candidates.filter((d) => d.priority === top);
     return pickWeighted(tier, (d) => ctx.group.weights.get(d.id) ?? 1, ctx.random);
-  },
-  split({ group }) {
-    const top = topPriority(group.deployments);
-    const tier = group.deployments.filter((d) => d.priority === top);
-    const weights = sharesFrom(tier, (d) => group.weights.get(d.id) ?? 1);
-    return group.deployments.map((d) => ({
-      deploymentId: d.id,
-      share: weights.find((w) => w.deploymentId === d.id)?.share ?? 0,
-    }));
   },
 };

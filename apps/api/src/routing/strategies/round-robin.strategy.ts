@@ -1,4 +1,3 @@
-import { equalShares } from './pick-helpers';
 import type { RoutingStrategyImpl } from './strategy.types';
 
 /**
@@ -20,5 +19,4 @@ export const roundRobin: RoutingStrategyImpl = {
     ctx.cursors.set(ctx.group.policy.name, chosen.id);
     return chosen;
   },
-  split: ({ group }) => equalShares(group.deployments),
 };

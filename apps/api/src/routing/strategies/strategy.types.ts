@@ -1,6 +1,6 @@
 import type { DeploymentStateStore } from '../deployment-state';
 import type { GroupEntry } from '../router-registry';
-import type { ExpectedShare, RandomSource, RoutedDeployment } from '../routing.types';
+import type { RandomSource, RoutedDeployment } from '../routing.types';
 import type { UsageCounters } from '../usage-counters';
 
 export interface PickContext {
@@ -14,17 +14,10 @@ export interface PickContext {
   readonly cursors: Map<string, string>;
 }
 
-export interface SplitContext {
-  readonly group: GroupEntry;
-  readonly state: DeploymentStateStore;
-}
-
 export interface RoutingStrategyImpl {
   /**
    * Chooses among `candidates`: never empty, sorted by id, every one available (enabled, not cooling down,
    * not excluded, under its limits). O(candidates), no I/O.
    */
   pick(candidates: readonly RoutedDeployment[], ctx: PickContext): RoutedDeployment;
-  /** Share of traffic each enabled deployment should get under this policy (console preview). */
-  split(ctx: SplitContext): ExpectedShare[];
 }

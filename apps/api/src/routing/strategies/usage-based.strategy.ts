@@ -1,5 +1,5 @@
 import type { RoutedDeployment } from '../routing.types';
-import { pickBest, sharesFrom } from './pick-helpers';
+import { pickBest } from './pick-helpers';
 import type { PickContext, RoutingStrategyImpl } from './strategy.types';
 
 const hasLimit = (n: number | null): n is number => n !== null && n > 0;
@@ -40,14 +40,5 @@ export const usageBased: RoutingStrategyImpl = {
       },
       ctx.random,
     );
-  },
-  // Balancing remaining fractions sends traffic in proportion to capacity; unlimited deployments take it all.
-  split({ group }) {
-    const ds = group.deployments;
-    const unlimited = ds.filter((d) => !hasLimit(d.rpmLimit) && !hasLimit(d.tpmLimit));
-    if (unlimited.length > 0) return sharesFrom(ds, (d) => (unlimited.includes(d) ? 1 : 0));
-    if (ds.every((d) => hasLimit(d.rpmLimit))) return sharesFrom(ds, (d) => d.rpmLimit ?? 0);
-    if (ds.every((d) => hasLimit(d.tpmLimit))) return sharesFrom(ds, (d) => d.tpmLimit ?? 0);
-    return sharesFrom(ds, () => 1);
   },
 };

@@ -1,4 +1,4 @@
-import { pickWeighted, sharesFrom } from './pick-helpers';
+import { pickWeighted } from './pick-helpers';
 import type { RoutingStrategyImpl } from './strategy.types';
 
 /**
@@ -7,5 +7,4 @@ import type { RoutingStrategyImpl } from './strategy.types';
  */
 export const weightedShuffle: RoutingStrategyImpl = {
   pick: (candidates, ctx) => pickWeighted(candidates, (d) => ctx.group.weights.get(d.id) ?? 1, ctx.random),
-  split: ({ group }) => sharesFrom(group.deployments, (d) => group.weights.get(d.id) ?? 1),
 };
