@@ -78,6 +78,17 @@ export function Dialog({
         // A click on the <dialog> itself (not its content) is a click on the backdrop.
         if (dismissOnBackdrop && event.target === event.currentTarget) onClose();
       }}
+      onKeyDown={(event) => {
+        // Escape is handled here rather than left to the browser: after one cancelled close request
+        // without a click or typed key in between, the browser closes a dialog without asking, which
+        // would hide a form while its owner still shows it (e.g. behind a "Discard changes?" question).
+        if (event.key !== 'Escape' || event.defaultPrevented || event.nativeEvent.isComposing) return;
+        // Not for a dialog opened inside this one: that one answers its own Escape.
+        const target = event.target instanceof Element ? event.target : null;
+        if (target?.closest('dialog') !== event.currentTarget) return;
+        event.preventDefault();
+        onClose();
+      }}
     >
       {open ? (
         <div className={styles.panel}>

@@ -22,6 +22,7 @@ import {
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from '@/features/auth/roles';
 import { createAccountMutationOptions, updateAccountMutationOptions } from '../queries';
 import { OneTimeLink } from './one-time-link';
@@ -46,7 +47,8 @@ interface AccountFormDialogProps {
 
 /**
  * Invite an account (then show its one-time set-password link) or change one's name, role and
- * projects. Give it a new `key` each time it opens so it starts from a clean form.
+ * projects. Closing with changes typed asks first. Give it a new `key` each time it opens so it starts
+ * from a clean form.
  */
 export function AccountFormDialog({ open, onClose, account }: AccountFormDialogProps) {
   const [email, setEmail] = useState(account?.email ?? '');
@@ -59,6 +61,18 @@ export function AccountFormDialog({ open, onClose, account }: AccountFormDialogP
   const create = useMutation(createAccountMutationOptions());
   const update = useMutation(updateAccountMutationOptions());
   const pending = create.isPending || update.isPending;
+  const discard = useDiscardChanges({
+    dirty:
+      email !== (account?.email ?? '') ||
+      displayName !== (account?.displayName ?? '') ||
+      role !== (account?.role ?? 'viewer') ||
+      !sameIds(projectIds, account?.projectIds ?? []),
+    onClose,
+    busy: pending,
+    description: account
+      ? `What you changed for ${account.displayName} is not saved.`
+      : 'The account is not created and what you typed is lost.',
+  });
 
   function showErrors(next: FormErrors) {
     setErrors(next);
@@ -131,107 +145,108 @@ export function AccountFormDialog({ open, onClose, account }: AccountFormDialogP
   }
 
   return (
-    <Dialog
-      open={open}
-      onClose={() => {
-        if (!pending) onClose();
-      }}
-      title={account ? `Edit ${account.displayName}` : 'Invite an account'}
-      description={
-        account
-          ? 'Changes apply at the account’s next request.'
-          : 'You get a one-time link to send; with it the person sets a password and signs in.'
-      }
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
-            {account ? 'Save changes' : 'Create account'}
-          </Button>
-        </>
-      }
-    >
-      <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
-        {errors.other.length > 0 ? (
-          <InlineAlert tone="danger" title="The account could not be saved">
-            {errors.other.join(' ')}
-          </InlineAlert>
-        ) : null}
+    <>
+      {discard.prompt}
+      <Dialog
+        open={open}
+        onClose={discard.requestClose}
+        title={account ? `Edit ${account.displayName}` : 'Invite an account'}
+        description={
+          account
+            ? 'Changes apply at the account’s next request.'
+            : 'You get a one-time link to send; with it the person sets a password and signs in.'
+        }
+        footer={
+          <>
+            <Button variant="ghost" onClick={discard.requestClose} disabled={pending}>
+              Cancel
+            </Button>
+            <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
+              {account ? 'Save changes' : 'Create account'}
+            </Button>
+          </>
+        }
+      >
+        <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
+          {errors.other.length > 0 ? (
+            <InlineAlert tone="danger" title="The account could not be saved">
+              {errors.other.join(' ')}
+            </InlineAlert>
+          ) : null}
 
-        {account ? null : (
-          <Field id="account-email" label={LABELS.email} error={errors.fields.email}>
+          {account ? null : (
+            <Field id="account-email" label={LABELS.email} error={errors.fields.email}>
+              {(control) => (
+                <Input
+                  id={control.id}
+                  aria-describedby={control['aria-describedby']}
+                  invalid={control.invalid}
+                  type="email"
+                  value={email}
+                  onChange={(event) => setEmail(event.target.value)}
+                  autoComplete="off"
+                  spellCheck={false}
+                  maxLength={254}
+                  required
+                  data-autofocus
+                  disabled={pending}
+                />
+              )}
+            </Field>
+          )}
+
+          <Field id="account-displayName" label={LABELS.displayName} error={errors.fields.displayName}>
             {(control) => (
               <Input
                 id={control.id}
                 aria-describedby={control['aria-describedby']}
                 invalid={control.invalid}
-                type="email"
-                value={email}
-                onChange={(event) => setEmail(event.target.value)}
+                value={displayName}
+                onChange={(event) => setDisplayName(event.target.value)}
                 autoComplete="off"
-                spellCheck={false}
-                maxLength={254}
+                maxLength={128}
                 required
-                data-autofocus
+                data-autofocus={account ? true : undefined}
                 disabled={pending}
               />
             )}
           </Field>
-        )}
 
-        <Field id="account-displayName" label={LABELS.displayName} error={errors.fields.displayName}>
-          {(control) => (
-            <Input
-              id={control.id}
-              aria-describedby={control['aria-describedby']}
-              invalid={control.invalid}
-              value={displayName}
-              onChange={(event) => setDisplayName(event.target.value)}
-              autoComplete="off"
-              maxLength={128}
-              required
-              data-autofocus={account ? true : undefined}
+          <Field
+            id="account-role"
+            label={LABELS.role}
+            hint={ROLE_DESCRIPTIONS[role]}
+            error={errors.fields.role}
+          >
+            {(control) => (
+              <Select
+                id={control.id}
+                aria-describedby={control['aria-describedby']}
+                invalid={control.invalid}
+                value={role}
+                onChange={(event) => setRole(event.target.value as Role)}
+                disabled={pending}
+              >
+                {ROLES.map((value) => (
+                  <option key={value} value={value}>
+                    {ROLE_LABELS[value]}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+
+          {role === 'project-member' ? (
+            <ProjectPicker
+              value={projectIds}
+              onChange={setProjectIds}
               disabled={pending}
+              error={errors.fields.projectIds}
             />
-          )}
-        </Field>
-
-        <Field
-          id="account-role"
-          label={LABELS.role}
-          hint={ROLE_DESCRIPTIONS[role]}
-          error={errors.fields.role}
-        >
-          {(control) => (
-            <Select
-              id={control.id}
-              aria-describedby={control['aria-describedby']}
-              invalid={control.invalid}
-              value={role}
-              onChange={(event) => setRole(event.target.value as Role)}
-              disabled={pending}
-            >
-              {ROLES.map((value) => (
-                <option key={value} value={value}>
-                  {ROLE_LABELS[value]}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-
-        {role === 'project-member' ? (
-          <ProjectPicker
-            value={projectIds}
-            onChange={setProjectIds}
-            disabled={pending}
-            error={errors.fields.projectIds}
-          />
-        ) : null}
-      </form>
-    </Dialog>
+          ) : null}
+        </form>
+      </Dialog>
+    </>
   );
 }
 

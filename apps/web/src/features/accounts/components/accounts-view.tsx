@@ -211,14 +211,14 @@ function AccountRow({
   const [now] = useState(() => Date.now());
   return (
     <tr>
-      <Th scope="row" nowrap={false}>
+      <Th scope="row" nowrap={false} className={styles.accountCell}>
         <span id={rowId(account)} className={styles.name}>
           {account.displayName}
         </span>
         {isYou ? <span className={styles.you}>(you)</span> : null}
         <p className={styles.email}>{account.email}</p>
       </Th>
-      <Td>
+      <Td data-label="Role">
         <Badge tone={account.role === 'admin' ? 'accent' : 'neutral'}>{ROLE_LABELS[account.role]}</Badge>
         {account.role === 'project-member' ? (
           <div className={styles.projects}>
@@ -232,7 +232,7 @@ function AccountRow({
           </div>
         ) : null}
       </Td>
-      <Td nowrap>
+      <Td nowrap data-label="Status">
         {account.status === 'active' ? (
           <Badge tone="success" dot>
             Active
@@ -243,14 +243,14 @@ function AccountRow({
           </Badge>
         )}
       </Td>
-      <Td>
+      <Td data-label="Sign-in">
         <span className={styles.badges}>
           {account.hasPassword ? <Badge>Password</Badge> : null}
           {account.ssoSubject ? <Badge tone="accent">SSO</Badge> : null}
           {!account.hasPassword && !account.ssoSubject ? <Badge tone="warn">Invited</Badge> : null}
         </span>
       </Td>
-      <Td nowrap muted>
+      <Td nowrap muted data-label="Last sign-in">
         {account.lastLoginAt ? (
           <time dateTime={account.lastLoginAt} title={formatDateTime(account.lastLoginAt)}>
             {formatRelative(account.lastLoginAt, now)}
@@ -260,7 +260,7 @@ function AccountRow({
         )}
       </Td>
       {actions ? (
-        <Td align="end" nowrap>
+        <Td align="end" nowrap className={styles.actionsCell}>
           {actions}
         </Td>
       ) : null}
@@ -279,7 +279,7 @@ function AccountsTable({
   actions: boolean;
 }) {
   const table = (
-    <Table caption="Accounts" captionHidden>
+    <Table caption="Accounts" captionHidden className={styles.table}>
       <thead>
         <tr>
           <Th>Account</Th>

@@ -23,18 +23,16 @@ import { LogFiltersBar } from './log-filters-bar';
 import { StatusBadge } from './status-badge';
 import styles from './logs.module.css';
 
+/** Related values share a column (two lines), so the whole table fits a laptop's width. */
 const COLUMNS = [
-  'Time',
-  'Project',
-  'Key',
-  'Model group',
-  'Deployment',
-  'Status',
-  'Latency',
-  'Tokens',
-  'Cost (USD)',
-];
-const NUMERIC = new Set(['Latency', 'Tokens', 'Cost (USD)']);
+  { label: 'Time', col: styles.colTime },
+  { label: 'Project / key' },
+  { label: 'Model group / deployment' },
+  { label: 'Status', col: styles.colStatus },
+  { label: 'Latency', col: styles.colLatency, numeric: true },
+  { label: 'Tokens', col: styles.colTokens, numeric: true },
+  { label: 'Cost (USD)', col: styles.colCost, numeric: true },
+] as const satisfies readonly { label: string; col?: string; numeric?: boolean }[];
 const SKELETON_ROWS = 8;
 
 /** Server-paged request logs with filters kept in the URL; each row opens the request's detail. */
@@ -107,15 +105,18 @@ export function LogsView() {
           <LogsTable inert>
             {Array.from({ length: SKELETON_ROWS }, (_, row) => (
               <tr key={row}>
-                {COLUMNS.map((column) => (
-                  <Td key={column} align={NUMERIC.has(column) ? 'end' : 'start'}>
-                    <Skeleton
-                      width={column === 'Time' ? 110 : 64}
-                      height={12}
-                      className={NUMERIC.has(column) ? styles.skeletonEnd : undefined}
-                    />
-                  </Td>
-                ))}
+                {COLUMNS.map((column) => {
+                  const numeric = 'numeric' in column;
+                  return (
+                    <Td key={column.label} align={numeric ? 'end' : 'start'}>
+                      <Skeleton
+                        width={numeric ? 48 : 96}
+                        height={12}
+                        className={numeric ? styles.skeletonEnd : undefined}
+                      />
+                    </Td>
+                  );
+                })}
               </tr>
             ))}
           </LogsTable>
@@ -142,7 +143,7 @@ export function LogsView() {
           <LogsTable>
             {rows.map((log) => (
               <tr key={log.id}>
-                <Td nowrap>
+                <Td>
                   <Link
                     href={`/logs/${log.id}${detailSearch ? `?${detailSearch}` : ''}` as Route}
                     className={styles.timeLink}
@@ -152,25 +153,17 @@ export function LogsView() {
                     <time dateTime={log.createdAt}>{formatTimestamp(log.createdAt)}</time>
                   </Link>
                 </Td>
-                <Td className={styles.ellipsis} data-label="Project">
-                  {log.projectId ? (
-                    (projectNames.get(log.projectId) ?? shortId(log.projectId))
-                  ) : (
-                    <span className={styles.muted}>—</span>
-                  )}
+                <Td data-label="Project / key">
+                  <Line
+                    text={log.projectId ? (projectNames.get(log.projectId) ?? shortId(log.projectId)) : null}
+                  />
+                  <Line text={log.keyId ? (keyNames.get(log.keyId) ?? shortId(log.keyId)) : null} sub />
                 </Td>
-                <Td className={styles.ellipsis} data-label="Key">
-                  {log.keyId ? (
-                    (keyNames.get(log.keyId) ?? shortId(log.keyId))
-                  ) : (
-                    <span className={styles.muted}>—</span>
-                  )}
-                </Td>
-                <Td nowrap data-label="Model group">
-                  <code className={styles.code}>{log.modelGroup}</code>
-                </Td>
-                <Td nowrap data-label="Deployment">
-                  {log.deploymentName ?? <span className={styles.muted}>—</span>}
+                <Td data-label="Model group / deployment">
+                  <code className={`${styles.code} ${styles.line}`} title={log.modelGroup}>
+                    {log.modelGroup}
+                  </code>
+                  <Line text={log.deploymentName} sub />
                 </Td>
                 <Td data-label="Status">
                   <span className={styles.statusCell}>
@@ -227,15 +220,32 @@ function shortId(id: string): string {
   return `${id.slice(0, 8)}…`;
 }
 
+/** One value on one line (cut with its whole text in the tooltip), or a dash when there is none. */
+function Line({ text, sub = false }: { text: string | null; sub?: boolean }) {
+  const className = sub ? `${styles.line} ${styles.subLine}` : styles.line;
+  if (text === null) return <span className={`${className} ${styles.muted}`}>—</span>;
+  return (
+    <span className={className} title={text}>
+      {text}
+    </span>
+  );
+}
+
 /** `inert` for the skeleton: same size as the real table, but not yet something to read or tab into. */
 function LogsTable({ children, inert }: { children: React.ReactNode; inert?: boolean }) {
   const table = (
     <Table caption="Request logs" captionHidden dense className={styles.logTable}>
+      <colgroup>
+        {COLUMNS.map((column) => (
+          <col key={column.label} className={'col' in column ? column.col : undefined} />
+        ))}
+      </colgroup>
       <thead>
         <tr>
           {COLUMNS.map((column) => (
-            <Th key={column} align={NUMERIC.has(column) ? 'end' : 'start'}>
-              {column}
+            // Text headers wrap rather than spill over the next column in a just-wide-enough card.
+            <Th key={column.label} align={'numeric' in column ? 'end' : 'start'} nowrap={'numeric' in column}>
+              {column.label}
             </Th>
           ))}
         </tr>

@@ -16,12 +16,14 @@ import { InlineAlert } from '@/components/ui/inline-alert';
 import { OneTimeSecret } from '@/components/ui/one-time-secret';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import type { CreatedApiToken } from '../api';
 import { createTokenMutationOptions } from '../queries';
 import styles from './me.module.css';
 
 const LABELS = { name: 'Name', expiresInDays: 'Expires' } as const;
 const FORM_ID = 'api-token-form';
+const DEFAULT_EXPIRY = '90';
 const EXPIRY_CHOICES = [
   { value: '30', label: 'In 30 days' },
   { value: '90', label: 'In 90 days' },
@@ -30,15 +32,21 @@ const EXPIRY_CHOICES = [
 ] as const;
 
 /**
- * Create a personal admin API token, then show it once. Give it a new `key` each time it opens so
- * it starts from a clean form.
+ * Create a personal admin API token, then show it once. Closing with a name typed asks first. Give it a
+ * new `key` each time it opens so it starts from a clean form.
  */
 export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const [name, setName] = useState('');
-  const [expiry, setExpiry] = useState<string>('90');
+  const [expiry, setExpiry] = useState<string>(DEFAULT_EXPIRY);
   const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const create = useMutation(createTokenMutationOptions());
+  const discard = useDiscardChanges({
+    dirty: name !== '' || expiry !== DEFAULT_EXPIRY,
+    onClose,
+    busy: create.isPending,
+    description: 'The token is not created.',
+  });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -100,70 +108,77 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
   }
 
   return (
-    <Dialog
-      open={open}
-      onClose={() => {
-        if (!create.isPending) onClose();
-      }}
-      title="New API token"
-      description="A personal token for scripts and CI that call the admin API. It can do what your role can."
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={create.isPending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={create.isPending}>
-            Create token
-          </Button>
-        </>
-      }
-    >
-      <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={create.isPending}>
-        {errors.other.length > 0 ? (
-          <InlineAlert tone="danger" title="The token could not be created">
-            {errors.other.join(' ')}
-          </InlineAlert>
-        ) : null}
-        <Field
-          id="api-token-name"
-          label={LABELS.name}
-          hint="What uses it, e.g. terraform or nightly-export."
-          error={errors.fields.name}
+    <>
+      {discard.prompt}
+      <Dialog
+        open={open}
+        onClose={discard.requestClose}
+        title="New API token"
+        description="A personal token for scripts and CI that call the admin API. It can do what your role can."
+        footer={
+          <>
+            <Button variant="ghost" onClick={discard.requestClose} disabled={create.isPending}>
+              Cancel
+            </Button>
+            <Button type="submit" form={FORM_ID} variant="primary" loading={create.isPending}>
+              Create token
+            </Button>
+          </>
+        }
+      >
+        <form
+          id={FORM_ID}
+          className={styles.form}
+          onSubmit={onSubmit}
+          noValidate
+          aria-busy={create.isPending}
         >
-          {(control) => (
-            <Input
-              id={control.id}
-              aria-describedby={control['aria-describedby']}
-              invalid={control.invalid}
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              autoComplete="off"
-              maxLength={64}
-              required
-              data-autofocus
-              disabled={create.isPending}
-            />
-          )}
-        </Field>
-        <Field id="api-token-expiry" label={LABELS.expiresInDays} error={errors.fields.expiresInDays}>
-          {(control) => (
-            <Select
-              id={control.id}
-              aria-describedby={control['aria-describedby']}
-              invalid={control.invalid}
-              value={expiry}
-              onChange={(event) => setExpiry(event.target.value)}
-              disabled={create.isPending}
-            >
-              {EXPIRY_CHOICES.map((choice) => (
-                <option key={choice.value} value={choice.value}>
-                  {choice.label}
-                </option>
-              ))}
-            </Select>
-          )}
-        </Field>
-      </form>
-    </Dialog>
+          {errors.other.length > 0 ? (
+            <InlineAlert tone="danger" title="The token could not be created">
+              {errors.other.join(' ')}
+            </InlineAlert>
+          ) : null}
+          <Field
+            id="api-token-name"
+            label={LABELS.name}
+            hint="What uses it, e.g. terraform or nightly-export."
+            error={errors.fields.name}
+          >
+            {(control) => (
+              <Input
+                id={control.id}
+                aria-describedby={control['aria-describedby']}
+                invalid={control.invalid}
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                autoComplete="off"
+                maxLength={64}
+                required
+                data-autofocus
+                disabled={create.isPending}
+              />
+            )}
+          </Field>
+          <Field id="api-token-expiry" label={LABELS.expiresInDays} error={errors.fields.expiresInDays}>
+            {(control) => (
+              <Select
+                id={control.id}
+                aria-describedby={control['aria-describedby']}
+                invalid={control.invalid}
+                value={expiry}
+                onChange={(event) => setExpiry(event.target.value)}
+                disabled={create.isPending}
+              >
+                {EXPIRY_CHOICES.map((choice) => (
+                  <option key={choice.value} value={choice.value}>
+                    {choice.label}
+                  </option>
+                ))}
+              </Select>
+            )}
+          </Field>
+        </form>
+      </Dialog>
+    </>
   );
 }

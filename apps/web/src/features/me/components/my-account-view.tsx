@@ -186,7 +186,7 @@ function MyTokens() {
           actions={createButton}
         />
       ) : (
-        <Table caption="Personal API tokens" captionHidden>
+        <Table caption="Personal API tokens" captionHidden className={styles.table}>
           <thead>
             <tr>
               <Th>Name</Th>
@@ -204,13 +204,13 @@ function MyTokens() {
               const expired = token.expiresAt !== null && new Date(token.expiresAt).getTime() <= now;
               return (
                 <tr key={token.id}>
-                  <Th scope="row" nowrap={false}>
+                  <Th scope="row" nowrap={false} className={styles.nameCell}>
                     <span id={`token-${token.id}`}>{token.name}</span>
                   </Th>
-                  <Td mono nowrap>
+                  <Td mono nowrap data-label="Token" className={styles.tokenCell}>
                     {token.hint}
                   </Td>
-                  <Td nowrap>
+                  <Td nowrap data-label="Expires">
                     {token.expiresAt ? (
                       <>
                         <time dateTime={token.expiresAt} title={formatDateTime(token.expiresAt)}>
@@ -227,7 +227,7 @@ function MyTokens() {
                       'Never'
                     )}
                   </Td>
-                  <Td nowrap muted>
+                  <Td nowrap muted data-label="Last used">
                     {token.lastUsedAt ? (
                       <time dateTime={token.lastUsedAt} title={formatDateTime(token.lastUsedAt)}>
                         {formatRelative(token.lastUsedAt, now)}
@@ -236,10 +236,10 @@ function MyTokens() {
                       'Never'
                     )}
                   </Td>
-                  <Td nowrap muted>
+                  <Td nowrap muted data-label="Created">
                     {formatDate(token.createdAt)}
                   </Td>
-                  <Td align="end">
+                  <Td align="end" className={styles.actionsCell}>
                     <Button
                       size="sm"
                       variant="ghost"

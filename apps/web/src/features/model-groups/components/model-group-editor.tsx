@@ -29,6 +29,7 @@ import { ModelGroupsIcon } from '@/components/ui/icons';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { useUnsavedChanges } from '@/components/ui/unsaved-changes';
 import { isApiError } from '@/lib/api-client';
 import {
   DeploymentFormDialog,
@@ -164,6 +165,14 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
   }
   const policyChanged = !policyResult.ok || policyResult.patch !== null;
   const dirty = policyChanged || changedDeployments.length > 0;
+  const leaveGuard = useUnsavedChanges(dirty && !readOnly, {
+    description: (
+      <>
+        You have unsaved routing changes for <strong>{group.name}</strong>. Nothing is applied until you save;
+        leaving now drops them.
+      </>
+    ),
+  });
 
   // The preview uses what is typed now; the server's split is what runs now.
   const liveShares = useMemo(
@@ -510,6 +519,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
           />
         </>
       )}
+      {leaveGuard.prompt}
     </>
   );
 }

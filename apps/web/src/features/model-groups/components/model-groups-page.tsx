@@ -16,13 +16,19 @@ import { CreateGroupDialog } from './create-group-dialog';
 import { DeleteGroupDialog } from './delete-group-dialog';
 import styles from './model-groups-page.module.css';
 
-const COLUMNS = 7;
+const COLUMNS = 6;
 
 /** Every model group with its policy at a glance; each links to its routing editor. */
 export function ModelGroupsPage() {
   const pages = useCursorPages();
   const list = useQuery(modelGroupListQueryOptions({ cursor: pages.cursor, limit: MODEL_GROUP_PAGE_SIZE }));
   const [creating, setCreating] = useState(false);
+  // A fresh form every time the dialog opens.
+  const [createKey, setCreateKey] = useState(0);
+  const startCreating = () => {
+    setCreateKey((key) => key + 1);
+    setCreating(true);
+  };
   const writable = useCan('config:write');
   const [deleteTarget, setDeleteTarget] = useState<ModelGroup | null>(null);
 
@@ -48,7 +54,7 @@ export function ModelGroupsPage() {
         actions={
           <>
             {writable ? (
-              <Button variant="primary" onClick={() => setCreating(true)}>
+              <Button variant="primary" onClick={startCreating}>
                 Create your first group
               </Button>
             ) : null}
@@ -63,11 +69,18 @@ export function ModelGroupsPage() {
     body = (
       <Card padding="none" className={styles.tableCard}>
         <Table caption="Model groups" captionHidden className={styles.table}>
+          <colgroup>
+            <col />
+            <col className={styles.colStrategy} />
+            <col className={styles.colRetries} />
+            <col />
+            <col className={styles.colCooldown} />
+            <col className={styles.colActions} />
+          </colgroup>
           <thead>
             <tr>
-              <Th className={styles.nameCell}>Model group</Th>
+              <Th>Model group</Th>
               <Th>Strategy</Th>
-              <Th align="end">Deployments</Th>
               <Th align="end">Retries</Th>
               <Th>Fallbacks</Th>
               <Th align="end">Cooldown</Th>
@@ -85,7 +98,7 @@ export function ModelGroupsPage() {
                     </th>
                     {Array.from({ length: COLUMNS - 1 }, (_, c) => (
                       <td key={c}>
-                        <Skeleton width={c === COLUMNS - 2 ? 150 : 70} height={14} />
+                        <Skeleton width={c === COLUMNS - 2 ? 140 : 70} height={14} />
                       </td>
                     ))}
                   </tr>
@@ -97,27 +110,31 @@ export function ModelGroupsPage() {
                         {group.name}
                       </Link>
                     </th>
-                    <Td nowrap>{STRATEGY_INFO[group.strategy].label}</Td>
-                    <Td align="end" nowrap>
+                    <Td data-label="Strategy">
+                      {STRATEGY_INFO[group.strategy].label}
                       {group.deploymentCount === 0 ? (
-                        <span className={styles.warn}>none</span>
+                        <span className={`${styles.sub} ${styles.warn}`}>No deployments</span>
                       ) : (
-                        group.deploymentCount
+                        <span className={styles.sub}>
+                          {group.deploymentCount} {group.deploymentCount === 1 ? 'deployment' : 'deployments'}
+                        </span>
                       )}
                     </Td>
-                    <Td align="end">{group.numRetries}</Td>
-                    <Td>
+                    <Td align="end" data-label="Retries">
+                      {group.numRetries}
+                    </Td>
+                    <Td data-label="Fallbacks">
                       {group.fallbacks.length > 0 ? (
                         <span className={styles.fallbacks}>{group.fallbacks.join(' → ')}</span>
                       ) : (
                         <span className={styles.muted}>none</span>
                       )}
                     </Td>
-                    <Td align="end" nowrap>
+                    <Td align="end" data-label="Cooldown">
                       {group.cooldownSeconds} s
                       <span className={styles.sub}>at fail {group.allowedFails + 1} in a minute</span>
                     </Td>
-                    <Td nowrap>
+                    <Td className={styles.actionsCell}>
                       <div className={styles.actions}>
                         <Link
                           href={modelGroupHref(group.name)}
@@ -156,7 +173,7 @@ export function ModelGroupsPage() {
         description="Each group is a model name clients call. Its routing policy decides which deployment answers, how failures are retried and where traffic falls back."
         actions={
           writable ? (
-            <Button variant="primary" onClick={() => setCreating(true)}>
+            <Button variant="primary" onClick={startCreating}>
               Create group
             </Button>
           ) : null
@@ -177,7 +194,7 @@ export function ModelGroupsPage() {
 
       {writable ? (
         <>
-          <CreateGroupDialog open={creating} onClose={() => setCreating(false)} />
+          <CreateGroupDialog key={createKey} open={creating} onClose={() => setCreating(false)} />
           <DeleteGroupDialog group={deleteTarget} onClose={() => setDeleteTarget(null)} />
         </>
       ) : null}

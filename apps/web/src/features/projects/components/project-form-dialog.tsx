@@ -23,6 +23,7 @@ import {
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Textarea } from '@/components/ui/textarea';
 import { toast } from '@/components/ui/toast';
+import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import { createProjectMutationOptions, updateProjectMutationOptions } from '../queries';
 import styles from './projects.module.css';
 
@@ -48,19 +49,35 @@ interface ProjectFormDialogProps {
 }
 
 /**
- * Create or edit a project (name, description, tags), validated with the shared contract.
- * Give it a new `key` each time it opens so it starts from a clean form.
+ * Create or edit a project (name, description, tags), validated with the shared contract. Closing with
+ * changes typed asks first. Give it a new `key` each time it opens so it starts from a clean form.
  */
 export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogProps) {
   const router = useRouter();
-  const [name, setName] = useState(project?.name ?? '');
-  const [description, setDescription] = useState(project?.description ?? '');
-  const [tags, setTags] = useState(project?.tags.join(', ') ?? '');
+  const [initial] = useState(() => ({
+    name: project?.name ?? '',
+    description: project?.description ?? '',
+    tags: project?.tags.join(', ') ?? '',
+  }));
+  const [name, setName] = useState(initial.name);
+  const [description, setDescription] = useState(initial.description);
+  const [tags, setTags] = useState(initial.tags);
   const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
 
   const create = useMutation(createProjectMutationOptions());
   const update = useMutation(updateProjectMutationOptions());
   const pending = create.isPending || update.isPending;
+  const discard = useDiscardChanges({
+    dirty:
+      name !== initial.name ||
+      description !== initial.description ||
+      !sameTags(splitTags(tags), splitTags(initial.tags)),
+    onClose,
+    busy: pending,
+    description: project
+      ? `What you changed in “${project.name}” is not saved.`
+      : 'The project is not created and what you typed is lost.',
+  });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -112,92 +129,97 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
   }
 
   return (
-    <Dialog
-      open={open}
-      onClose={() => {
-        if (!pending) onClose();
-      }}
-      title={project ? 'Edit project' : 'New project'}
-      description={
-        project
-          ? undefined
-          : 'A project groups virtual keys and their spend, e.g. one per team, app or environment.'
-      }
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
-            {project ? 'Save changes' : 'Create project'}
-          </Button>
-        </>
-      }
-    >
-      <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
-        {hasFormErrors(errors) && errors.other.length > 0 ? (
-          <InlineAlert tone="danger" title="The project could not be saved">
-            {errors.other.join(' ')}
-          </InlineAlert>
-        ) : null}
-        <Field
-          id="project-name"
-          label={LABELS.name}
-          error={errors.fields.name}
-          hint="Shown in logs and usage tables."
-        >
-          {(control) => (
-            <Input
-              id={control.id}
-              aria-describedby={control['aria-describedby']}
-              invalid={control.invalid}
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              autoComplete="off"
-              maxLength={128}
-              required
-              data-autofocus
-              disabled={pending}
-            />
-          )}
-        </Field>
-        <Field
-          id="project-description"
-          label={`${LABELS.description} (optional)`}
-          error={errors.fields.description}
-        >
-          {(control) => (
-            <Textarea
-              id={control.id}
-              aria-describedby={control['aria-describedby']}
-              invalid={control.invalid}
-              value={description}
-              onChange={(event) => setDescription(event.target.value)}
-              maxLength={2000}
-              rows={3}
-              disabled={pending}
-            />
-          )}
-        </Field>
-        <Field
-          id="project-tags"
-          label={`${LABELS.tags} (optional)`}
-          hint="Comma-separated, e.g. team-search, production."
-          error={errors.fields.tags}
-        >
-          {(control) => (
-            <Input
-              id={control.id}
-              aria-describedby={control['aria-describedby']}
-              invalid={control.invalid}
-              value={tags}
-              onChange={(event) => setTags(event.target.value)}
-              autoComplete="off"
-              disabled={pending}
-            />
-          )}
-        </Field>
-      </form>
-    </Dialog>
+    <>
+      {discard.prompt}
+      <Dialog
+        open={open}
+        onClose={discard.requestClose}
+        title={project ? 'Edit project' : 'New project'}
+        description={
+          project
+            ? undefined
+            : 'A project groups virtual keys and their spend, e.g. one per team, app or environment.'
+        }
+        footer={
+          <>
+            <Button variant="ghost" onClick={discard.requestClose} disabled={pending}>
+              Cancel
+            </Button>
+            <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
+              {project ? 'Save changes' : 'Create project'}
+            </Button>
+          </>
+        }
+      >
+        <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
+          {hasFormErrors(errors) && errors.other.length > 0 ? (
+            <InlineAlert tone="danger" title="The project could not be saved">
+              {errors.other.join(' ')}
+            </InlineAlert>
+          ) : null}
+          <Field
+            id="project-name"
+            label={LABELS.name}
+            error={errors.fields.name}
+            hint="Shown in logs and usage tables."
+          >
+            {(control) => (
+              <Input
+                id={control.id}
+                aria-describedby={control['aria-describedby']}
+                invalid={control.invalid}
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                autoComplete="off"
+                maxLength={128}
+                required
+                data-autofocus
+                disabled={pending}
+              />
+            )}
+          </Field>
+          <Field
+            id="project-description"
+            label={`${LABELS.description} (optional)`}
+            error={errors.fields.description}
+          >
+            {(control) => (
+              <Textarea
+                id={control.id}
+                aria-describedby={control['aria-describedby']}
+                invalid={control.invalid}
+                value={description}
+                onChange={(event) => setDescription(event.target.value)}
+                maxLength={2000}
+                rows={3}
+                disabled={pending}
+              />
+            )}
+          </Field>
+          <Field
+            id="project-tags"
+            label={`${LABELS.tags} (optional)`}
+            hint="Comma-separated, e.g. team-search, production."
+            error={errors.fields.tags}
+          >
+            {(control) => (
+              <Input
+                id={control.id}
+                aria-describedby={control['aria-describedby']}
+                invalid={control.invalid}
+                value={tags}
+                onChange={(event) => setTags(event.target.value)}
+                autoComplete="off"
+                disabled={pending}
+              />
+            )}
+          </Field>
+        </form>
+      </Dialog>
+    </>
   );
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, i) => tag === b[i]);
 }

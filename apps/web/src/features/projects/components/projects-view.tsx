@@ -99,7 +99,7 @@ export function ProjectsView() {
           <ProjectsTable>
             {projects.map((project) => (
               <tr key={project.id}>
-                <Th scope="row" nowrap={false}>
+                <Th scope="row" nowrap={false} className={styles.projectCell}>
                   <Link href={`/projects/${project.id}` as Route} className={styles.projectLink}>
                     {project.name}
                   </Link>
@@ -107,7 +107,7 @@ export function ProjectsView() {
                     <p className={styles.projectDescription}>{project.description}</p>
                   ) : null}
                 </Th>
-                <Td>
+                <Td data-label="Tags" className={styles.tagsCell}>
                   {project.tags.length > 0 ? (
                     <span className={styles.tags}>
                       {project.tags.map((tag) => (
@@ -118,13 +118,13 @@ export function ProjectsView() {
                     <span className={styles.muted}>—</span>
                   )}
                 </Td>
-                <Td align="end" nowrap>
+                <Td align="end" nowrap data-label="Active keys">
                   {formatInteger(project.keyCount)}
                 </Td>
-                <Td align="end" nowrap>
+                <Td align="end" nowrap data-label="Spend (USD)">
                   {formatUsd(project.spendUsd)}
                 </Td>
-                <Td nowrap muted>
+                <Td nowrap muted data-label="Created">
                   {formatDate(project.createdAt)}
                 </Td>
               </tr>
@@ -150,7 +150,7 @@ export function ProjectsView() {
 /** `inert` for the skeleton: same size as the real table, but not yet something to read or tab into. */
 function ProjectsTable({ children, inert }: { children: React.ReactNode; inert?: boolean }) {
   const table = (
-    <Table caption="Projects" captionHidden>
+    <Table caption="Projects" captionHidden className={styles.table}>
       <thead>
         <tr>
           <Th>Project</Th>
