@@ -166,7 +166,7 @@ export class RedisKeyCounters implements KeyCounters {
     const window = Math.floor(nowMs / USAGE_WINDOW_MS);
     // A slot Redis could not free (it is away) expires with its ticket.
     this.redis.scripts
-      .run(
+      .runLater(
         SETTLE,
         [
           this.inFlightKey(ticket.keyId),

@@ -75,6 +75,8 @@ export class SharedRedis {
 
   async stop(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    // Settling that was waiting for a batch to ride on goes out before the connection closes.
+    if (this.up) await this.scripts.drain().catch(() => undefined);
     if (this.up) await this.client.zrem(this.key('instances'), this.instanceId).catch(() => undefined);
     this.client.disconnect();
     this.subscriber.disconnect();

@@ -42,6 +42,17 @@ describeWithRedis('SharedScripts: one command per tick', () => {
     expect((await scriptCalls()) - before).toBe(2);
   });
 
+  it('sends deferred operations with the next batch, first in it, or on their own soon after', async () => {
+    const before = await scriptCalls();
+    const deferred = shared.scripts.runLater(INCR, ['sbscripts:d'], [1]);
+    const immediate = shared.scripts.run(INCR, ['sbscripts:d'], [10]);
+    expect(await Promise.all([deferred, immediate])).toEqual([1, 11]);
+    expect((await scriptCalls()) - before).toBe(1);
+    // Nothing to ride on: it still goes.
+    await expect(shared.scripts.runLater(INCR, ['sbscripts:d'], [1])).resolves.toBe(12);
+    expect((await scriptCalls()) - before).toBe(2);
+  });
+
   it("sends a key's admission and a deployment's reservation made together in one command", async () => {
     const keys = new RedisKeyCounters(shared, { slotTtlMs: 60_000 });
     const deployments = new RedisUsageCounters(shared);

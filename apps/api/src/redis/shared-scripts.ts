@@ -21,6 +21,9 @@ interface Queued {
 
 type BatchCommand = Redis & Record<string, (...args: Arg[]) => Promise<unknown[]>>;
 
+/** Longest an operation sent with `runLater` waits for a batch to ride on. */
+export const LATER_MAX_WAIT_MS = 5;
+
 /**
  * Runs the gateway's Redis scripts (key admission, deployment reservations, settling...) so that every
  * operation issued in the same tick travels in ONE `EVALSHA` of one dispatcher script: a request's key
@@ -37,6 +40,9 @@ export class SharedScripts {
   private command: string | null = null;
   private version = 0;
   private queue: Queued[] = [];
+  /** Operations nobody waits for (settling, token counts): sent with the next batch, or within 5 ms. */
+  private later: Queued[] = [];
+  private laterTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly client: Redis) {}
 
@@ -53,19 +59,51 @@ export class SharedScripts {
 
   /** Queues `op`; it is sent with everything else queued in this tick. */
   run<T>(op: ScriptOp, keys: readonly string[], args: readonly Arg[]): Promise<T> {
-    if (op.keys !== 'variable' && keys.length !== op.keys)
-      throw new Error(`script op '${op.name}' takes ${op.keys} keys`);
-    if (!this.ops.has(op.name)) this.define(op);
+    this.check(op, keys);
     return new Promise<T>((resolve, reject) => {
-      if (this.queue.length === 0) process.nextTick(() => this.flush());
+      if (this.queue.length === 0) process.nextTick(() => void this.flush());
       this.queue.push({ op, keys, args, resolve: resolve as (value: unknown) => void, reject });
     });
   }
 
-  private flush(): void {
-    const batch = this.queue;
+  /**
+   * Like `run`, for an operation nobody waits for (a request's settling after its answer went out): it rides
+   * on the next batch (another request's admission), placed first in it, or leaves within
+   * LATER_MAX_WAIT_MS. Under load a request then costs one command, not two.
+   */
+  runLater<T>(op: ScriptOp, keys: readonly string[], args: readonly Arg[]): Promise<T> {
+    this.check(op, keys);
+    return new Promise<T>((resolve, reject) => {
+      this.later.push({ op, keys, args, resolve: resolve as (value: unknown) => void, reject });
+      if (this.laterTimer === null) {
+        this.laterTimer = setTimeout(() => void this.flush(), LATER_MAX_WAIT_MS);
+        this.laterTimer.unref();
+      }
+    });
+  }
+
+  /** Sends what is queued now and waits for it (shutdown: nothing deferred is left behind). */
+  async drain(): Promise<void> {
+    await this.flush();
+  }
+
+  private check(op: ScriptOp, keys: readonly string[]): void {
+    if (op.keys !== 'variable' && keys.length !== op.keys)
+      throw new Error(`script op '${op.name}' takes ${op.keys} keys`);
+    if (!this.ops.has(op.name)) this.define(op);
+  }
+
+  private flush(): Promise<void> {
+    let batch = this.queue;
     this.queue = [];
-    if (batch.length === 0) return;
+    if (this.later.length > 0) {
+      // Settling first: a slot freed before the admissions in the same batch is a slot they can take.
+      batch = batch.length > 0 ? [...this.later, ...batch] : this.later;
+      this.later = [];
+      if (this.laterTimer) clearTimeout(this.laterTimer);
+      this.laterTimer = null;
+    }
+    if (batch.length === 0) return Promise.resolve();
     const keys: string[] = [];
     const args: Arg[] = [batch.length];
     for (const q of batch) {
@@ -73,7 +111,7 @@ export class SharedScripts {
       args.push(q.op.name, q.keys.length, q.args.length, ...q.args);
     }
     const client = this.client as BatchCommand;
-    client[this.command ?? this.build()](keys.length, ...keys, ...args)
+    return client[this.command ?? this.build()](keys.length, ...keys, ...args)
       .then((results) => {
         for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
       })

@@ -107,7 +107,7 @@ export class RedisUsageCounters implements UsageCounters {
     this.own.addTokens(deploymentId, tokens, nowMs);
     if (!this.redis.usable) return;
     this.redis.scripts
-      .run(ADD, [this.windowKey(deploymentId, nowMs)], [Math.ceil(tokens), 0, USAGE_WINDOW_MS * 2])
+      .runLater(ADD, [this.windowKey(deploymentId, nowMs)], [Math.ceil(tokens), 0, USAGE_WINDOW_MS * 2])
       .catch((error: unknown) => this.redis.failed(error));
   }
 
