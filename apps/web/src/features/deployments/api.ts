@@ -1,14 +1,18 @@
 import {
+  attemptStatsSchema,
   deploymentPageSchema,
   deploymentSchema,
   deploymentTestResultSchema,
+  type AttemptStats,
   type CreateDeployment,
   type Deployment,
   type DeploymentTestResult,
   type UpdateDeployment,
 } from '@switchboard/contracts';
 import type { z } from 'zod';
+import { rangeWindow, TIME_RANGE_SPECS } from '@/components/ui/time-range';
 import { apiRequest } from '@/lib/api-client';
+import type { AttemptRange } from './attempts-health';
 
 export type DeploymentPage = z.infer<typeof deploymentPageSchema>;
 
@@ -50,4 +54,10 @@ export function resetDeployment(id: string): Promise<Deployment> {
 
 export function testDeployment(id: string): Promise<DeploymentTestResult> {
   return apiRequest(`${byId(id)}/test`, { method: 'POST', schema: deploymentTestResultSchema });
+}
+
+/** Every deployment's attempts (retries and fallbacks too) over the range ending now. */
+export function fetchAttemptStats(range: AttemptRange, signal?: AbortSignal): Promise<AttemptStats> {
+  const params = new URLSearchParams({ ...rangeWindow(range), interval: TIME_RANGE_SPECS[range].interval });
+  return apiRequest(`/api/stats/attempts?${params}`, { schema: attemptStatsSchema, signal });
 }

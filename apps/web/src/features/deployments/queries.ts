@@ -1,8 +1,10 @@
 import { keepPreviousData, mutationOptions, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { Deployment, UpdateDeployment } from '@switchboard/contracts';
 import { modelGroupKeys } from '@/features/model-groups/queries';
+import type { AttemptRange } from './attempts-health';
 import {
   createDeployment,
+  fetchAttemptStats,
   deleteDeployment,
   resetDeployment,
   getDeployment,
@@ -15,6 +17,8 @@ import {
 export const DEPLOYMENT_PAGE_SIZE = 25;
 /** Live columns (state, in-flight, rpm/tpm, latency) refresh this often while the page is visible. */
 export const LIVE_REFRESH_MS = 3_000;
+/** The attempt counts (a rollup written with each request-log batch) refresh this often. */
+export const ATTEMPTS_REFRESH_MS = 15_000;
 
 export const deploymentKeys = {
   all: ['deployments'] as const,
@@ -22,6 +26,7 @@ export const deploymentKeys = {
   list: (params: DeploymentListParams) => [...deploymentKeys.lists(), params] as const,
   details: () => [...deploymentKeys.all, 'detail'] as const,
   detail: (id: string) => [...deploymentKeys.details(), id] as const,
+  attempts: (range: AttemptRange) => [...deploymentKeys.all, 'attempts', range] as const,
 };
 
 export const deploymentListQueryOptions = (params: DeploymentListParams) =>
@@ -29,6 +34,17 @@ export const deploymentListQueryOptions = (params: DeploymentListParams) =>
     queryKey: deploymentKeys.list(params),
     queryFn: ({ signal }) => listDeployments(params, signal),
     refetchInterval: LIVE_REFRESH_MS,
+    staleTime: 0,
+    placeholderData: keepPreviousData,
+  });
+
+export const attemptStatsQueryOptions = (range: AttemptRange) =>
+  queryOptions({
+    queryKey: deploymentKeys.attempts(range),
+    queryFn: ({ signal }) => fetchAttemptStats(range, signal),
+    // TanStack pauses the interval while the tab is hidden and refetches when it is shown again.
+    refetchInterval: ATTEMPTS_REFRESH_MS,
+    // The window slides with every fetch, so cached counts are never "fresh".
     staleTime: 0,
     placeholderData: keepPreviousData,
   });
@@ -105,8 +121,14 @@ export const resetDeploymentMutationOptions = (queryClient: QueryClient) =>
     },
   });
 
-export const testDeploymentMutationOptions = () =>
+/** A test changes the live state (a rejected key benches the deployment, a success lifts that): refetch it. */
+export const testDeploymentMutationOptions = (queryClient: QueryClient) =>
   mutationOptions({
     mutationKey: [...deploymentKeys.all, 'test'],
     mutationFn: (deployment: Pick<Deployment, 'id'>) => testDeployment(deployment.id),
+    onSettled: (_result, _error, deployment) =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: deploymentKeys.lists() }),
+        queryClient.invalidateQueries({ queryKey: deploymentKeys.detail(deployment.id) }),
+      ]),
   });

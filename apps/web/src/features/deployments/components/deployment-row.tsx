@@ -8,6 +8,7 @@ import { formatMs } from '@/components/ui/format';
 import { PencilIcon, TrashIcon } from '@/components/ui/action-icons';
 import { CloseIcon, KeyIcon } from '@/components/ui/icons';
 import { Switch } from '@/components/ui/switch';
+import { TIME_RANGE_SPECS } from '@/components/ui/time-range';
 import { toast } from '@/components/ui/toast';
 import { modelGroupHref } from '@/features/model-groups/links';
 import {
@@ -15,7 +16,9 @@ import {
   testDeploymentMutationOptions,
   updateDeploymentMutationOptions,
 } from '../queries';
+import { type AttemptsView, countSince, healthOf } from '../attempts-health';
 import { PROVIDER_LABELS, upstreamHost } from '../deployment-form';
+import { AttemptsSummary } from './attempts-summary';
 import { DeploymentState, UsageMeter } from './deployment-state';
 import styles from './deployments-table.module.css';
 
@@ -24,20 +27,32 @@ export const DEPLOYMENT_COLUMNS = 7;
 interface DeploymentRowProps {
   deployment: Deployment;
   now: number;
+  attempts: AttemptsView;
   onEdit: (deployment: Deployment) => void;
   onDelete: (deployment: Deployment) => void;
   /** Without `config:write`: the row shows state only. */
   readOnly?: boolean;
 }
 
-export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = false }: DeploymentRowProps) {
+export function DeploymentRow({
+  deployment,
+  now,
+  attempts,
+  onEdit,
+  onDelete,
+  readOnly = false,
+}: DeploymentRowProps) {
   const queryClient = useQueryClient();
-  const test = useMutation(testDeploymentMutationOptions());
+  const test = useMutation(testDeploymentMutationOptions(queryClient));
   const toggle = useMutation(updateDeploymentMutationOptions(queryClient));
   const reset = useMutation(resetDeploymentMutationOptions(queryClient));
   const { state } = deployment;
   const resultId = `test-result-${deployment.id}`;
   const host = upstreamHost(deployment);
+  // Loaded counts without this deployment: no attempts in the last hour.
+  const recentBuckets = attempts.recent ? (attempts.recent.get(deployment.id)?.buckets ?? []) : null;
+  const health = healthOf(deployment, recentBuckets, now);
+  const summary = attempts.summary ? attempts.summary.get(deployment.id) : null;
 
   function setEnabled(enabled: boolean) {
     toggle.mutate(
@@ -95,6 +110,7 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
           >
             {deployment.modelGroup}
           </Link>
+          {/* Weight and priority on lines of their own: the column stays narrow enough for every other. */}
           <span className={styles.sub}>
             <span
               title={
@@ -104,17 +120,23 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
               }
             >
               weight {deployment.weight ?? 'default'}
-            </span>{' '}
-            · priority {deployment.priority}
+            </span>
           </span>
+          <span className={styles.sub}>priority {deployment.priority}</span>
         </td>
-        <td data-label="State">
-          <DeploymentState deployment={deployment} now={now} />
+        <td data-label="State" className={styles.stateCell}>
+          <DeploymentState
+            deployment={deployment}
+            health={health}
+            recent={recentBuckets ? countSince(recentBuckets, now) : null}
+            now={now}
+          />
           {state.status === 'cooling_down' && !readOnly && (
             <Button
               size="sm"
               variant="secondary"
               loading={reset.isPending}
+              aria-label="Put back into rotation"
               title={`Clear ${deployment.name}'s cooldown and send it traffic again`}
               onClick={() =>
                 reset.mutate(deployment, {
@@ -127,20 +149,36 @@ export function DeploymentRow({ deployment, now, onEdit, onDelete, readOnly = fa
                 })
               }
             >
-              Put back into rotation
+              Put back
             </Button>
           )}
         </td>
 
-        <td data-label="Usage / min">
+        <td data-label={`Errors · ${TIME_RANGE_SPECS[attempts.range].label}`}>
+          <AttemptsSummary
+            attempts={summary}
+            range={attempts.range}
+            to={attempts.summaryTo}
+            unavailable={attempts.summaryFailed}
+          />
+        </td>
+        <td data-label="Load">
           <UsageMeter used={state.rpmUsed} limit={deployment.rpmLimit} unit="rpm" />
           <UsageMeter used={state.tpmUsed} limit={deployment.tpmLimit} unit="tpm" />
-        </td>
-        <td className={styles.latency} data-label="Latency">
-          <span title={state.ttftMs !== null ? `Time to first token ${formatMs(state.ttftMs)}` : undefined}>
-            {formatMs(state.latencyMs)}
+          <span className={styles.load}>
+            {state.latencyMs !== null ? (
+              <>
+                <span
+                  title={`Recent latency${state.ttftMs !== null ? `; time to first token ${formatMs(state.ttftMs)}` : ''}`}
+                >
+                  <span className="visually-hidden">latency </span>
+                  {formatMs(state.latencyMs)}
+                </span>{' '}
+                ·{' '}
+              </>
+            ) : null}
+            {state.inFlight} in flight
           </span>
-          <span className={styles.sub}>{state.inFlight} in flight</span>
         </td>
         <td data-label="Enabled">
           {readOnly ? (

@@ -1,5 +1,6 @@
 import type { Deployment } from '@switchboard/contracts';
 import { Badge } from '@/components/ui';
+import { type AttemptCounts, formatAgo, HEALTH_BADGES, type HealthKind } from '../attempts-health';
 import styles from './deployment-state.module.css';
 
 /** `42 s`, `3 min 05 s`, `1 h 02 min`. */
@@ -17,53 +18,89 @@ const REASONS: Record<string, string> = {
   auth: 'the upstream rejected the key',
 };
 
-/** Healthy, cooling down (with the time left, counted down here between refreshes) or disabled. */
-export function DeploymentState({ deployment, now }: { deployment: Deployment; now: number }) {
-  const { state } = deployment;
-  if (state.status === 'disabled') {
-    return (
-      <div className={styles.state}>
-        <Badge tone="neutral" dot>
-          Disabled
-        </Badge>
-      </div>
-    );
+/** Why the badge says what it says, for its tooltip. */
+function badgeTitle(health: HealthKind, recent: AttemptCounts | null): string | undefined {
+  switch (health) {
+    case 'failing':
+      return recent
+        ? `${recent.failed} of ${recent.attempts} attempts failed in the last 15 minutes; still in rotation, so retries elsewhere answer its requests`
+        : undefined;
+    case 'last_failed':
+      return 'Its last call or connection test failed; still in rotation';
+    case 'credentials_rejected':
+      return 'The upstream rejected the API key: out of rotation until a test succeeds or the cooldown ends';
+    case 'unknown':
+      return 'The recent error rate could not be loaded';
+    case 'healthy':
+      return 'In rotation; its last call succeeded, and few or none of its attempts failed in the last 15 minutes';
+    case 'cooling_down':
+    case 'disabled':
+      return undefined;
   }
-  if (state.status === 'cooling_down') {
+}
+
+/**
+ * The badge (benched, failing, healthy...; see `healthOf`), with when the deployment last failed and last
+ * succeeded; a cooldown counts down here between refreshes.
+ */
+export function DeploymentState({
+  deployment,
+  health,
+  recent,
+  now,
+}: {
+  deployment: Deployment;
+  health: HealthKind;
+  /** Attempts of the last 15 minutes; null when unknown. */
+  recent: AttemptCounts | null;
+  now: number;
+}) {
+  const { state } = deployment;
+  const badge = HEALTH_BADGES[health];
+  const benched = state.status === 'cooling_down';
+  let cooldownLine = null;
+  if (benched) {
     const until = state.cooldownUntil ? Date.parse(state.cooldownUntil) : null;
     const left = until === null ? null : until - now;
     const reason = state.cooldownReason
       ? (REASONS[state.cooldownReason] ?? state.cooldownReason.replace(/_/g, ' '))
       : null;
-    return (
-      <div className={styles.state}>
-        <Badge tone="warn" dot>
-          Cooling down
-        </Badge>
-        {/* One line under the badge, so a cooldown never makes the row taller; the full error is in the tooltip. */}
-        <span
-          className={styles.line}
-          title={[reason, state.lastError].filter(Boolean).join(': ') || undefined}
-        >
-          <span className={styles.detail}>
-            {left === null
-              ? 'until it recovers'
-              : left > 0
-                ? `${formatCountdown(left)} left`
-                : 'back any moment'}
-          </span>
-          {state.lastError || reason ? (
-            <span className={styles.error}>· {state.lastError ?? reason}</span>
-          ) : null}
+    cooldownLine = (
+      // One line, so a cooldown never makes the row taller; the full error is in the tooltip.
+      <span className={styles.line} title={[reason, state.lastError].filter(Boolean).join(': ') || undefined}>
+        <span className={styles.detail}>
+          {left === null
+            ? 'until it recovers'
+            : left > 0
+              ? `${formatCountdown(left)} left`
+              : 'back any moment'}
         </span>
-      </div>
+        {state.lastError || reason ? (
+          <span className={styles.error}>· {state.lastError ?? reason}</span>
+        ) : null}
+      </span>
     );
   }
+  const showTimes = state.status !== 'disabled';
+
   return (
     <div className={styles.state}>
-      <Badge tone="success" dot>
-        Healthy
-      </Badge>
+      <span title={badgeTitle(health, recent)}>
+        <Badge tone={badge.tone} dot>
+          {badge.label}
+        </Badge>
+      </span>
+      {cooldownLine}
+      {showTimes && !benched && state.lastErrorAt !== null ? (
+        <span className={styles.time} title={state.lastError ?? undefined}>
+          Last error {formatAgo(state.lastErrorAt, now)}
+        </span>
+      ) : null}
+      {showTimes && state.lastSuccessAt !== null ? (
+        <span className={styles.time}>Last success {formatAgo(state.lastSuccessAt, now)}</span>
+      ) : showTimes && state.lastErrorAt !== null ? (
+        <span className={styles.time}>No success yet</span>
+      ) : null}
     </div>
   );
 }

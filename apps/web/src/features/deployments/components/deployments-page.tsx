@@ -5,17 +5,28 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Route } from 'next';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useId, useState } from 'react';
+import { useId, useMemo, useState } from 'react';
 import { Button, buttonClassName, Card, EmptyState, ErrorState, PageHeader } from '@/components/ui';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { CursorPager, useCursorPages } from '@/components/ui/cursor-pager';
 import { DeploymentsIcon } from '@/components/ui/icons';
 import { InlineAlert } from '@/components/ui/inline-alert';
+import { SegmentedControl } from '@/components/ui/segmented-control';
 import { Select } from '@/components/ui/select';
+import { TIME_RANGE_OPTIONS } from '@/components/ui/time-range';
 import { toast } from '@/components/ui/toast';
 import { useCan } from '@/features/auth/use-caller';
 import { modelGroupNamesQueryOptions } from '@/features/model-groups/queries';
 import {
+  ATTEMPT_RANGES,
+  type AttemptRange,
+  type AttemptsView,
+  attemptsById,
+  BADGE_RANGE,
+} from '../attempts-health';
+import {
+  ATTEMPTS_REFRESH_MS,
+  attemptStatsQueryOptions,
   DEPLOYMENT_PAGE_SIZE,
   deleteDeploymentMutationOptions,
   deploymentListQueryOptions,
@@ -27,15 +38,38 @@ import styles from './deployments-page.module.css';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
 
-/** The deployments list: live state every 3 s, server-side paging, add / edit / test / delete. */
+const RANGE_OPTIONS = TIME_RANGE_OPTIONS.filter((o) =>
+  (ATTEMPT_RANGES as readonly string[]).includes(o.value),
+) as {
+  value: AttemptRange;
+  label: string;
+  ariaLabel: string;
+}[];
+
+/**
+ * The deployments list: live state every 3 s, error rates every 15 s, server-side paging,
+ * add / edit / test / delete.
+ */
 export function DeploymentsPage() {
   const searchParams = useSearchParams();
   const modelGroup = searchParams.get('modelGroup') ?? undefined;
+  // Outside the list, so changing the group filter keeps the chosen range.
+  const [range, setRange] = useState<AttemptRange>(BADGE_RANGE);
   // Remount the list when the filter changes so paging starts again at page 1.
-  return <DeploymentsList key={modelGroup ?? ''} modelGroup={modelGroup} />;
+  return (
+    <DeploymentsList key={modelGroup ?? ''} modelGroup={modelGroup} range={range} onRangeChange={setRange} />
+  );
 }
 
-function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
+function DeploymentsList({
+  modelGroup,
+  range,
+  onRangeChange,
+}: {
+  modelGroup: string | undefined;
+  range: AttemptRange;
+  onRangeChange: (range: AttemptRange) => void;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   const queryClient = useQueryClient();
@@ -48,6 +82,21 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
     deploymentListQueryOptions({ modelGroup, cursor: pages.cursor, limit: DEPLOYMENT_PAGE_SIZE }),
   );
   const groupNames = useQuery(modelGroupNamesQueryOptions());
+  // The badge always judges the last hour; the summary shows the chosen range (the same query for 1 h).
+  const recent = useQuery(attemptStatsQueryOptions(BADGE_RANGE));
+  const summary = useQuery(attemptStatsQueryOptions(range));
+  const attempts = useMemo<AttemptsView>(
+    () => ({
+      range,
+      recent: attemptsById(recent.data),
+      // The previous range's numbers stay out of a column headed with the new one.
+      summary: summary.isPlaceholderData ? null : attemptsById(summary.data),
+      summaryTo: summary.data ? Date.parse(summary.data.to) : Date.now(),
+      summaryFailed: summary.isError && !summary.data,
+    }),
+    [range, recent.data, summary.data, summary.isPlaceholderData, summary.isError],
+  );
+  const attemptsError = recent.error ?? summary.error;
 
   const [formTarget, setFormTarget] = useState<DeploymentFormTarget | null>(null);
   const [deleteTarget, setDeleteTarget] = useState<Deployment | null>(null);
@@ -143,6 +192,7 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
       <Card padding="none" className={styles.tableCard}>
         <DeploymentsTable
           deployments={rows}
+          attempts={attempts}
           onEdit={(d) => setFormTarget({ mode: 'edit', deployment: d })}
           onDelete={setDeleteTarget}
           readOnly={!writable}
@@ -179,6 +229,17 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
             ))}
           </Select>
         </div>
+        <div className={styles.filter}>
+          <span className={styles.filterLabel} aria-hidden="true">
+            Errors over
+          </span>
+          <SegmentedControl
+            label="Errors over"
+            options={RANGE_OPTIONS}
+            value={range}
+            onChange={onRangeChange}
+          />
+        </div>
         <p className={styles.live} aria-live="off">
           <span className={list.isError ? styles.liveDotError : styles.liveDot} aria-hidden="true" />
           {list.dataUpdatedAt > 0
@@ -186,6 +247,15 @@ function DeploymentsList({ modelGroup }: { modelGroup: string | undefined }) {
             : `Live · refreshes every ${LIVE_REFRESH_MS / 1000} s`}
         </p>
       </div>
+
+      {attemptsError ? (
+        <div className={styles.notice}>
+          <InlineAlert tone="warn" title="Error rates could not be loaded">
+            {attemptsError.message} Until they load, badges say “In rotation” rather than “Healthy”; retrying
+            every {ATTEMPTS_REFRESH_MS / 1000} s.
+          </InlineAlert>
+        </div>
+      ) : null}
 
       {list.isError && page ? (
         <div className={styles.notice}>

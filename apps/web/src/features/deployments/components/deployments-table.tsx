@@ -3,6 +3,8 @@
 import type { Deployment } from '@switchboard/contracts';
 import { Skeleton } from '@/components/ui';
 import { Table, Th } from '@/components/ui/table';
+import { TIME_RANGE_SPECS } from '@/components/ui/time-range';
+import type { AttemptRange, AttemptsView } from '../attempts-health';
 import { useNow } from '../hooks/use-now';
 import { DEPLOYMENT_COLUMNS, DeploymentRow } from './deployment-row';
 import styles from './deployments-table.module.css';
@@ -10,6 +12,7 @@ import styles from './deployments-table.module.css';
 interface DeploymentsTableProps {
   /** `null` while the first page loads: skeleton rows of the final height. */
   deployments: Deployment[] | null;
+  attempts: AttemptsView;
   skeletonRows?: number;
   onEdit: (deployment: Deployment) => void;
   onDelete: (deployment: Deployment) => void;
@@ -17,16 +20,25 @@ interface DeploymentsTableProps {
   readOnly?: boolean;
 }
 
-function Head({ readOnly }: { readOnly: boolean }) {
+function Head({ readOnly, range }: { readOnly: boolean; range: AttemptRange }) {
   return (
     <thead>
       <tr>
         <Th className={styles.nameCell}>Deployment</Th>
         <Th>Model group</Th>
         <Th>State</Th>
-        <Th>Usage / min</Th>
-        <Th>Latency</Th>
-        <Th>Enabled</Th>
+        <Th>
+          Errors · {TIME_RANGE_SPECS[range].label}
+          <span className="visually-hidden"> (all attempts, retries included)</span>
+        </Th>
+        <Th>
+          Load<span className="visually-hidden"> (per minute, latency, in flight)</span>
+        </Th>
+        {/* "On" over the switches: a short header keeps every column beside the sidebar at 1280 px. */}
+        <Th title="Enabled">
+          <span aria-hidden="true">On</span>
+          <span className="visually-hidden">Enabled</span>
+        </Th>
         {readOnly ? null : (
           <Th>
             <span className="visually-hidden">Actions</span>
@@ -39,21 +51,22 @@ function Head({ readOnly }: { readOnly: boolean }) {
 
 export function DeploymentsTable({
   deployments,
+  attempts,
   skeletonRows = 5,
   onEdit,
   onDelete,
   readOnly = false,
 }: DeploymentsTableProps) {
   const columns = readOnly ? DEPLOYMENT_COLUMNS - 1 : DEPLOYMENT_COLUMNS;
-  // Tick once a second only while some deployment is counting down its cooldown.
+  // Tick once a second while some deployment counts down its cooldown; else often enough for "3 min ago".
   const counting = deployments?.some((d) => d.state.status === 'cooling_down') ?? false;
-  const now = useNow(counting);
+  const now = useNow(true, counting ? 1_000 : 15_000);
 
   return (
     // Below a certain width (of the list, not the window) each row becomes a card with its actions in view.
     <div className={styles.container}>
       <Table caption="Deployments" captionHidden className={styles.table} aria-busy={deployments === null}>
-        <Head readOnly={readOnly} />
+        <Head readOnly={readOnly} range={attempts.range} />
         <tbody>
           {deployments === null
             ? Array.from({ length: skeletonRows }, (_, i) => (
@@ -65,7 +78,10 @@ export function DeploymentsTable({
                   </th>
                   {Array.from({ length: columns - 1 }, (_, c) => (
                     <td key={c}>
-                      <Skeleton width={c === DEPLOYMENT_COLUMNS - 2 ? 110 : c === 4 ? 36 : 72} height={14} />
+                      <Skeleton
+                        width={c === DEPLOYMENT_COLUMNS - 2 ? 110 : c === DEPLOYMENT_COLUMNS - 3 ? 36 : 72}
+                        height={14}
+                      />
                     </td>
                   ))}
                 </tr>
@@ -75,6 +91,7 @@ export function DeploymentsTable({
                   key={deployment.id}
                   deployment={deployment}
                   now={now}
+                  attempts={attempts}
                   onEdit={onEdit}
                   onDelete={onDelete}
                   readOnly={readOnly}
