@@ -1,4 +1,4 @@
-import { CHART_PALETTE_SIZE, chartColorSlot } from './chart-colors';
+import { CHART_PALETTE_SIZE, chartColorSlot, chartColorSlots } from './chart-colors';
 
 /** UUIDs that differ only in their last digits, as rows created one after another often do. */
 const ids = Array.from(
@@ -42,5 +42,29 @@ describe('chartColorSlot (an entity keeps its chart colour, whatever its rank)',
   it('gives a group without an id the "other" colour', () => {
     expect(chartColorSlot(null)).toBe('other');
     expect(chartColorSlot('')).toBe('other');
+  });
+});
+
+describe('chartColorSlots (entities drawn together)', () => {
+  it('never gives two of up to ten entities one colour, whatever their order', () => {
+    for (let start = 0; start + 10 <= 200; start += 10) {
+      const set = ids.slice(start, start + 10);
+      const slots = chartColorSlots(set);
+      expect(new Set(set.map((id) => slots.get(id))).size).toBe(10);
+      // Rank order does not matter: the same set in reverse gets the same colours.
+      const again = chartColorSlots([...set].reverse());
+      for (const id of set) expect(again.get(id)).toBe(slots.get(id));
+    }
+  });
+
+  it("keeps each entity's own colour when it is free", () => {
+    const set = ids.slice(0, 3);
+    const own = set.map((id) => chartColorSlot(id));
+    const slots = chartColorSlots(set);
+    // The smallest id always keeps its own slot; the others too unless an earlier one took it.
+    const sorted = [...set].sort();
+    expect(slots.get(sorted[0]!)).toBe(chartColorSlot(sorted[0]!));
+    if (new Set(own).size === 3) for (const id of set) expect(slots.get(id)).toBe(chartColorSlot(id));
+    expect(chartColorSlots([null, '']).size).toBe(0);
   });
 });

@@ -13,6 +13,29 @@ export function chartColorSlot(id: string | null): ChartColorSlot {
   return (fnv1a(id) % CHART_PALETTE_SIZE) + 1;
 }
 
+/**
+ * Slots for a set of entities drawn together: each takes its own slot (`chartColorSlot`) unless an entity
+ * with a smaller id already holds it, then the next free one. As stable as `chartColorSlot` while the set
+ * stays the same (the order of ids, not of traffic, decides), and no two of up to CHART_PALETTE_SIZE
+ * entities share a colour.
+ */
+export function chartColorSlots(ids: readonly (string | null)[]): Map<string, ChartColorSlot> {
+  const slots = new Map<string, ChartColorSlot>();
+  const taken = new Set<number>();
+  const sorted = [...new Set(ids.filter((id): id is string => id !== null && id !== ''))].sort();
+  for (const id of sorted) {
+    const own = chartColorSlot(id) as number;
+    let slot = own;
+    for (let step = 0; step < CHART_PALETTE_SIZE && taken.has(slot); step++)
+      slot = (slot % CHART_PALETTE_SIZE) + 1;
+    // More entities than colours: the rest keep their own slot and share.
+    if (taken.has(slot)) slot = own;
+    taken.add(slot);
+    slots.set(id, slot);
+  }
+  return slots;
+}
+
 /** 32-bit FNV-1a: a few lines, and ids that differ in one character land far apart. */
 function fnv1a(text: string): number {
   let hash = 0x811c9dc5;

@@ -109,7 +109,7 @@ function DistributionTable({
             <Th scope="row" nowrap={false} className={styles.groupCell}>
               <span
                 className={styles.swatch}
-                style={{ background: groupColor(group, index) }}
+                style={{ background: groupColor(distribution, group, index) }}
                 aria-hidden="true"
               />
               <span className={styles.groupLabel}>{group.label}</span>
@@ -124,7 +124,7 @@ function DistributionTable({
                     className={styles.shareFill}
                     style={{
                       width: `${Math.round(group.totals.share * 100)}%`,
-                      background: groupColor(group, index),
+                      background: groupColor(distribution, group, index),
                     }}
                   />
                 </span>

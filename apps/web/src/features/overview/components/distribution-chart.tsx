@@ -3,6 +3,7 @@
 import type { Distribution } from '@switchboard/contracts';
 import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { chartColorSlots } from '@switchboard/contracts';
 import { entityChartColor, OTHER_CHART_COLOR } from '@/components/ui/chart-colors';
 import { formatInteger } from '@/components/ui/format';
 import styles from './overview.module.css';
@@ -11,9 +12,17 @@ export const CHART_HEIGHT = 240;
 /** Groups drawn as series of their own; the rest are summed into "Other". */
 export const MAX_SERIES = 7;
 
-/** The colour a group is drawn in: its own (from its id) among the first MAX_SERIES, else Other's grey. */
-export function groupColor(group: Distribution['groups'][number], rank: number): string {
-  return rank < MAX_SERIES ? entityChartColor(group.key) : OTHER_CHART_COLOR;
+/**
+ * The colour a group is drawn in: its own among the first MAX_SERIES, else Other's grey. Colours follow
+ * the ids of all the distribution's groups (`chartColorSlots`), never their rank, and do not repeat.
+ */
+export function groupColor(
+  distribution: Distribution,
+  group: Distribution['groups'][number],
+  rank: number,
+): string {
+  if (rank >= MAX_SERIES) return OTHER_CHART_COLOR;
+  return entityChartColor(group.key, chartColorSlots(distribution.groups.map((g) => g.key)));
 }
 
 interface Series {
@@ -31,7 +40,7 @@ function buildChart(distribution: Distribution): { series: Series[]; rows: Row[]
   const series: Series[] = shown.map((group, index) => ({
     dataKey: `s${index}`,
     label: group.label,
-    color: groupColor(group, index),
+    color: groupColor(distribution, group, index),
   }));
   if (rest.length > 0)
     series.push({ dataKey: 'other', label: `Other (${rest.length})`, color: OTHER_CHART_COLOR });
