@@ -64,10 +64,28 @@ export const logListQuerySchema = z.object({
     .union([logStatusFilterSchema, z.coerce.number().int().min(100).max(599)])
     .optional()
     .describe('`success`, `error`, or an exact HTTP status such as `429`.'),
+  requestId: z.string().trim().min(1).max(200).optional().describe('Exactly this `x-request-id`.'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Text anywhere in the error message (case-insensitive).'),
   cursor: z.string().optional().describe('`nextCursor` of the previous page.'),
   limit: z.coerce.number().int().min(1).max(500).default(50).describe('Page size.'),
 });
 export type LogListQuery = z.infer<typeof logListQuerySchema>;
+
+/** `GET /api/logs/export`: the same filters, the whole range (newest first), as CSV or JSON lines. */
+export const logExportQuerySchema = logListQuerySchema.omit({ cursor: true, limit: true }).extend({
+  format: z
+    .enum(['csv', 'jsonl'])
+    .default('csv')
+    .describe('`csv` (spreadsheets) or `jsonl` (one JSON object per line).'),
+});
+export type LogExportQuery = z.infer<typeof logExportQuerySchema>;
+export const LOG_EXPORT_MAX_ROWS = 100_000;
 
 // ---------- statistics ----------
 export const STATS_GROUP_BY = ['deployment', 'project', 'key', 'modelGroup'] as const;

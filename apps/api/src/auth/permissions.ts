@@ -62,6 +62,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/stats/distribution': 'usage:read',
   'GET /api/stats/summary': 'usage:read',
   'GET /api/stats/attempts': 'config:read',
+  'GET /api/logs/export': 'usage:read',
   'GET /api/audit': 'audit:read',
   'POST /api/import/litellm': 'import:write',
   // The whole routing configuration in one file: those who may import it may export it.
@@ -103,6 +104,7 @@ export const PROJECT_SCOPED_ROUTES: ReadonlySet<string> = new Set([
   'POST /api/keys/:id/revoke',
   'POST /api/keys/:id/rotate',
   'GET /api/logs',
+  'GET /api/logs/export',
   'GET /api/logs/:id',
   'GET /api/stats/distribution',
   'GET /api/stats/summary',

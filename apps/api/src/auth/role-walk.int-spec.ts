@@ -42,6 +42,7 @@ const EXPECTED: Record<string, (route: string) => boolean> = {
       'POST /api/keys/:id/revoke',
       'POST /api/keys/:id/rotate',
       'GET /api/logs',
+      'GET /api/logs/export',
       'GET /api/logs/:id',
       'GET /api/stats/distribution',
       'GET /api/stats/summary',

@@ -30,6 +30,7 @@ import {
   importPlanSchema,
   importRequestSchema,
   keyListQuerySchema,
+  logExportQuerySchema,
   logListQuerySchema,
   modelGroupPageSchema,
   modelGroupSchema,
@@ -365,6 +366,19 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
         'GET /api/logs',
         'List request logs, newest first',
         { query: logListQuerySchema, ok: S.RequestLogPage },
+      ],
+      [
+        'GET /api/logs/export',
+        'Download the filtered request logs (newest first, at most 100,000) as CSV or JSON lines',
+        {
+          query: logExportQuerySchema,
+          description:
+            'Streams page by page. In CSV, text a spreadsheet would run as a formula (starting with =, +, -, @) gets a leading apostrophe.',
+          response: text(
+            'text/csv',
+            'The rows: CSV, or JSON lines (`application/x-ndjson`) with format=jsonl',
+          ),
+        },
       ],
       ['GET /api/logs/:id', 'One request log with its attempts', { ok: S.RequestLogDetail }],
       [

@@ -25,6 +25,9 @@ export interface RequestLogFilter {
   modelGroup?: string;
   deploymentId?: string;
   status?: 'success' | 'error' | number;
+  requestId?: string;
+  /** Text in the error message (case-insensitive). */
+  q?: string;
 }
 
 export interface LogCursor {
@@ -191,6 +194,8 @@ export class RequestLogRepository implements RequestLogStore {
       keyId: filter.keyId,
       modelGroup: filter.modelGroup,
       deploymentId: filter.deploymentId,
+      requestId: filter.requestId,
+      ...(filter.q ? { errorMessage: { contains: filter.q, mode: 'insensitive' as const } } : {}),
       ...statusWhere(filter.status),
       ...(after
         ? {

@@ -2,13 +2,21 @@ import { inScope, type ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import {
   attemptSchema,
+  LOG_EXPORT_MAX_ROWS,
+  type LogExportQuery,
   type LogListQuery,
   type RequestLog,
   type RequestLogDetail,
 } from '@switchboard/contracts';
 import { z } from 'zod';
 import { AdminError } from '../common/errors';
-import { type LogCursor, RequestLogRepository, type RequestLogRow } from './request-log.repository';
+import { csvHeader, csvRow, jsonLine } from './log-export';
+import {
+  type LogCursor,
+  RequestLogRepository,
+  type RequestLogFilter,
+  type RequestLogRow,
+} from './request-log.repository';
 
 const attemptsSchema = z.array(attemptSchema);
 const INT8_MAX = 9_223_372_036_854_775_807n;
@@ -38,6 +46,24 @@ export function parseLogId(raw: string): bigint | null {
   return id > 0n && id <= INT8_MAX ? id : null;
 }
 
+/** Rows read per page while exporting. */
+const EXPORT_PAGE = 1000;
+
+function filterOf(query: Omit<LogListQuery, 'cursor' | 'limit'>, scope: ProjectScope): RequestLogFilter {
+  return {
+    from: query.from ? new Date(query.from) : undefined,
+    to: query.to ? new Date(query.to) : undefined,
+    projectId: query.projectId,
+    projectIds: scope,
+    keyId: query.keyId,
+    modelGroup: query.modelGroup,
+    deploymentId: query.deploymentId,
+    status: query.status,
+    requestId: query.requestId,
+    q: query.q,
+  };
+}
+
 function toRequestLog(row: RequestLogRow): RequestLog {
   return { ...row, id: row.id.toString(), createdAt: row.createdAt.toISOString() };
 }
@@ -52,26 +78,33 @@ export class RequestLogsService {
     scope: ProjectScope,
   ): Promise<{ data: RequestLog[]; nextCursor: string | null }> {
     const after = query.cursor ? decodeCursor(query.cursor) : null;
-    const rows = await this.repo.findPage(
-      {
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
-        projectId: query.projectId,
-        projectIds: scope,
-        keyId: query.keyId,
-        modelGroup: query.modelGroup,
-        deploymentId: query.deploymentId,
-        status: query.status,
-      },
-      after,
-      query.limit + 1,
-    );
+    const rows = await this.repo.findPage(filterOf(query, scope), after, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
       data: page.map(toRequestLog),
       nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
     };
+  }
+
+  /**
+   * Every matching request (newest first, at most LOG_EXPORT_MAX_ROWS) as CSV or JSON lines, read page by
+   * page (keyset) so a large range streams instead of being held in memory.
+   */
+  async *export(query: LogExportQuery, scope: ProjectScope): AsyncGenerator<string> {
+    const filter = filterOf(query, scope);
+    const csv = query.format === 'csv';
+    if (csv) yield csvHeader();
+    let after: LogCursor | null = null;
+    let sent = 0;
+    while (sent < LOG_EXPORT_MAX_ROWS) {
+      const rows = await this.repo.findPage(filter, after, Math.min(EXPORT_PAGE, LOG_EXPORT_MAX_ROWS - sent));
+      if (rows.length === 0) return;
+      yield rows.map((row) => (csv ? csvRow(toRequestLog(row)) : jsonLine(toRequestLog(row)))).join('');
+      sent += rows.length;
+      const last = rows[rows.length - 1]!;
+      after = { createdAt: last.createdAt, id: last.id };
+    }
   }
 
   /** A request of a project outside `scope` is answered like a missing one. */

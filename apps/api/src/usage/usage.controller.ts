@@ -1,9 +1,12 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import {
   type AttemptStatsQuery,
   attemptStatsQuerySchema,
   type DistributionQuery,
   distributionQuerySchema,
+  type LogExportQuery,
+  logExportQuerySchema,
   type LogListQuery,
   logListQuerySchema,
 } from '@switchboard/contracts';
@@ -25,6 +28,20 @@ export class RequestLogsController {
     @CallerScope() scope: ProjectScope,
   ) {
     return this.logs.list(query, scope);
+  }
+
+  /** The filtered range as a download (CSV or JSON lines), streamed page by page. */
+  @Get('export')
+  export(
+    @Query(new ZodValidationPipe(logExportQuerySchema)) query: LogExportQuery,
+    @CallerScope() scope: ProjectScope,
+  ): StreamableFile {
+    const csv = query.format === 'csv';
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return new StreamableFile(Readable.from(this.logs.export(query, scope)), {
+      type: csv ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+      disposition: `attachment; filename="switchboard-logs-${stamp}.${csv ? 'csv' : 'jsonl'}"`,
+    });
   }
 
   @Get(':id')
