@@ -15,15 +15,36 @@ export function listLogs(
   { cursor, from, limit }: { cursor: string | null; from: string | null; limit: number },
   signal?: AbortSignal,
 ): Promise<RequestLogPage> {
-  const params = new URLSearchParams({ limit: String(limit) });
-  if (from) params.set('from', from);
-  if (filters.projectId) params.set('projectId', filters.projectId);
-  if (filters.keyId) params.set('keyId', filters.keyId);
-  if (filters.modelGroup) params.set('modelGroup', filters.modelGroup);
-  if (filters.deploymentId) params.set('deploymentId', filters.deploymentId);
-  if (filters.status) params.set('status', filters.status);
+  const params = filterParams(filters, from);
+  params.set('limit', String(limit));
   if (cursor) params.set('cursor', cursor);
   return apiRequest(`/api/logs?${params}`, { schema: requestLogPageSchema, signal });
+}
+
+/** The API's query for the filters (the list and the export read the same ones). */
+function filterParams(filters: LogFilters, from: string | null): URLSearchParams {
+  const params = new URLSearchParams();
+  if (from) params.set('from', from);
+  for (const name of [
+    'projectId',
+    'keyId',
+    'modelGroup',
+    'deploymentId',
+    'status',
+    'requestId',
+    'q',
+  ] as const) {
+    const value = filters[name];
+    if (value) params.set(name, value);
+  }
+  return params;
+}
+
+/** Where the browser downloads the filtered range (same origin: the session cookie signs it in). */
+export function logExportUrl(filters: LogFilters, format: 'csv' | 'jsonl', from: string | null): string {
+  const params = filterParams(filters, from);
+  params.set('format', format);
+  return `/api/logs/export?${params}`;
 }
 
 export function getLog(id: string, signal?: AbortSignal): Promise<RequestLogDetail> {

@@ -9,6 +9,10 @@ export interface LogFilters {
   deploymentId?: string;
   /** `success`, `error` or an HTTP status such as `429`. */
   status?: string;
+  /** Exactly this request id (`x-request-id`). */
+  requestId?: string;
+  /** Text in the error message. */
+  q?: string;
 }
 
 export const DEFAULT_LOG_RANGE: LogFilters['range'] = '24h';
@@ -25,6 +29,10 @@ export function parseLogFilters(params: URLSearchParams): LogFilters {
   };
   const status = params.get('status');
   const modelGroup = params.get('modelGroup')?.trim();
+  const text = (name: string) => {
+    const value = params.get(name)?.trim();
+    return value && value.length <= 200 ? value : undefined;
+  };
   return {
     range: range === 'all' ? 'all' : isTimeRange(range) ? range : DEFAULT_LOG_RANGE,
     projectId: uuid('projectId'),
@@ -32,13 +40,23 @@ export function parseLogFilters(params: URLSearchParams): LogFilters {
     modelGroup: modelGroup ? modelGroup : undefined,
     deploymentId: uuid('deploymentId'),
     status: status && STATUS.test(status) ? status : undefined,
+    requestId: text('requestId'),
+    q: text('q'),
   };
 }
 
 export function logFiltersToSearch(filters: LogFilters): string {
   const params = new URLSearchParams();
   if (filters.range !== DEFAULT_LOG_RANGE) params.set('range', filters.range);
-  for (const name of ['projectId', 'keyId', 'modelGroup', 'deploymentId', 'status'] as const) {
+  for (const name of [
+    'projectId',
+    'keyId',
+    'modelGroup',
+    'deploymentId',
+    'status',
+    'requestId',
+    'q',
+  ] as const) {
     const value = filters[name];
     if (value) params.set(name, value);
   }
@@ -53,7 +71,9 @@ export function hasActiveFilters(filters: LogFilters): boolean {
     filters.keyId ||
     filters.modelGroup ||
     filters.deploymentId ||
-    filters.status,
+    filters.status ||
+    filters.requestId ||
+    filters.q,
   );
 }
 

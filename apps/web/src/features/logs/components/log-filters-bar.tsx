@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { Button, Field } from '@/components/ui';
+import { Button, Field, Input } from '@/components/ui';
 import { Select } from '@/components/ui/select';
 import { TIME_RANGE_SPECS, TIME_RANGES } from '@/components/ui/time-range';
 import { keyOptionsQueryOptions, modelGroupNamesQueryOptions } from '@/features/keys/queries';
@@ -25,6 +25,41 @@ const STATUS_OPTIONS = [
   { value: '503', label: '503 Unavailable' },
   { value: '504', label: '504 Gateway timeout' },
 ];
+
+/**
+ * A text filter applied on Enter or when the field loses focus (not per keystroke: each change is a new
+ * query). `key` on the value resets what was typed when the filters change elsewhere (Reset).
+ */
+function SearchField(props: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string | undefined;
+  onCommit: (value: string | undefined) => void;
+}) {
+  const commit = (raw: string) => {
+    const value = raw.trim() || undefined;
+    if (value !== props.value) props.onCommit(value);
+  };
+  return (
+    <Field id={props.id} label={props.label}>
+      {(control) => (
+        <Input
+          key={props.value ?? ''}
+          id={control.id}
+          type="search"
+          maxLength={200}
+          placeholder={props.placeholder}
+          defaultValue={props.value ?? ''}
+          onBlur={(event) => commit(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') commit(event.currentTarget.value);
+          }}
+        />
+      )}
+    </Field>
+  );
+}
 
 interface LogFiltersBarProps {
   filters: LogFilters;
@@ -170,6 +205,21 @@ export function LogFiltersBar({ filters, onChange, onReset }: LogFiltersBarProps
           </Select>
         )}
       </Field>
+
+      <SearchField
+        id="logs-request-id"
+        label="Request id"
+        placeholder="req_…"
+        value={filters.requestId}
+        onCommit={(requestId) => set({ requestId })}
+      />
+      <SearchField
+        id="logs-error-text"
+        label="Error text"
+        placeholder="e.g. timeout"
+        value={filters.q}
+        onCommit={(q) => set({ q })}
+      />
 
       <div className={styles.filterActions}>
         <Button variant="ghost" onClick={onReset} disabled={!hasActiveFilters(filters)}>

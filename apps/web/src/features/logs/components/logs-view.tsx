@@ -5,7 +5,7 @@ import type { Route } from 'next';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { Button, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
+import { Button, buttonClassName, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
 import { formatCount, formatDateTime, formatMs, formatTimestamp, formatUsd } from '@/components/ui/format';
 import { LogsIcon } from '@/components/ui/icons';
 import { Table, Td, Th } from '@/components/ui/table';
@@ -16,8 +16,10 @@ import {
   hasActiveFilters,
   type LogFilters,
   logFiltersToSearch,
+  logsFrom,
   parseLogFilters,
 } from '../filters';
+import { logExportUrl } from '../api';
 import { logListQueryOptions } from '../queries';
 import { LogFiltersBar } from './log-filters-bar';
 import { StatusBadge } from './status-badge';
@@ -81,13 +83,30 @@ export function LogsView() {
             ? `${rows.length}${logs.hasNextPage ? '+' : ''} ${rows.length === 1 ? 'request' : 'requests'}, newest first`
             : '\u00a0'}
         </p>
-        <Button
-          size="sm"
-          onClick={() => void logs.refetch()}
-          loading={logs.isRefetching && !logs.isFetchingNextPage}
-        >
-          Refresh
-        </Button>
+        <div className={styles.listActions}>
+          {/* The range as listed: the first page's `from`, so the file matches what is on screen. */}
+          <a
+            className={buttonClassName({ size: 'sm', variant: 'ghost' })}
+            href={logExportUrl(filters, 'csv', logs.data?.pages[0]?.from ?? logsFrom(filters.range))}
+            download
+          >
+            Export CSV
+          </a>
+          <a
+            className={buttonClassName({ size: 'sm', variant: 'ghost' })}
+            href={logExportUrl(filters, 'jsonl', logs.data?.pages[0]?.from ?? logsFrom(filters.range))}
+            download
+          >
+            JSONL
+          </a>
+          <Button
+            size="sm"
+            onClick={() => void logs.refetch()}
+            loading={logs.isRefetching && !logs.isFetchingNextPage}
+          >
+            Refresh
+          </Button>
+        </div>
       </div>
 
       {logs.isError && !logs.data ? (
