@@ -152,7 +152,10 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
 
   private async exchange(): Promise<void> {
     if (!this.redis.usable) {
+      // What the others published is stale now: this instance's own numbers until Redis is back.
       this.othersInFlight = new Map();
+      this.totals = new Map();
+      this.totalsWindow = -1;
       return;
     }
     const hash = this.redis.key('deployments', 'live');

@@ -124,6 +124,29 @@ describeWithRedis('deployment state shared by several instances through Redis', 
     await Promise.all(pending);
   });
 
+  it('while Redis is away, shows and routes on its own numbers instead of the last shared ones', async () => {
+    const id = idOf(apps[0]!, 'rr', 'b')!;
+    await syncAll();
+    expect(state(apps[0]!).shared(id, Date.now())).not.toBeNull();
+    await cluster.redis.kill();
+    try {
+      // The next exchange finds Redis gone (a failed command marks it unusable).
+      await until(async () => {
+        await state(apps[0]!).sync();
+        return state(apps[0]!).shared(id, Date.now()) === null;
+      });
+      expect((await liveState(apps[0]!, id)).rpmUsed).toBe(
+        apps[0]!.app.get<UsageCounters>(USAGE_COUNTERS).get(id, Date.now()).rpm,
+      );
+    } finally {
+      await cluster.redis.restart();
+      await until(async () => {
+        for (const t of apps) await state(t).sync();
+        return apps.every((t) => state(t).shared(id, Date.now()) !== null);
+      }, 15_000);
+    }
+  });
+
   it('counts failures against allowedFails across instances', async () => {
     const id = idOf(apps[0]!, 'flaky', 'flaky')!;
     const cooling = (t: TestApp) => state(t).cooldownUntil(id, Date.now()) !== null;
