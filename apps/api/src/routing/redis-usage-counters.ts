@@ -207,7 +207,12 @@ export class RedisUsageCounters implements UsageCounters {
   }
 
   /** Redis away: this instance's own counts against its fair share. */
-  reserveLocally(deploymentId: string, limits: DeploymentLimits, estimatedTokens: number, nowMs: number) {
+  private reserveLocally(
+    deploymentId: string,
+    limits: DeploymentLimits,
+    estimatedTokens: number,
+    nowMs: number,
+  ) {
     const n = this.redis.instances;
     const share = (limit: number | null) => (limit === null ? null : Math.max(1, Math.ceil(limit / n)));
     const used = this.local.get(deploymentId, nowMs);
