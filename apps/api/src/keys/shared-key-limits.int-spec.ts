@@ -77,6 +77,42 @@ describeWithRedis('key limits shared by several instances through Redis', () => 
     expect(tally(await burst(key, 3))).toEqual({ 429: 3 });
   });
 
+  it('gives back the deployment reservation made alongside a key admission the key then refuses', async () => {
+    const limited = 'shared-limited-gpt';
+    await seedRouting(apps[0]!, [
+      {
+        name: 'shared-limited',
+        modelGroup: limited,
+        model: 'gpt-4.1',
+        apiBase: upstream.url,
+        rpmLimit: 1000,
+      },
+    ]);
+    await Promise.all(apps.map((t) => until(async () => (await models(t)).includes(limited))));
+    const key = await sharedKey({ rpmLimit: 2 });
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, async (_, i) => {
+        const res = await fetch(`${apps[i % apps.length]!.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: limited, messages: [{ role: 'user', content: 'hi' }] }),
+        });
+        await res.text();
+        return res.status;
+      }),
+    );
+    expect(tally(statuses)).toEqual({ 200: 2, 429: 4 });
+    // The deployment's shared minute counts the two requests sent, not the four the key refused.
+    const client = apps[0]!.app.get<SharedRedis>(SHARED_REDIS).client;
+    const counted = async () => {
+      let total = 0;
+      for (const k of await client.keys('sbtest:deployment:*:m:*'))
+        total += Number((await client.hget(k, 'r')) ?? 0);
+      return total;
+    };
+    await until(async () => (await counted()) === 2);
+  });
+
   it('holds a parallel limit across instances', async () => {
     upstream.configure({ latencyMs: 300 });
     try {
