@@ -1,5 +1,6 @@
 export * from './common';
 export * from './routing';
+export * from './group-routing';
 export * from './keys';
 export * from './observability';
 export * from './accounts';

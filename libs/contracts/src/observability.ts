@@ -90,7 +90,26 @@ export const LOG_EXPORT_MAX_ROWS = 100_000;
 // ---------- statistics ----------
 export const STATS_GROUP_BY = ['deployment', 'project', 'key', 'modelGroup'] as const;
 export const STATS_INTERVALS = ['minute', 'hour', 'day'] as const;
-export const distributionQuerySchema = z.object({
+
+/** Filters every statistics route accepts: only the requests that match all of those given. */
+export const statsFilterSchema = z.object({
+  modelGroup: z
+    .string()
+    .trim()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe('Only requests for this model group (the `model` the client asked for).'),
+  projectId: z
+    .string()
+    .uuid()
+    .optional()
+    .describe("Only this project's requests (a project member's other projects: nothing)."),
+  keyId: z.string().uuid().optional().describe('Only requests made with this virtual key.'),
+});
+export type StatsFilter = z.infer<typeof statsFilterSchema>;
+
+export const distributionQuerySchema = statsFilterSchema.extend({
   from: isoDate.describe('Start of the range (inclusive).'),
   to: isoDate.describe('End of the range (exclusive).'),
   groupBy: z
@@ -129,7 +148,7 @@ export const distributionSchema = z.object({
 export type Distribution = z.infer<typeof distributionSchema>;
 
 // ---------- usage summary (the overview's headline numbers) ----------
-export const usageSummaryQuerySchema = z.object({
+export const usageSummaryQuerySchema = statsFilterSchema.extend({
   from: isoDate.describe('Start of the range (inclusive).'),
   to: isoDate.describe('End of the range (exclusive).'),
 });
@@ -158,6 +177,55 @@ export const usageSummarySchema = z.object({
   refusedByReason: z.array(z.object({ reason: z.string(), status: z.number(), count: z.number() })),
 });
 export type UsageSummary = z.infer<typeof usageSummarySchema>;
+
+// ---------- end users (the `user` field a client such as Dify sends) ----------
+export const END_USER_SORTS = ['requests', 'cost'] as const;
+export const END_USERS_MAX_LIMIT = 100;
+export const endUserQuerySchema = statsFilterSchema.extend({
+  from: isoDate.describe('Start of the range (inclusive); widened to the start of its hour.'),
+  to: isoDate.describe('End of the range (exclusive); widened to the end of its hour.'),
+  sort: z
+    .enum(END_USER_SORTS)
+    .default('requests')
+    .describe('Top end users by `requests` or by spend (`cost`).'),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(END_USERS_MAX_LIMIT)
+    .default(10)
+    .describe('How many end users (at most 100).'),
+});
+export type EndUserQuery = z.infer<typeof endUserQuerySchema>;
+
+export const endUserStatsSchema = z.object({
+  endUser: z.string().describe("The request's `user` field (first 256 characters)."),
+  requests: z.number(),
+  errors: z.number(),
+  totalTokens: z.number(),
+  costUsd: z.number(),
+  share: z.number().describe("This end user's part of the requests that named an end user (0-1)."),
+  keyCount: z
+    .number()
+    .describe('How many virtual keys sent requests for this end user (master key not counted).'),
+  keys: z
+    .array(z.object({ id: z.string(), label: z.string() }))
+    .describe('Up to 5 of those keys, by alias or display prefix.'),
+});
+export type EndUserStats = z.infer<typeof endUserStatsSchema>;
+
+export const endUserListSchema = z.object({
+  from: isoDate.describe(
+    'The range counted: `from` rounded down to the hour (end users are counted per hour).',
+  ),
+  to: isoDate.describe('The range counted: `to` rounded up to the hour.'),
+  sort: z.enum(END_USER_SORTS),
+  endUserCount: z.number().describe('Distinct end users in the range (all of them, not only those listed).'),
+  requests: z.number().describe('Requests that named an end user, in the range.'),
+  costUsd: z.number().describe('Their cost in USD.'),
+  endUsers: z.array(endUserStatsSchema),
+});
+export type EndUserList = z.infer<typeof endUserListSchema>;
 
 // ---------- prices ----------
 /** A price in USD per million tokens, as the admin API accepts it. */

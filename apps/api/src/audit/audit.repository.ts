@@ -36,7 +36,7 @@ export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   async insert(event: NewAuditEvent, tx?: Tx): Promise<void> {
-    await (tx ?? this.prisma).auditEvent.create({
+    await (tx ?? this.prisma.db()).auditEvent.create({
       data: { ...event, before: event.before ?? Prisma.DbNull, after: event.after ?? Prisma.DbNull },
     });
   }

@@ -40,6 +40,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/model-groups': 'config:write',
   'GET /api/model-groups/:name': 'config:read',
   'PATCH /api/model-groups/:name': 'config:write',
+  'PUT /api/model-groups/:name/routing': 'config:write',
   'DELETE /api/model-groups/:name': 'config:write',
   'GET /api/prices': 'config:read',
   'PUT /api/prices/:model': 'config:write',

@@ -46,6 +46,7 @@ const EXPECTED: Record<string, (route: string) => boolean> = {
       'GET /api/logs/:id',
       'GET /api/stats/distribution',
       'GET /api/stats/summary',
+      'GET /api/stats/end-users',
     ].includes(r),
 };
 

@@ -5,13 +5,15 @@ import { ConnectionTestService } from './connection-test.service';
 import { DeploymentController } from './deployment.controller';
 import { DeploymentRepository } from './deployment.repository';
 import { DeploymentService } from './deployment.service';
+import { GroupRoutingController } from './group-routing.controller';
+import { GroupRoutingService } from './group-routing.service';
 import { RoutingModule } from '../routing/routing.module';
 
 /** Deployments, plus (through its imports) the model-group and audit APIs they write to. */
 @Module({
   imports: [AuditModule, ModelGroupModule, RoutingModule],
-  controllers: [DeploymentController],
-  providers: [DeploymentService, DeploymentRepository, ConnectionTestService],
+  controllers: [DeploymentController, GroupRoutingController],
+  providers: [DeploymentService, DeploymentRepository, ConnectionTestService, GroupRoutingService],
   exports: [DeploymentService],
 })
 export class DeploymentModule {}

@@ -53,7 +53,7 @@ export class DeploymentRepository {
     afterName: string | null,
     take: number,
   ): Promise<DeploymentRecord[]> {
-    return this.prisma.deployment.findMany({
+    return this.prisma.db().deployment.findMany({
       where: {
         ...(filter.modelGroup !== undefined ? { modelGroup: { name: filter.modelGroup } } : {}),
         ...(afterName !== null ? { name: { gt: afterName } } : {}),
@@ -65,11 +65,11 @@ export class DeploymentRepository {
   }
 
   findById(id: string): Promise<DeploymentRecord | null> {
-    return this.prisma.deployment.findUnique({ where: { id }, ...safe });
+    return this.prisma.db().deployment.findUnique({ where: { id }, ...safe });
   }
 
   findConnectionTarget(id: string): Promise<DeploymentTarget | null> {
-    return this.prisma.deployment.findUnique({
+    return this.prisma.db().deployment.findUnique({
       where: { id },
       select: {
         id: true,
@@ -86,7 +86,7 @@ export class DeploymentRepository {
   /** Creates the deployment and, in the same transaction, its model group when missing. */
   async create(groupName: string, data: DeploymentData, onWrite: OnWrite): Promise<DeploymentRecord> {
     return this.mapConflicts(data.name, () =>
-      this.prisma.$transaction(async (tx) => {
+      this.prisma.transaction(async (tx) => {
         const { group, created } = await this.groups.createIfMissing(tx, groupName);
         const after = await tx.deployment.create({ data: { ...data, modelGroupId: group.id }, ...safe });
         await onWrite({ tx, before: null, after, createdGroup: created ? group : null });
@@ -103,7 +103,7 @@ export class DeploymentRepository {
     onWrite: OnWrite,
   ): Promise<DeploymentRecord | null> {
     return this.mapConflicts(data.name, () =>
-      this.prisma.$transaction(async (tx) => {
+      this.prisma.transaction(async (tx) => {
         const before = await tx.deployment.findUnique({ where: { id }, ...safe });
         if (!before) return null;
         let createdGroup: ModelGroup | null = null;
@@ -122,7 +122,7 @@ export class DeploymentRepository {
 
   /** Moves `updatedAt` (nothing else): other instances see the deployment as edited. Null when unknown. */
   async touch(id: string, onWrite: OnWrite): Promise<DeploymentRecord | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       const before = await tx.deployment.findUnique({ where: { id }, ...safe });
       if (!before) return null;
       const after = await tx.deployment.update({ where: { id }, data: { updatedAt: new Date() }, ...safe });
@@ -133,7 +133,7 @@ export class DeploymentRepository {
 
   /** Null when the id is unknown. */
   async delete(id: string, onWrite: OnWrite): Promise<DeploymentRecord | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       const before = await tx.deployment.findUnique({ where: { id }, ...safe });
       if (!before) return null;
       await tx.deployment.delete({ where: { id } });

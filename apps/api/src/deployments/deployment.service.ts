@@ -51,9 +51,15 @@ export class DeploymentService {
   }
 
   async get(id: string): Promise<Deployment> {
-    const found = isDeploymentId(id) ? await this.repo.findById(id) : null;
+    const found = await this.find(id);
     if (!found) throw deploymentNotFound(id);
-    return this.toResponse(found);
+    return found;
+  }
+
+  /** Null when there is no such deployment. */
+  async find(id: string): Promise<Deployment | null> {
+    const found = isDeploymentId(id) ? await this.repo.findById(id) : null;
+    return found && this.toResponse(found);
   }
 
   async create(input: CreateDeploymentInput, actor: string): Promise<Deployment> {

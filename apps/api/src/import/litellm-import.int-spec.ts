@@ -150,6 +150,37 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
     expect(await auditCount()).toBe(auditBefore + 5);
   });
 
+  it('is one transaction: when the database refuses a row part-way, nothing of the import remains', async () => {
+    const group = unique('gpt-4.1');
+    const vars = keyVars();
+    const last = vars[2]!.toLowerCase();
+    const auditBefore = await auditCount();
+    // An outside failure after the plan was validated: the third deployment's insert is refused.
+    await t.db.query(`CREATE FUNCTION refuse_${last}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused by the test'; END $$`);
+    await t.db.query(`CREATE TRIGGER refuse_${last} BEFORE INSERT ON "Deployment" FOR EACH ROW
+      WHEN (NEW.name = '${last}') EXECUTE FUNCTION refuse_${last}()`);
+    try {
+      const res = await importYaml(difyConfig(group, upstream.url, vars));
+      expect(res.status).toBe(500);
+    } finally {
+      await t.db.query(`DROP TRIGGER refuse_${last} ON "Deployment"`);
+      await t.db.query(`DROP FUNCTION refuse_${last}()`);
+    }
+
+    expect((await get(`/api/model-groups/${group}`)).status).toBe(404);
+    const { rows } = await t.db.query(`SELECT name FROM "Deployment" WHERE name = ANY($1)`, [
+      vars.map((v) => v.toLowerCase()),
+    ]);
+    expect(rows).toEqual([]);
+    expect(await auditCount()).toBe(auditBefore);
+
+    // The same file imports whole once the refusal is gone.
+    const again = await importYaml(difyConfig(group, upstream.url, vars));
+    expect(again.status).toBe(200);
+    expect(importPlanSchema.parse(again.json).summary).toMatchObject({ create: 4 });
+  });
+
   it('updates only what changed, key included, and audits it', async () => {
     const group = unique('upd');
     const vars = keyVars();

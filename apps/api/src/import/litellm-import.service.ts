@@ -6,6 +6,7 @@ import { SecretBox, safeEqual } from '../common/crypto';
 import { AdminError } from '../common/errors';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DeploymentService } from '../deployments/deployment.service';
+import { UnitOfWork } from '../database/unit-of-work';
 import { ModelGroupService } from '../model-groups/model-group.service';
 import { type EnvLookup, type LiteLLMImport, readLiteLLMConfig } from './litellm-config.reader';
 import { writeLiteLLMConfig } from './litellm-export.writer';
@@ -85,10 +86,9 @@ export function parseConfigText(text: string): unknown {
 
 /**
  * LiteLLM `config.yaml` import and export. Writes go through DeploymentService and ModelGroupService, so
- * every change is validated, audited and reloaded into the live router exactly as a console edit is. Each
- * of those writes is its own transaction (with its audit event); the whole plan is validated before the
- * first write, so a failure part-way is an outside race (e.g. a concurrent rename), and importing the
- * same file again finishes the job because the import is idempotent.
+ * every change is validated and audited exactly as a console edit is, and the whole import is ONE
+ * transaction (a unit of work): a failure part-way (a concurrent rename, the database refusing a row)
+ * leaves nothing of it behind, and the router reloads once, after the commit.
  */
 @Injectable()
 export class LiteLLMImportService {
@@ -98,6 +98,7 @@ export class LiteLLMImportService {
     private readonly audit: AuditService,
     private readonly groups: ModelGroupService,
     private readonly deployments: DeploymentService,
+    private readonly unitOfWork: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -127,13 +128,10 @@ export class LiteLLMImportService {
         );
       }
     }
-    if (!dryRun)
-      await this.apply(
-        planned.operations,
-        current.groups.map((g) => g.name),
-        changes,
-        actor,
-      );
+    if (!dryRun) {
+      const existing = current.groups.map((g) => g.name);
+      await this.unitOfWork.run(() => this.apply(planned.operations, existing, changes, actor));
+    }
     const unresolved = imported.unresolved;
     const skipped = imported.skipped.map((d) => ({
       kind: 'deployment' as const,

@@ -38,7 +38,7 @@ export class ModelGroupRepository {
 
   /** Ordered by name; `afterName` is the last name of the previous page. */
   async findPageByName(afterName: string | null, take: number): Promise<ModelGroupRecord[]> {
-    const rows = await this.prisma.modelGroup.findMany({
+    const rows = await this.prisma.db().modelGroup.findMany({
       where: afterName !== null ? { name: { gt: afterName } } : {},
       orderBy: { name: 'asc' },
       take,
@@ -48,14 +48,14 @@ export class ModelGroupRepository {
   }
 
   async findByName(name: string): Promise<ModelGroupRecord | null> {
-    const row = await this.prisma.modelGroup.findUnique({ where: { name }, include: withCount });
+    const row = await this.prisma.db().modelGroup.findUnique({ where: { name }, include: withCount });
     return row ? toRecord(row) : null;
   }
 
   /** Which of these names are existing groups. */
   async findExistingNames(names: readonly string[]): Promise<string[]> {
     if (names.length === 0) return [];
-    const rows = await this.prisma.modelGroup.findMany({
+    const rows = await this.prisma.db().modelGroup.findMany({
       where: { name: { in: [...names] } },
       select: { name: true },
     });
@@ -64,7 +64,7 @@ export class ModelGroupRepository {
 
   /** Groups that list `name` among their fallbacks. */
   async findNamesFallingBackTo(name: string): Promise<string[]> {
-    const rows = await this.prisma.modelGroup.findMany({
+    const rows = await this.prisma.db().modelGroup.findMany({
       where: { fallbacks: { has: name } },
       select: { name: true },
       orderBy: { name: 'asc' },
@@ -91,7 +91,7 @@ export class ModelGroupRepository {
     onWrite: (w: ModelGroupWrite) => Promise<void>,
   ): Promise<ModelGroupRecord> {
     try {
-      const created = await this.prisma.$transaction(async (tx) => {
+      const created = await this.prisma.transaction(async (tx) => {
         const after = await tx.modelGroup.create({ data: { name, ...policy } });
         await onWrite({ tx, before: null, after });
         return after;
@@ -110,7 +110,7 @@ export class ModelGroupRepository {
     policy: Partial<ModelGroupPolicyData>,
     onWrite: (w: ModelGroupWrite) => Promise<void>,
   ): Promise<ModelGroupRecord | null> {
-    return this.prisma.$transaction(async (tx) => {
+    return this.prisma.transaction(async (tx) => {
       const before = await tx.modelGroup.findUnique({ where: { name } });
       if (!before) return null;
       const { _count, ...after } = await tx.modelGroup.update({
@@ -129,7 +129,7 @@ export class ModelGroupRepository {
     onWrite: (w: ModelGroupWrite) => Promise<void>,
   ): Promise<ModelGroup | null> {
     try {
-      return await this.prisma.$transaction(async (tx) => {
+      return await this.prisma.transaction(async (tx) => {
         const before = await tx.modelGroup.findUnique({ where: { name } });
         if (!before) return null;
         await tx.modelGroup.delete({ where: { id: before.id } });

@@ -49,6 +49,7 @@ import {
   updateDeploymentSchema,
   updateKeySchema,
   updateModelGroupSchema,
+  saveGroupRoutingSchema,
   updateProjectSchema,
   usageSummaryQuerySchema,
   usageSummarySchema,
@@ -169,6 +170,7 @@ const S = named({
   ModelGroupPage: modelGroupPageSchema,
   CreateModelGroup: createModelGroupSchema,
   UpdateModelGroup: updateModelGroupSchema,
+  SaveGroupRouting: saveGroupRoutingSchema,
   Deployment: deploymentSchema,
   DeploymentPage: deploymentPageSchema,
   CreateDeployment: createDeploymentSchema,
@@ -260,6 +262,16 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
         'PATCH /api/model-groups/:name',
         'Change the routing policy',
         { body: S.UpdateModelGroup, ok: S.ModelGroup },
+      ],
+      [
+        'PUT /api/model-groups/:name/routing',
+        "Save a group's routing in one transaction",
+        {
+          body: S.SaveGroupRouting,
+          ok: S.ModelGroup,
+          description:
+            'The policy and the weights / priorities of its deployments, applied together or not at all (each change audited); the answer has the new expectedSplit.',
+        },
       ],
       [
         'DELETE /api/model-groups/:name',

@@ -1,6 +1,7 @@
 import { LiveReload } from '../database/live-reload';
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Readiness } from '../common/readiness';
+import { UnitOfWork } from '../database/unit-of-work';
 import { SecretBox } from '../common/crypto';
 import { ChangeNotifier } from '../database/change-notifier';
 import { RouterRegistry } from './router-registry';
@@ -37,6 +38,7 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
     private readonly router: Router,
     private readonly notifier: ChangeNotifier,
     private readonly readiness: Readiness,
+    private readonly unitOfWork: UnitOfWork,
   ) {
     this.live = new LiveReload(notifier, 'routing', () => this.reload(), PERIODIC_RELOAD_MS);
     readiness.declare('router');
@@ -50,8 +52,12 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
     this.live.stop();
   }
 
-  /** Call after writing a routing change: reloads here, then tells the other instances. */
+  /**
+   * Call after writing a routing change: reloads here, then tells the other instances. Inside a unit of
+   * work this happens once, after it commits (a reload before the commit would not see the change).
+   */
   changed(): Promise<void> {
+    if (this.unitOfWork.afterCommit('routing-config', () => this.live.changed())) return Promise.resolve();
     return this.live.changed();
   }
 

@@ -1,4 +1,4 @@
-import type { RequestLog } from '@switchboard/contracts';
+import { csvCell, type RequestLog } from '@switchboard/contracts';
 
 /** The exported columns, in order (the CSV header). */
 export const EXPORT_COLUMNS = [
@@ -23,18 +23,6 @@ export const EXPORT_COLUMNS = [
   'errorType',
   'errorMessage',
 ] as const satisfies readonly (keyof RequestLog)[];
-
-/**
- * One CSV cell (RFC 4180 quoting). Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR at
- * the start: an error message is partly written by whoever sent the request) gets a leading apostrophe, as
- * OWASP's CSV-injection advice says.
- */
-export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'string' ? value : String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 export const csvHeader = (): string => `${EXPORT_COLUMNS.join(',')}\r\n`;
 

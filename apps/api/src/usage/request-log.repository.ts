@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { PrismaService } from '../database/prisma.service';
 import type { Prisma } from '../generated/prisma/client';
 import { type EncodedLogRow, encodeLogBatch } from './request-log.encoding';
-import { rollupUpsertSql } from './rollup-sql';
+import { endUserRollupUpsertSql, rollupUpsertSql } from './rollup-sql';
 
 /** What the writer needs from storage; a batch id makes a retried batch idempotent. */
 export interface RequestLogStore {
@@ -92,7 +92,8 @@ const ATTEMPT_ROLLUP_SQL = `
 /**
  * One statement, hence one transaction: claim the batch id (nothing else happens when it was claimed
  * before), insert the rows, add them to the three rollups, and add spend and last use to keys and projects
- * with one UPDATE per key and per project, and count every attempt per deployment.
+ * with one UPDATE per key and per project, count every attempt per deployment, and count the requests
+ * that name an end user per hour, key, model group and end user.
  */
 const WRITE_BATCH_SQL = `
 WITH claim AS (
@@ -109,6 +110,8 @@ WITH claim AS (
 ), day_rollup AS (${rollupUpsertSql('UsageRollupDay', 'input')}
   RETURNING 1
 ), attempt_rollup AS (${ATTEMPT_ROLLUP_SQL}
+  RETURNING 1
+), end_user_rollup AS (${endUserRollupUpsertSql('input')}
   RETURNING 1
 ), key_spend AS (
   UPDATE "VirtualKey" k

@@ -75,3 +75,30 @@ export function summedHistogramSql(alias: string): string {
 export function summedSketchSql(alias: string): string {
   return `ARRAY[${sketchIndexes.map((i) => `COALESCE(sum(${alias}."latencySketch"[${i + 1}]), 0)`).join(', ')}]::float8[]`;
 }
+
+/** End-user names are counted by their first this-many characters (a btree key has a size limit). */
+export const END_USER_MAX_CHARS = 256;
+
+/**
+ * Adds the rows of `source` that name an end user (the request's `user` field) to EndUserRollupHour,
+ * per hour, key, model group and end user. `source` has the RequestLog columns createdAt, keyId,
+ * projectId, modelGroup, endUser, status, totalTokens and costUsd. Requests without a `user` add nothing.
+ */
+export function endUserRollupUpsertSql(source: string, where = ''): string {
+  const nil = `'${NIL_UUID}'::uuid`;
+  const filter = `${where ? `${where} AND` : 'WHERE'} x."endUser" IS NOT NULL AND x."endUser" <> ''`;
+  return `
+INSERT INTO "EndUserRollupHour" AS t (bucket, "keyId", "modelGroup", "endUser", "projectId", requests, errors, "totalTokens", "costUsd")
+SELECT date_trunc('hour', s."createdAt", 'UTC'), COALESCE(s."keyId", ${nil}), s."modelGroup", s."endUser",
+  max(COALESCE(s."projectId", ${nil})::text)::uuid, count(*), count(*) FILTER (WHERE s.status >= 400),
+  sum(s."totalTokens"), sum(s."costUsd")
+FROM (SELECT x."createdAt", x."keyId", x."projectId", x."modelGroup", left(x."endUser", ${END_USER_MAX_CHARS}) AS "endUser",
+  x.status, x."totalTokens", x."costUsd" FROM ${source} x ${filter}) s
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4
+ON CONFLICT (bucket, "keyId", "modelGroup", "endUser") DO UPDATE SET
+  requests = t.requests + EXCLUDED.requests,
+  errors = t.errors + EXCLUDED.errors,
+  "totalTokens" = t."totalTokens" + EXCLUDED."totalTokens",
+  "costUsd" = t."costUsd" + EXCLUDED."costUsd"`;
+}

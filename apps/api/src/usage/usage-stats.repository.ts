@@ -1,11 +1,21 @@
 import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
-import type { DistributionQuery } from '@switchboard/contracts';
+import type { DistributionQuery, EndUserQuery, StatsFilter } from '@switchboard/contracts';
 import { PrismaService } from '../database/prisma.service';
 import { NIL_UUID, type RollupTable, summedHistogramSql, summedSketchSql } from './rollup-sql';
 
 export type StatsGroupBy = DistributionQuery['groupBy'];
 export type StatsInterval = DistributionQuery['interval'];
+export type EndUserSort = EndUserQuery['sort'];
+
+/** The order of the top end users (UNION ALL keeps no order: sorted again after the query). */
+export const compareEndUsers =
+  (sort: EndUserSort) =>
+  (a: EndUserSum, b: EndUserSum): number =>
+    (sort === 'cost'
+      ? b.costUsd - a.costUsd || b.requests - a.requests
+      : b.requests - a.requests || b.costUsd - a.costUsd) ||
+    (a.endUser < b.endUser ? -1 : a.endUser > b.endUser ? 1 : 0);
 
 /** Rollup rows of one table whose bucket lies in [from, to). */
 export interface RollupRange {
@@ -42,6 +52,44 @@ const GROUP_COLUMN: Readonly<Record<StatsGroupBy, string>> = {
 const ROLLUP_COLUMNS = `bucket, "modelGroup", "deploymentId", "projectId", "keyId", "deploymentName", requests, errors,
   "promptTokens", "completionTokens", "totalTokens", "costUsd", "latencyHist", "latencySketch"`;
 
+/** One end user's sums over a range (EndUserRollupHour). */
+export interface EndUserSum {
+  endUser: string;
+  requests: number;
+  errors: number;
+  totalTokens: number;
+  costUsd: number;
+  keyCount: number;
+  /** Up to 5 of the keys used (nil UUID excluded). */
+  keyIds: string[];
+}
+
+/** All end users of a range together: how many, and their requests and cost. */
+export interface EndUserTotals {
+  endUserCount: number;
+  requests: number;
+  costUsd: number;
+}
+
+const END_USER_ORDER: Readonly<Record<EndUserSort, string>> = {
+  requests: `requests DESC, "costUsd" DESC, "endUser" COLLATE "C"`,
+  cost: `"costUsd" DESC, requests DESC, "endUser" COLLATE "C"`,
+};
+
+/**
+ * ` AND …` conditions for the rollup columns projectId, keyId and modelGroup: a project member's
+ * projects only (an empty scope matches nothing), then each filter given. A filter on a project outside
+ * the scope matches nothing, as the logs do.
+ */
+function filterSql(scope: ProjectScope, filter: StatsFilter, param: (value: string) => string): string {
+  let sql =
+    scope === null ? '' : ` AND "projectId" = ANY(string_to_array(${param(scope.join(','))}, ',')::uuid[])`;
+  if (filter.projectId !== undefined) sql += ` AND "projectId" = ${param(filter.projectId)}::uuid`;
+  if (filter.keyId !== undefined) sql += ` AND "keyId" = ${param(filter.keyId)}::uuid`;
+  if (filter.modelGroup !== undefined) sql += ` AND "modelGroup" = ${param(filter.modelGroup)}`;
+  return sql;
+}
+
 @Injectable()
 export class UsageStatsRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -55,6 +103,7 @@ export class UsageStatsRepository {
     groupBy: StatsGroupBy | null,
     interval: StatsInterval | null,
     scope: ProjectScope,
+    filter: StatsFilter = {},
   ): Promise<RollupSum[]> {
     if (ranges.length === 0) return [];
     const params: string[] = [];
@@ -62,9 +111,7 @@ export class UsageStatsRepository {
       params.push(value);
       return `$${params.length}`;
     };
-    // A project member's statistics: only their projects' rows (an empty scope matches nothing).
-    const scopeSql =
-      scope === null ? '' : ` AND "projectId" = ANY(string_to_array(${param(scope.join(','))}, ',')::uuid[])`;
+    const scopeSql = filterSql(scope, filter, param);
     const union = ranges
       .map(
         (r) =>
@@ -85,6 +132,65 @@ export class UsageStatsRepository {
       ...params,
     );
     return rows;
+  }
+
+  /**
+   * End users of the hours [from, to) (EndUserRollupHour), the first `limit` by `sort`, and the totals of
+   * all of them, in one statement.
+   */
+  async topEndUsers(
+    from: Date,
+    to: Date,
+    sort: EndUserSort,
+    limit: number,
+    scope: ProjectScope,
+    filter: StatsFilter,
+  ): Promise<{ totals: EndUserTotals; endUsers: EndUserSum[] }> {
+    const params: string[] = [];
+    const param = (value: string): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where =
+      `bucket >= ${param(from.toISOString())}::timestamptz AND bucket < ${param(to.toISOString())}::timestamptz` +
+      filterSql(scope, filter, param);
+    const nil = `'${NIL_UUID}'::uuid`;
+    // One pass over the range: per end user and key, then per end user (with its keys), then the top.
+    const rows = await this.prisma.$queryRawUnsafe<
+      (EndUserSum & Partial<EndUserTotals> & { top: boolean })[]
+    >(
+      `WITH per_key AS (
+         SELECT "endUser", "keyId", sum(requests) AS requests, sum(errors) AS errors,
+           sum("totalTokens") AS "totalTokens", sum("costUsd") AS "costUsd"
+         FROM "EndUserRollupHour" WHERE ${where}
+         GROUP BY 1, 2
+       ), per_user AS (
+         SELECT "endUser", sum(requests)::float8 AS requests, sum(errors)::float8 AS errors,
+           sum("totalTokens")::float8 AS "totalTokens", sum("costUsd")::float8 AS "costUsd",
+           (count(*) FILTER (WHERE "keyId" <> ${nil}))::int AS "keyCount",
+           (array_agg("keyId"::text ORDER BY requests DESC, "keyId") FILTER (WHERE "keyId" <> ${nil}))[1:5] AS "keyIds"
+         FROM per_key GROUP BY 1
+       ), top AS (
+         SELECT * FROM per_user ORDER BY ${END_USER_ORDER[sort]} LIMIT ${param(String(limit))}::int
+       )
+       SELECT true AS top, top.*, NULL::int AS "endUserCount" FROM top
+       UNION ALL
+       SELECT false, NULL, sum(requests), NULL, NULL, sum("costUsd"), NULL, NULL, count(*)::int FROM per_user`,
+      ...params,
+    );
+    const totalsRow = rows.find((r) => !r.top);
+    const endUsers = rows
+      .filter((r) => r.top)
+      .map(({ top: _top, endUserCount: _count, ...r }) => ({ ...r, keyIds: r.keyIds ?? [] }));
+    endUsers.sort(compareEndUsers(sort));
+    return {
+      totals: {
+        endUserCount: totalsRow?.endUserCount ?? 0,
+        requests: totalsRow?.requests ?? 0,
+        costUsd: totalsRow?.costUsd ?? 0,
+      },
+      endUsers,
+    };
   }
 
   /** Human names for group keys: deployment and project names, key alias (or its display prefix). */

@@ -23,6 +23,9 @@ import type {
   AttemptStats,
   AttemptStatsQuery,
   DeploymentAttempts,
+  EndUserList,
+  EndUserQuery,
+  StatsFilter,
   UsageSummary,
   UsageSummaryQuery,
 } from '@switchboard/contracts';
@@ -218,6 +221,15 @@ function attemptsByDeployment(rows: readonly AttemptCountRow[]): DeploymentAttem
   });
 }
 
+/** The filters given (absent ones left out). */
+function statsFilter(query: StatsFilter): StatsFilter {
+  const filter: StatsFilter = {};
+  if (query.modelGroup !== undefined) filter.modelGroup = query.modelGroup;
+  if (query.projectId !== undefined) filter.projectId = query.projectId;
+  if (query.keyId !== undefined) filter.keyId = query.keyId;
+  return filter;
+}
+
 function parseRange(fromIso: string, toIso: string): { from: Date; to: Date } {
   const from = new Date(fromIso);
   const to = new Date(toIso);
@@ -260,6 +272,7 @@ export class UsageStatsService {
       query.groupBy,
       query.interval,
       scope,
+      statsFilter(query),
     );
 
     const groups = new Map<
@@ -312,14 +325,16 @@ export class UsageStatsService {
   }
 
   /**
-   * Headline numbers of the projects in `scope` (null: all). Refusals belong to no project (no key was
-   * recognised), so a project member's summary has none.
+   * Headline numbers of the projects in `scope` (null: all). Refusals belong to no project, key or model
+   * group (no key was recognised), so a project member's summary and a filtered one have none.
    */
   async summary(query: UsageSummaryQuery, scope: ProjectScope): Promise<UsageSummary> {
     const { from, to } = parseRange(query.from, query.to);
+    const filter = statsFilter(query);
+    const unfiltered = scope === null && Object.keys(filter).length === 0;
     const [rows, refusedByReason] = await Promise.all([
-      this.repo.sumRollups(planRanges(from, to, null), null, null, scope),
-      scope === null ? this.refusals.sumByReason(from, to) : Promise.resolve([]),
+      this.repo.sumRollups(planRanges(from, to, null), null, null, scope, filter),
+      unfiltered ? this.refusals.sumByReason(from, to) : Promise.resolve([]),
     ]);
     const all = emptyTotals();
     for (const row of rows) add(all, row);
@@ -333,6 +348,44 @@ export class UsageStatsService {
       requestsPerMinute: all.requests / Math.max(1, (end - start) / MINUTE_MS),
       refused: refusedByReason.reduce((n, r) => n + r.count, 0),
       refusedByReason,
+    };
+  }
+
+  /**
+   * The top end users (the `user` field) of the projects in `scope`, by requests or spend. End users are
+   * counted per hour, so the range is widened to whole hours and the answer says which range it counted.
+   */
+  async endUsers(query: EndUserQuery, scope: ProjectScope): Promise<EndUserList> {
+    const { from, to } = parseRange(query.from, query.to);
+    const start = new Date(floorTo(from.getTime(), HOUR_MS));
+    const end = new Date(ceilTo(to.getTime(), HOUR_MS));
+    const { totals, endUsers } = await this.repo.topEndUsers(
+      start,
+      end,
+      query.sort,
+      query.limit,
+      scope,
+      statsFilter(query),
+    );
+    const names = await this.repo.labels('key', [...new Set(endUsers.flatMap((u) => u.keyIds))]);
+    const usd = (n: number): number => Math.round(n * 1e6) / 1e6;
+    return {
+      from: start.toISOString(),
+      to: end.toISOString(),
+      sort: query.sort,
+      endUserCount: totals.endUserCount,
+      requests: totals.requests,
+      costUsd: usd(totals.costUsd),
+      endUsers: endUsers.map((u) => ({
+        endUser: u.endUser,
+        requests: u.requests,
+        errors: u.errors,
+        totalTokens: u.totalTokens,
+        costUsd: usd(u.costUsd),
+        share: totals.requests > 0 ? u.requests / totals.requests : 0,
+        keyCount: u.keyCount,
+        keys: u.keyIds.map((id) => ({ id, label: names.get(id) ?? `deleted key ${id.slice(0, 8)}` })),
+      })),
     };
   }
 }

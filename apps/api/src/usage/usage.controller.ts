@@ -5,6 +5,8 @@ import {
   attemptStatsQuerySchema,
   type DistributionQuery,
   distributionQuerySchema,
+  type EndUserQuery,
+  endUserQuerySchema,
   type LogExportQuery,
   logExportQuerySchema,
   type LogListQuery,
@@ -67,6 +69,15 @@ export class UsageStatsController {
   @Get('attempts')
   attempts(@Query(new ZodValidationPipe(attemptStatsQuerySchema)) query: AttemptStatsQuery) {
     return this.stats.attemptStats(query);
+  }
+
+  /** Top end users (the requests' `user` field) by requests or spend, counted per hour. */
+  @Get('end-users')
+  endUsers(
+    @Query(new ZodValidationPipe(endUserQuerySchema)) query: EndUserQuery,
+    @CallerScope() scope: ProjectScope,
+  ) {
+    return this.stats.endUsers(query, scope);
   }
 
   @Get('summary')

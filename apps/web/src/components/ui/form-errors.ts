@@ -42,15 +42,22 @@ export function formErrorsFromZod(error: z.ZodError, labels: Readonly<Record<str
 
 /**
  * A failed API call as form errors: `validation_failed` details land next to their fields,
- * everything else (conflicts, network) above the form.
+ * everything else (conflicts, network) above the form. `under`: the fields sit under this key of the
+ * request body (e.g. `policy`), so `policy.numRetries` is the `numRetries` field.
  */
-export function formErrorsFromApi(error: unknown, labels: Readonly<Record<string, string>>): FormErrors {
+export function formErrorsFromApi(
+  error: unknown,
+  labels: Readonly<Record<string, string>>,
+  under?: string,
+): FormErrors {
   if (!isApiError(error)) {
     return { fields: {}, other: [error instanceof Error ? error.message : 'Something went wrong.'] };
   }
   const result: FormErrors = { fields: {}, other: [] };
   for (const issue of error.fieldIssues) {
-    const field = issue.path.split('.')[0] ?? '';
+    const path =
+      under && issue.path.startsWith(`${under}.`) ? issue.path.slice(under.length + 1) : issue.path;
+    const field = path.split('.')[0] ?? '';
     if (labels[field] !== undefined) {
       result.fields[field] ??= sentence(
         issue.message === 'is required' ? `${labels[field]} is required` : issue.message,

@@ -3,6 +3,7 @@ import {
   modelGroupSchema,
   type CreateModelGroup,
   type ModelGroup,
+  type SaveGroupRouting,
   type UpdateModelGroup,
 } from '@switchboard/contracts';
 import type { z } from 'zod';
@@ -34,6 +35,11 @@ export function createModelGroup(body: CreateModelGroup): Promise<ModelGroup> {
 
 export function updateModelGroup(name: string, body: UpdateModelGroup): Promise<ModelGroup> {
   return apiRequest(byName(name), { method: 'PATCH', body, schema: modelGroupSchema });
+}
+
+/** Policy and deployment weights / priorities in one request and one transaction. */
+export function saveGroupRouting(name: string, body: SaveGroupRouting): Promise<ModelGroup> {
+  return apiRequest(`${byName(name)}/routing`, { method: 'PUT', body, schema: modelGroupSchema });
 }
 
 export function deleteModelGroup(name: string): Promise<void> {

@@ -1,64 +1,32 @@
 import type { Deployment, ModelGroup, UpdateDeployment, UpdateModelGroup } from '@switchboard/contracts';
 import { mutationOptions, type QueryClient } from '@tanstack/react-query';
-import { updateDeployment } from '@/features/deployments/api';
 import { deploymentKeys } from '@/features/deployments/queries';
-import { getModelGroup, updateModelGroup } from './api';
+import { saveGroupRouting } from './api';
 import { modelGroupKeys } from './queries';
 
 export interface RoutingChanges {
   group: string;
   /** Changed policy fields only; `null` when the policy is unchanged. */
   policy: UpdateModelGroup | null;
-  /** Weight / priority edits, one PATCH per changed deployment. */
-  deployments: { deployment: Deployment; patch: UpdateDeployment }[];
-}
-
-/** Some deployment edits failed after the policy (and the other edits) were applied. */
-export class PartialRoutingSaveError extends Error {
-  override readonly name = 'PartialRoutingSaveError';
-
-  constructor(
-    readonly group: ModelGroup,
-    readonly failures: { deployment: Deployment; error: unknown }[],
-  ) {
-    super(
-      `Saved, except for ${failures.map((f) => f.deployment.name).join(', ')}: ${
-        failures[0]?.error instanceof Error ? failures[0].error.message : 'the update failed'
-      }`,
-    );
-  }
+  /** Weight / priority edits of the group's deployments. */
+  deployments: { deployment: Deployment; patch: Pick<UpdateDeployment, 'weight' | 'priority'> }[];
 }
 
 /**
- * Applies a routing edit: the group policy first (if the API rejects it, nothing was changed), then
- * each deployment's weight or priority, then reads the group back so `expectedSplit` reflects
- * all of it. Invalidates that group's detail and the deployment lists; the group list only when
- * the policy (shown there) changed.
+ * Applies a routing edit in one request, which the API applies as one transaction: the policy and every
+ * weight or priority together, or nothing. The answer carries the split the router uses now.
+ * Invalidates the deployment lists (weights are shown there) and the group list when the policy changed.
  */
 export const saveRoutingMutationOptions = (queryClient: QueryClient) =>
   mutationOptions({
     mutationKey: [...modelGroupKeys.all, 'save-routing'],
-    mutationFn: async ({ group, policy, deployments }: RoutingChanges): Promise<ModelGroup> => {
-      let saved = policy ? await updateModelGroup(group, policy) : null;
-      const results = await Promise.allSettled(
-        deployments.map(({ deployment, patch }) => updateDeployment(deployment.id, patch)),
-      );
-      // The policy answer predates the weight edits; read the split the router uses now.
-      if (deployments.length > 0 || saved === null) saved = await getModelGroup(group);
-      const failures = results.flatMap((result, i) =>
-        result.status === 'rejected'
-          ? [{ deployment: deployments[i].deployment, error: result.reason as unknown }]
-          : [],
-      );
-      if (failures.length > 0) throw new PartialRoutingSaveError(saved, failures);
-      return saved;
-    },
+    mutationFn: ({ group, policy, deployments }: RoutingChanges): Promise<ModelGroup> =>
+      saveGroupRouting(group, {
+        ...(policy ? { policy } : {}),
+        deployments: deployments.map(({ deployment, patch }) => ({ id: deployment.id, ...patch })),
+      }),
     onSuccess: (group) => {
       queryClient.setQueryData(modelGroupKeys.detail(group.name), group);
-    },
-    onError: (error) => {
-      if (error instanceof PartialRoutingSaveError)
-        queryClient.setQueryData(modelGroupKeys.detail(error.group.name), error.group);
     },
     onSettled: (_group, _error, changes) =>
       Promise.all([

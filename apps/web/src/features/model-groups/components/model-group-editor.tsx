@@ -49,7 +49,7 @@ import {
   type PolicyValues,
 } from '../policy-form';
 import { modelGroupDetailQueryOptions, modelGroupNamesQueryOptions } from '../queries';
-import { PartialRoutingSaveError, saveRoutingMutationOptions } from '../save-routing';
+import { saveRoutingMutationOptions } from '../save-routing';
 import { previewSplit } from '../split-preview';
 import { ignoredWeightsNote, STRATEGY_INFO } from '../strategies';
 import { DeleteGroupDialog } from './delete-group-dialog';
@@ -123,7 +123,7 @@ function EditorSkeleton({ name }: { name: string }) {
   );
 }
 
-type SaveNotice = { kind: 'applied'; at: number } | { kind: 'partial'; message: string } | null;
+type SaveNotice = { kind: 'applied'; at: number } | null;
 
 function PolicyEditor({ group }: { group: ModelGroup }) {
   const queryClient = useQueryClient();
@@ -239,19 +239,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
           toast.success(`Saved ${group.name}`, 'Applied live: new requests use this policy now.');
         },
         onError: (error) => {
-          if (error instanceof PartialRoutingSaveError) {
-            // Keep only the edits that did not make it, so the operator can retry them.
-            const failed = new Set(error.failures.map((f) => f.deployment.id));
-            const keep = (drafts: NumberDrafts) =>
-              Object.fromEntries(Object.entries(drafts).filter(([id]) => failed.has(id)));
-            setPolicyDraft({});
-            setWeightDrafts(keep);
-            setPriorityDrafts(keep);
-            setNotice({ kind: 'partial', message: error.message });
-            toast.error(`Saved ${group.name} only in part`, error.message);
-            return;
-          }
-          setPolicyErrors(formErrorsFromApi(error, POLICY_LABELS));
+          setPolicyErrors(formErrorsFromApi(error, POLICY_LABELS, 'policy'));
           toast.error('Nothing was saved', error.message);
         },
       },
@@ -491,8 +479,6 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
                 'Unsaved changes: nothing is applied until you save.'
               ) : notice?.kind === 'applied' ? (
                 <span className={styles.applied}>Applied live — new requests use this policy now.</span>
-              ) : notice?.kind === 'partial' ? (
-                <span className={styles.partial}>{notice.message}</span>
               ) : (
                 'No unsaved changes.'
               )}
