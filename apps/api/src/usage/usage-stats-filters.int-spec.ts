@@ -150,7 +150,8 @@ describe('Overview filters and end users (real PostgreSQL)', () => {
     const theirKey = owners.keys.find((k) => k.projectId === theirs!.id)!;
     const myRows = rows.filter((r) => r.projectId === mine!.id);
 
-    for (const q of [{ projectId: theirs!.id }, { keyId: theirKey.id }]) {
+    const filters: Record<string, string>[] = [{ projectId: theirs!.id }, { keyId: theirKey.id }];
+    for (const q of filters) {
       expect((await summary(t, { ...range, ...q }, member)).requests).toBe(0);
       const d = await distribution(t, { ...range, ...q, groupBy: 'key', interval: 'hour' }, member);
       expect(d.groups).toEqual([]);
