@@ -16,9 +16,14 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/scripts'],
   testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/', '<rootDir>/apps/web/'],
+  // The console's own specs (apps/web/src/**/*.spec.ts) cover its pure logic (forms, URL filters, diffs)
+  // in node; its pages are exercised in real Chromium by the e2e tests.
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
   transform: { '^.+\\.(t|j|mj)sx?$': swc },
-  moduleNameMapper: { '^@switchboard/contracts$': '<rootDir>/libs/contracts/src/index.ts' },
+  moduleNameMapper: {
+    '^@switchboard/contracts$': '<rootDir>/libs/contracts/src/index.ts',
+    '^@/(.*)$': '<rootDir>/apps/web/src/$1',
+  },
   globalSetup: '<rootDir>/apps/api/src/testing/jest-global-setup.ts',
   globalTeardown: '<rootDir>/apps/api/src/testing/jest-global-teardown.ts',
   // NestJS 12, the schema engine's wasm bindings and the OpenID Connect packages (openid-client with
