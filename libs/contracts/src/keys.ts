@@ -150,4 +150,3 @@ export const keyListQuerySchema = z.object({
 
 // ---------- auth ----------
 export const loginSchema = z.object({ masterKey: z.string().min(1, 'is required') }).strict();
-export const sessionSchema = z.object({ authenticated: z.literal(true), expiresAt: isoDate });
