@@ -16,6 +16,7 @@ import { LiteLLMCompatModule } from './litellm-compat/litellm-compat.module';
 import { OpenApiModule } from './openapi/openapi.module';
 import { RoutingModule } from './routing/routing.module';
 import { AccountsModule } from './accounts/accounts.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuthModule } from './auth/auth.module';
 import { KeysModule } from './keys/keys.module';
 import { PricesModule } from './prices/prices.module';
@@ -46,6 +47,7 @@ export class AppModule {
         LiteLLMCompatModule,
         OpenApiModule,
         SecurityModule,
+        AlertsModule,
       ],
       providers: [
         // An object of this app's own (not the shared systemClock), so a test can pin one instance's time.

@@ -94,6 +94,7 @@ export async function resolveRuntime(env: Env, logger: Logger): Promise<Resolved
       upstreamMaxResponseBytes: env.UPSTREAM_MAX_RESPONSE_BYTES,
       sseKeepAliveMs: env.SSE_KEEPALIVE_MS,
       upstreamProbeAfterMs: env.UPSTREAM_PROBE_AFTER_MS,
+      alertEvaluationIntervalMs: env.ALERT_EVALUATION_INTERVAL_MS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       metricsToken: env.METRICS_TOKEN,
       oidc: parseOidcSettings(env).settings,

@@ -7,3 +7,4 @@ export * from './accounts';
 export * from './chart-colors';
 export * from './attempts';
 export * from './split';
+export * from './alerts';

@@ -57,6 +57,10 @@ const KEY_FIELD = {
   maxParallel: 'Requests in flight at once; over it: 429 `rate_limit_exceeded`. null: unlimited.',
   maxBudgetUsd: 'Spend limit in USD per `budgetPeriod`; over it: 429 `insufficient_quota`. null: no budget.',
   budgetPeriod: 'When the budget resets: daily, weekly, monthly (UTC), or `total` (never). null: total.',
+  endUserRpmLimit:
+    "Requests per minute per end user (the request's `user` field, which Dify fills with its app's end-user id); over it: 429 `end_user_rate_limit_exceeded` with Retry-After. Requests without `user` are not counted. null: no limit.",
+  endUserDailyBudgetUsd:
+    "Spend limit in USD per end user (the request's `user` field) per UTC day; over it: 429 `end_user_budget_exceeded` until midnight UTC. null: no limit.",
   expiresAt: 'After this the key is refused (401). null: never.',
   metadata: 'Free-form JSON kept with the key.',
 };
@@ -67,6 +71,8 @@ const keyFields = {
   rpmLimit: z.number().int().positive().nullable().describe(KEY_FIELD.rpmLimit),
   tpmLimit: z.number().int().positive().nullable().describe(KEY_FIELD.tpmLimit),
   maxParallel: z.number().int().positive().nullable().describe(KEY_FIELD.maxParallel),
+  endUserRpmLimit: z.number().int().positive().nullable().describe(KEY_FIELD.endUserRpmLimit),
+  endUserDailyBudgetUsd: z.number().positive().nullable().describe(KEY_FIELD.endUserDailyBudgetUsd),
   maxBudgetUsd: z.number().positive().nullable().describe(KEY_FIELD.maxBudgetUsd),
   budgetPeriod: budgetPeriodSchema.nullable().describe(KEY_FIELD.budgetPeriod),
   expiresAt: isoDate.nullable().describe(KEY_FIELD.expiresAt),
@@ -81,6 +87,8 @@ export const createKeySchema = z
     rpmLimit: keyFields.rpmLimit.default(null),
     tpmLimit: keyFields.tpmLimit.default(null),
     maxParallel: keyFields.maxParallel.default(null),
+    endUserRpmLimit: keyFields.endUserRpmLimit.default(null),
+    endUserDailyBudgetUsd: keyFields.endUserDailyBudgetUsd.default(null),
     maxBudgetUsd: keyFields.maxBudgetUsd.default(null),
     budgetPeriod: keyFields.budgetPeriod.default(null),
     expiresAt: keyFields.expiresAt.default(null),
@@ -117,6 +125,8 @@ export const virtualKeySchema = z.object({
   rpmLimit: z.number().nullable().describe(KEY_FIELD.rpmLimit),
   tpmLimit: z.number().nullable().describe(KEY_FIELD.tpmLimit),
   maxParallel: z.number().nullable().describe(KEY_FIELD.maxParallel),
+  endUserRpmLimit: z.number().nullable().describe(KEY_FIELD.endUserRpmLimit),
+  endUserDailyBudgetUsd: z.number().nullable().describe(KEY_FIELD.endUserDailyBudgetUsd),
   maxBudgetUsd: z.number().nullable().describe(KEY_FIELD.maxBudgetUsd),
   budgetPeriod: budgetPeriodSchema.nullable().describe(KEY_FIELD.budgetPeriod),
   budgetResetAt: isoDate.nullable().describe('When the budget resets next; null: it never does.'),

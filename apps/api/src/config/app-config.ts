@@ -95,6 +95,8 @@ export const envSchema = z.object({
   UPSTREAM_PROBE_AFTER_MS: z.coerce.number().int().min(100).default(10_000),
   /** Streams: a keep-alive comment after this much silence (Dify reads with a 300 s timeout, proxies often 60 s). */
   SSE_KEEPALIVE_MS: z.coerce.number().int().min(50).default(15_000),
+  /** How often alert rules are evaluated (one instance per tick evaluates and sends). */
+  ALERT_EVALUATION_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
   /** Largest non-stream upstream answer read into memory (bytes); a bigger one is refused with a 502. */
   UPSTREAM_MAX_RESPONSE_BYTES: z.coerce
     .number()
@@ -189,6 +191,7 @@ export interface AppConfig {
   upstreamMaxResponseBytes: number;
   sseKeepAliveMs: number;
   upstreamProbeAfterMs: number;
+  alertEvaluationIntervalMs: number;
   /** Fastify's `trustProxy`: false, or the list of trusted proxies. */
   trustProxy: false | string[];
   metricsToken: string | undefined;

@@ -28,12 +28,19 @@ export interface GatewayAuth {
   /** May this principal use this model group at all? (403 otherwise; used by /v1/models too) */
   canUseModel(principal: Principal, modelGroup: string): boolean;
   /**
-   * Checks model access and the key's limits (rpm, tpm, parallel, budget) and takes a slot.
+   * Checks model access and the key's limits (rpm, tpm, parallel, budget) and takes a slot; with the
+   * request's `user` (Dify's end user), also the key's per-end-user limits.
    * Throws OpenAIError 403 (model not allowed, naming the model and the key alias) or 429
-   * (`rate_limit_exceeded` with Retry-After; `insufficient_quota` when over budget). Synchronous on one
+   * (`rate_limit_exceeded` with Retry-After; `insufficient_quota` when over budget;
+   * `end_user_rate_limit_exceeded` / `end_user_budget_exceeded` for one end user). Synchronous on one
    * instance; a promise when the limits are shared through Redis (one round trip).
    */
-  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission | Promise<Admission>;
+  admit(
+    principal: Principal,
+    modelGroup: string,
+    estimatedTokens: number,
+    user?: unknown,
+  ): Admission | Promise<Admission>;
 }
 
 export const GATEWAY_AUTH = Symbol('GATEWAY_AUTH');

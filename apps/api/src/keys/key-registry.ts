@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock';
 import { nextBudgetReset } from './budget-period';
 import type { KeyAdmission, KeyBudget, KeyCounters, KeyLimitName, KeyTicket, KeyUsage } from './key-counters';
 import { hashVirtualKey, VIRTUAL_KEY_PREFIX } from './key-secret';
+import { DAY_MS, endUserOf, type EndUserLimits } from './end-user-counters';
 
 /** What the data plane knows about a key: loaded from the database, never its plaintext. */
 export interface GatewayKeyRecord {
@@ -19,6 +20,9 @@ export interface GatewayKeyRecord {
   rpmLimit: number | null;
   tpmLimit: number | null;
   maxParallel: number | null;
+  /** Per end user (the request's `user`): requests per minute and USD per UTC day; null = none. */
+  endUserRpmLimit: number | null;
+  endUserDailyBudgetUsd: number | null;
   maxBudgetUsd: number | null;
   budgetPeriod: BudgetPeriod | null;
   budgetResetAt: Date | null;
@@ -38,6 +42,11 @@ export interface KeyRegistryOptions {
    * on that reload because the reloaded `periodSpendUsd` already includes it.
    */
   spendSettleMs: number;
+  /**
+   * Asks for an end user's spend today to be read from the database (off the request path; the answer goes
+   * to the counters' `seedEndUserSpend`). Called when the counters do not know it yet.
+   */
+  seedEndUser?: (keyId: string, endUser: string) => void;
 }
 
 type VirtualPrincipal = Extract<Principal, { kind: 'virtual' }>;
@@ -176,7 +185,12 @@ export class KeyRegistry implements GatewayAuth {
     );
   }
 
-  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission | Promise<Admission> {
+  admit(
+    principal: Principal,
+    modelGroup: string,
+    estimatedTokens: number,
+    user?: unknown,
+  ): Admission | Promise<Admission> {
     if (principal.kind === 'master') return UNLIMITED;
     const entry = this.byId.get(principal.keyId);
     if (!entry) throw authError('Invalid API key. It was deleted; ask your Switchboard admin for a new one.');
@@ -203,12 +217,16 @@ export class KeyRegistry implements GatewayAuth {
     }
     const estimate = Math.max(0, Math.ceil(estimatedTokens) || 0);
     const limits = { rpm: record.rpmLimit, tpm: record.tpmLimit, parallel: record.maxParallel };
-    const decided = counters.admit(record.id, limits, estimate, now, budget);
+    const endUser = endUserLimits(record, user);
+    const decided = counters.admit(record.id, limits, estimate, now, budget, endUser);
     const admitted = (result: KeyAdmission): Admission => {
-      if (!result.ok)
-        throw result.limit === 'budget'
-          ? budgetExceeded(record, label, clock.now())
-          : keyLimitReached(record, label, result.limit, result.usage, estimate, clock.now());
+      if (result.endUserUnseeded && endUser) this.options.seedEndUser?.(record.id, endUser.id);
+      if (!result.ok) {
+        if (result.limit === 'budget') throw budgetExceeded(record, label, clock.now());
+        if (result.limit === 'end_user_budget' || result.limit === 'end_user_rpm')
+          throw endUserLimitReached(record, label, endUser?.id ?? '', result.limit, clock.now());
+        throw keyLimitReached(record, label, result.limit, result.usage, estimate, clock.now());
+      }
       return this.slot(record.id, result.ticket);
     };
     return decided instanceof Promise ? decided.then(admitted) : admitted(decided);
@@ -274,6 +292,47 @@ export class KeyRegistry implements GatewayAuth {
   }
 }
 
+/** The key's per-end-user limits for this request, or null (no `user`, or no such limits on the key). */
+function endUserLimits(record: GatewayKeyRecord, user: unknown): EndUserLimits | null {
+  if (record.endUserRpmLimit === null && record.endUserDailyBudgetUsd === null) return null;
+  const id = endUserOf(user);
+  return id === null
+    ? null
+    : { id, rpm: record.endUserRpmLimit, dailyBudgetUsd: record.endUserDailyBudgetUsd };
+}
+
+/**
+ * The 429 for a per-end-user limit: the same type as the key's own limit of that kind, a code of its own,
+ * and a message that names this end user's limit only.
+ */
+function endUserLimitReached(
+  record: GatewayKeyRecord,
+  label: string,
+  endUser: string,
+  limit: 'end_user_rpm' | 'end_user_budget',
+  now: number,
+): OpenAIError {
+  const who = `end user '${endUser.length > 64 ? `${endUser.slice(0, 64)}…` : endUser}'`;
+  if (limit === 'end_user_rpm') {
+    const retryAfter = Math.max(1, Math.ceil((Math.floor(now / 60_000) * 60_000 + 60_000 - now) / 1000));
+    return new OpenAIError(
+      429,
+      'rate_limit_error',
+      `Rate limit reached for ${who} on key '${label}': ${record.endUserRpmLimit} requests per minute per end user (endUserRpmLimit). Retry in ${retryAfter} s.`,
+      'end_user_rate_limit_exceeded',
+      null,
+      { 'retry-after': String(retryAfter) },
+    );
+  }
+  const resetsAt = new Date((Math.floor(now / DAY_MS) + 1) * DAY_MS);
+  return new OpenAIError(
+    429,
+    'insufficient_quota',
+    `Daily budget of ${formatUsd(record.endUserDailyBudgetUsd ?? 0)} per end user used up for ${who} on key '${label}' (endUserDailyBudgetUsd); resets at ${formatUtc(resetsAt)}.`,
+    'end_user_budget_exceeded',
+  );
+}
+
 function authError(message: string, code = 'invalid_api_key'): OpenAIError {
   return new OpenAIError(401, 'authentication_error', message, code);
 }
@@ -312,7 +371,7 @@ export function formatUsd(usd: number): string {
 function keyLimitReached(
   record: GatewayKeyRecord,
   label: string,
-  limit: Exclude<KeyLimitName, 'budget'>,
+  limit: Exclude<KeyLimitName, 'budget' | 'end_user_rpm' | 'end_user_budget'>,
   usage: KeyUsage,
   estimate: number,
   now: number,

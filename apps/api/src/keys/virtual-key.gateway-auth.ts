@@ -11,6 +11,7 @@ import type { KeyCounters } from './key-counters';
 import { type GatewayKeyRecord, KeyRegistry } from './key-registry';
 import { type GatewayKeyRow, VirtualKeyRepository } from './virtual-key.repository';
 import { coalesce } from '../common/coalesce';
+import { EndUserSpendSeeder } from './end-user-spend-seeder';
 
 /**
  * Reload this often even without a change notification: spend is written by the request-log writer
@@ -30,6 +31,8 @@ const SPEND_SETTLE_SLACK_MS = 1_000;
 @Injectable()
 export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnApplicationShutdown {
   readonly registry: KeyRegistry;
+  /** Reads an end user's spend today from the database when the counters do not know it. */
+  readonly endUserSeeder: EndUserSpendSeeder;
   private readonly logger = new Logger('VirtualKeys');
   private loaded = false;
   private readonly live: LiveReload;
@@ -43,11 +46,15 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
     @Inject(KEY_CLOCK) private readonly clock: Clock,
     @Inject(KEY_COUNTERS) counters: KeyCounters,
   ) {
+    this.endUserSeeder = new EndUserSpendSeeder(repo, counters, clock, (err) =>
+      this.logger.error(`reading end users' spend today failed: ${describe(err)}`),
+    );
     this.registry = new KeyRegistry({
       masterKey: config.masterKey,
       clock,
       counters,
       spendSettleMs: config.logFlushIntervalMs + SPEND_SETTLE_SLACK_MS,
+      seedEndUser: (keyId, endUser) => this.endUserSeeder.request(keyId, endUser),
     });
     this.live = new LiveReload(notifier, 'keys', () => this.reload(), KEY_RELOAD_INTERVAL_MS);
     readiness.declare('keys');
@@ -68,6 +75,7 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
 
   onApplicationShutdown(): void {
     this.live.stop();
+    this.endUserSeeder.stop();
     if (this.budgetTimer) clearInterval(this.budgetTimer);
   }
 
@@ -79,8 +87,13 @@ export class VirtualKeyGatewayAuth implements GatewayAuth, OnModuleInit, OnAppli
     return this.registry.canUseModel(principal, modelGroup);
   }
 
-  admit(principal: Principal, modelGroup: string, estimatedTokens: number): Admission | Promise<Admission> {
-    return this.registry.admit(principal, modelGroup, estimatedTokens);
+  admit(
+    principal: Principal,
+    modelGroup: string,
+    estimatedTokens: number,
+    user?: unknown,
+  ): Admission | Promise<Admission> {
+    return this.registry.admit(principal, modelGroup, estimatedTokens, user);
   }
 
   /** Call after writing a key change: reloads here, then tells the other instances. */

@@ -14,6 +14,8 @@ const SAFE_COLUMNS = {
   rpmLimit: true,
   tpmLimit: true,
   maxParallel: true,
+  endUserRpmLimit: true,
+  endUserDailyBudgetUsd: true,
   maxBudgetUsd: true,
   budgetPeriod: true,
   budgetResetAt: true,
@@ -44,6 +46,8 @@ const GATEWAY_COLUMNS = {
   rpmLimit: true,
   tpmLimit: true,
   maxParallel: true,
+  endUserRpmLimit: true,
+  endUserDailyBudgetUsd: true,
   maxBudgetUsd: true,
   budgetPeriod: true,
   budgetResetAt: true,
@@ -180,6 +184,23 @@ export class VirtualKeyRepository {
       await onWrite({ tx, before, after });
       return after;
     });
+  }
+
+  /**
+   * Spend per (key, end user) since `since` (today, UTC), from the end-user rollup the log writer keeps:
+   * what the per-end-user daily budget starts from on an instance that has not counted it itself.
+   */
+  async sumEndUserSpendSince(
+    pairs: readonly { keyId: string; endUser: string }[],
+    since: Date,
+  ): Promise<{ keyId: string; endUser: string; costUsd: number }[]> {
+    if (pairs.length === 0) return [];
+    const rows = await this.prisma.endUserRollupHour.groupBy({
+      by: ['keyId', 'endUser'],
+      where: { bucket: { gte: since }, OR: pairs.map((p) => ({ keyId: p.keyId, endUser: p.endUser })) },
+      _sum: { costUsd: true },
+    });
+    return rows.map((r) => ({ keyId: r.keyId, endUser: r.endUser, costUsd: r._sum.costUsd ?? 0 }));
   }
 
   /**

@@ -11,6 +11,8 @@ export function virtualKeySnapshot(key: KeyRow) {
     rpmLimit: key.rpmLimit,
     tpmLimit: key.tpmLimit,
     maxParallel: key.maxParallel,
+    endUserRpmLimit: key.endUserRpmLimit,
+    endUserDailyBudgetUsd: key.endUserDailyBudgetUsd,
     maxBudgetUsd: key.maxBudgetUsd,
     budgetPeriod: key.budgetPeriod,
     budgetResetAt: key.budgetResetAt,

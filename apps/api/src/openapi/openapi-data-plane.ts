@@ -217,6 +217,19 @@ export const DATA_PLANE_ERRORS: readonly DataPlaneError[] = [
     type: 'insufficient_quota',
     when: "The key's budget is used up (the message says when it resets, or that it is a total budget).",
   },
+  {
+    code: 'end_user_rate_limit_exceeded',
+    status: 429,
+    type: 'rate_limit_error',
+    when: "The end user named by the request's `user` field sent the key's `endUserRpmLimit` requests this minute; other end users are not affected.",
+    retryAfter: true,
+  },
+  {
+    code: 'end_user_budget_exceeded',
+    status: 429,
+    type: 'insufficient_quota',
+    when: "The end user named by the request's `user` field spent the key's `endUserDailyBudgetUsd` today (UTC); it resets at midnight UTC.",
+  },
   ...routingErrors(),
   {
     code: 'upstream_stream_error',

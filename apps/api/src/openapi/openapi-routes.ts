@@ -57,6 +57,19 @@ import {
   virtualKeySchema,
 } from '@switchboard/contracts';
 import { z } from 'zod';
+import {
+  alertChannelListSchema,
+  alertChannelSchema,
+  alertEventListQuerySchema,
+  alertEventPageSchema,
+  alertRuleListSchema,
+  alertRuleSchema,
+  alertTestResultSchema,
+  createAlertChannelSchema,
+  createAlertRuleSchema,
+  updateAlertChannelSchema,
+  updateAlertRuleSchema,
+} from '@switchboard/contracts';
 import { litellmImportQuerySchema } from '../import/litellm-import.dto';
 import {
   litellmDeletedKeysSchema,
@@ -222,6 +235,19 @@ const S = named({
   LiteLLMModelList: litellmModelListSchema,
   LiteLLMDeleteModel: litellmDeleteModelSchema,
   LiteLLMMessage: litellmMessageSchema,
+});
+
+const A = named({
+  AlertChannel: alertChannelSchema,
+  AlertChannelList: alertChannelListSchema,
+  CreateAlertChannel: createAlertChannelSchema,
+  UpdateAlertChannel: updateAlertChannelSchema,
+  AlertTestResult: alertTestResultSchema,
+  AlertRule: alertRuleSchema,
+  AlertRuleList: alertRuleListSchema,
+  CreateAlertRule: createAlertRuleSchema,
+  UpdateAlertRule: updateAlertRuleSchema,
+  AlertEventPage: alertEventPageSchema,
 });
 
 const healthCheck = z.object({ status: z.enum(['ok', 'error']), detail: z.string().optional() });
@@ -434,6 +460,56 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
       ],
     ],
     { params: { model: 'Model id (URL-encode `/`, e.g. `openai%2Fgpt-4.1`)' } },
+  ),
+  ...section(
+    'Alerts',
+    [
+      ['GET /api/alerts/channels', 'List alert channels (URLs as hints only)', { ok: A.AlertChannelList }],
+      [
+        'POST /api/alerts/channels',
+        'Add a webhook or Slack-compatible channel',
+        {
+          description:
+            'The URL is write-only (stored encrypted); answers show `urlHint`. Only http and https.',
+          body: A.CreateAlertChannel,
+          created: A.AlertChannel,
+        },
+      ],
+      [
+        'PATCH /api/alerts/channels/:id',
+        'Change a channel',
+        { description: 'Leaving `url` out keeps it.', body: A.UpdateAlertChannel, ok: A.AlertChannel },
+      ],
+      ['DELETE /api/alerts/channels/:id', 'Delete a channel (rules stop sending to it)'],
+      [
+        'POST /api/alerts/channels/:id/test',
+        'Send a test notification now',
+        {
+          description:
+            'Always 200 for a channel that exists: the result says whether the receiver took it (5 s limit, redirects not followed). Recorded in the history as `test`.',
+          ok: A.AlertTestResult,
+        },
+      ],
+      ['GET /api/alerts/rules', 'List alert rules with what each is firing for now', { ok: A.AlertRuleList }],
+      [
+        'POST /api/alerts/rules',
+        'Add an alert rule',
+        {
+          description:
+            'The target (deployment id, model group name or key id) and the channels must exist. `project.budget` is refused: projects have no budget (use `key.budget`).',
+          body: A.CreateAlertRule,
+          created: A.AlertRule,
+        },
+      ],
+      ['PATCH /api/alerts/rules/:id', 'Change an alert rule', { body: A.UpdateAlertRule, ok: A.AlertRule }],
+      ['DELETE /api/alerts/rules/:id', 'Delete an alert rule'],
+      [
+        'GET /api/alerts/events',
+        'Alert history, newest first: every notification sent or failed, and tests',
+        { query: alertEventListQuerySchema, ok: A.AlertEventPage },
+      ],
+    ],
+    { params: { id: 'Channel or rule id' } },
   ),
   ...section('Audit', [
     ['GET /api/audit', 'Audit events, newest first', { query: auditListQuerySchema, ok: S.AuditEventPage }],

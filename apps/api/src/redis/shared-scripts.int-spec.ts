@@ -67,6 +67,21 @@ describeWithRedis('SharedScripts: one command per tick', () => {
     expect((await scriptCalls()) - before).toBe(1);
   });
 
+  it("still sends a key's admission with its per-end-user limits and the deployment's reservation as one command", async () => {
+    const keys = new RedisKeyCounters(shared, { slotTtlMs: 60_000 });
+    const deployments = new RedisUsageCounters(shared);
+    const now = Date.now();
+    const endUser = { id: 'alice', rpm: 5, dailyBudgetUsd: 1 };
+    const before = await scriptCalls();
+    const [admission, reserved] = await Promise.all([
+      keys.admit('key-eu', { rpm: null, tpm: null, parallel: null }, 10, now, null, endUser),
+      deployments.reserve('dep-eu', { rpm: 5, tpm: null }, 10, now),
+    ]);
+    expect(admission.ok).toBe(true);
+    expect(reserved).toBe(true);
+    expect((await scriptCalls()) - before).toBe(1);
+  });
+
   it('rejects every operation of a batch that fails, and the next batch works again', async () => {
     const broken: ScriptOp = { name: 'test_broken', keys: 0, lua: `return redis.call('NO_SUCH_COMMAND')` };
     const outcomes = await Promise.allSettled([

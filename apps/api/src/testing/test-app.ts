@@ -46,6 +46,7 @@ export function testConfig(databaseUrl: string, overrides: Partial<AppConfig> = 
     upstreamMaxResponseBytes: 64 * 1024 * 1024,
     sseKeepAliveMs: 15_000,
     upstreamProbeAfterMs: 10_000,
+    alertEvaluationIntervalMs: 15_000,
     trustProxy: false,
     metricsToken: undefined,
     oidc: null,
