@@ -175,6 +175,43 @@ describe('chat completions', () => {
     });
   });
 
+  it('reports cachedTokens as prompt_tokens_details.cached_tokens (at most the prompt), streamed or not', async () => {
+    await start({ completionTokens: 2 });
+    // Off by default: no details at all, like upstreams without prompt caching.
+    expect((await json(await post('/chat/completions', chatBody()))).usage).toEqual({
+      prompt_tokens: 4,
+      completion_tokens: 2,
+      total_tokens: 6,
+    });
+
+    server().configure({ cachedTokens: 3 });
+    expect((await json(await post('/chat/completions', chatBody()))).usage).toEqual({
+      prompt_tokens: 4,
+      completion_tokens: 2,
+      total_tokens: 6,
+      prompt_tokens_details: { cached_tokens: 3 },
+    });
+    const frames = sseFrames(
+      await (
+        await post('/chat/completions', chatBody({ stream: true, stream_options: { include_usage: true } }))
+      ).text(),
+    );
+    expect(JSON.parse(frames[frames.length - 2]!)).toMatchObject({
+      usage: { prompt_tokens: 4, prompt_tokens_details: { cached_tokens: 3 } },
+    });
+    const completion = await json(await post('/completions', { model: 'x', prompt: 'abcdefgh' }));
+    expect(completion.usage).toMatchObject({ prompt_tokens: 2, prompt_tokens_details: { cached_tokens: 2 } });
+
+    // Over HTTP too, validated like every other setting.
+    const bad = await fetch(`${server().baseUrl}/_fake/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cachedTokens: -1 }),
+    });
+    expect(bad.status).toBe(400);
+    expect(parseCliArgs(['--cached-tokens', '12']).options.cachedTokens).toBe(12);
+  });
+
   it('rejects a request without messages', async () => {
     await start();
     const res = await post('/chat/completions', { model: 'x' });

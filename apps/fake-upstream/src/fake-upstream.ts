@@ -74,6 +74,11 @@ export interface FakeUpstreamSettings {
   maxRecordedRequests?: number;
   /** Behave like upstreams that ignore `stream_options.include_usage` (never send a usage chunk). */
   omitStreamUsage?: boolean;
+  /**
+   * Prompt tokens to report as served from the provider's cache (`prompt_tokens_details.cached_tokens`,
+   * at most the prompt's tokens) on chat and completions answers, streamed or not; 0 = none reported.
+   */
+  cachedTokens?: number;
 }
 
 export interface FakeUpstreamOptions extends FakeUpstreamSettings {
@@ -99,6 +104,7 @@ export interface FakeUpstreamConfig {
   toolCalls: boolean;
   maxRecordedRequests: number;
   omitStreamUsage: boolean;
+  cachedTokens: number;
 }
 
 export interface FakeUpstreamStats {
@@ -167,6 +173,7 @@ const DEFAULT_CONFIG: FakeUpstreamConfig = {
   toolCalls: false,
   maxRecordedRequests: 50,
   omitStreamUsage: false,
+  cachedTokens: 0,
 };
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -289,6 +296,9 @@ export function parseFakeUpstreamSettings(input: unknown): FakeUpstreamSettings 
       case 'maxRecordedRequests':
         out.maxRecordedRequests = numberIn(value, key, 0, 100_000, true);
         break;
+      case 'cachedTokens':
+        out.cachedTokens = numberIn(value, key, 0, 1_000_000_000, true);
+        break;
       case 'dimensions':
         out.dimensions = numberIn(value, key, 1, MAX_DIMENSIONS, true);
         break;
@@ -349,6 +359,7 @@ function applySettings(base: FakeUpstreamConfig, s: FakeUpstreamSettings): FakeU
   if (s.toolCalls !== undefined) next.toolCalls = s.toolCalls;
   if (s.omitStreamUsage !== undefined) next.omitStreamUsage = s.omitStreamUsage;
   if (s.maxRecordedRequests !== undefined) next.maxRecordedRequests = s.maxRecordedRequests;
+  if (s.cachedTokens !== undefined) next.cachedTokens = s.cachedTokens;
   return next;
 }
 
@@ -420,10 +431,19 @@ interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
-function usageOf(prompt: number, completion: number): Usage {
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+/** OpenAI's usage object; `cached` prompt tokens (capped at the prompt) are reported only when > 0. */
+function usageOf(prompt: number, completion: number, cached = 0): Usage {
+  const usage: Usage = {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+  };
+  const cachedTokens = Math.min(cached, prompt);
+  if (cachedTokens > 0) usage.prompt_tokens_details = { cached_tokens: cachedTokens };
+  return usage;
 }
 
 /** Deterministic reply: "Hello from <name>." followed by filler words, one word = one token. */
@@ -1153,7 +1173,7 @@ class FakeUpstreamServer implements FakeUpstream {
       toolCall !== null
         ? estimateTokens(toolCall.name.length + toolCall.arguments.length)
         : completion.length;
-    const usage = usageOf(promptTokens, completionTokens);
+    const usage = usageOf(promptTokens, completionTokens, cfg.cachedTokens);
     const headers = this.charge(ex, usage.total_tokens);
 
     if (!stream) {
@@ -1229,7 +1249,7 @@ class FakeUpstreamServer implements FakeUpstream {
     const created = nowSeconds();
     const budget = completionBudget(body, cfg);
     const completion = replyWords(cfg.name, budget.tokens);
-    const usage = usageOf(promptTokens, completion.length);
+    const usage = usageOf(promptTokens, completion.length, cfg.cachedTokens);
     const headers = this.charge(ex, usage.total_tokens);
 
     if (body.stream !== true) {

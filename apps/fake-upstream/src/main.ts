@@ -27,6 +27,7 @@ export const USAGE = `Usage: fake-upstream [options]
   --fault-after-chunks <n>    midstream: chunks sent before the socket is destroyed
   --fault-retry-after <s>     Retry-After seconds for status faults
   --max-recorded-requests <n> requests kept for /_fake/requests (default 50)
+  --cached-tokens <n>         prompt tokens reported as cached (prompt_tokens_details.cached_tokens)
   -h, --help                  show this help
 
 Each flag can also be set with FAKE_UPSTREAM_<FLAG> (e.g. FAKE_UPSTREAM_PORT=4010).`;
@@ -50,6 +51,7 @@ const STRING_FLAGS = [
   'fault-after-chunks',
   'fault-retry-after',
   'max-recorded-requests',
+  'cached-tokens',
 ] as const;
 const BOOLEAN_FLAGS = ['rate-limit-headers', 'tool-calls'] as const;
 
@@ -115,6 +117,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     rateLimitHeaders: bool('rate-limit-headers'),
     toolCalls: bool('tool-calls'),
     maxRecordedRequests: num('max-recorded-requests'),
+    cachedTokens: num('cached-tokens'),
   };
   const models = str('models');
   if (models !== undefined) out.models = toList(models);

@@ -18,6 +18,25 @@ export const attemptSchema = z.object({
 });
 export type Attempt = z.infer<typeof attemptSchema>;
 
+/** Where the price a request was costed with came from: Switchboard's built-in list price, or an operator's. */
+export const PRICING_SOURCES = ['built-in', 'custom'] as const;
+export type PricingSource = (typeof PRICING_SOURCES)[number];
+
+/** The price row a request's cost was computed with, as it was when the request ended. */
+export const requestLogPricingSchema = z.object({
+  model: z.string().describe('The priced model id that matched (e.g. `gpt-4.1` for `gpt-4.1-2025-04-14`).'),
+  source: z
+    .enum(PRICING_SOURCES)
+    .describe("`built-in`: Switchboard's list price; `custom`: a price set through the console or API."),
+  inputUsdPerMTokens: z.number().describe('USD per million prompt tokens not served from the cache.'),
+  cachedInputUsdPerMTokens: z
+    .number()
+    .nullable()
+    .describe('USD per million prompt tokens served from the cache; null: the input price.'),
+  outputUsdPerMTokens: z.number().describe('USD per million completion tokens.'),
+});
+export type RequestLogPricing = z.infer<typeof requestLogPricingSchema>;
+
 export const requestLogSchema = z.object({
   id: z.string(),
   createdAt: isoDate,
@@ -41,7 +60,17 @@ export const requestLogSchema = z.object({
   promptTokens: z.number(),
   completionTokens: z.number(),
   totalTokens: z.number(),
-  costUsd: z.number().describe('Tokens × the model price (see /api/prices), in USD.'),
+  costUsd: z
+    .number()
+    .describe(
+      '(prompt − cached) × input + cached × cached input + completion × output price (see `pricing`), in USD.',
+    ),
+  cachedTokens: z
+    .number()
+    .describe('Prompt tokens the provider served from its prompt cache (part of `promptTokens`).'),
+  pricing: requestLogPricingSchema
+    .nullable()
+    .describe('The price the cost was computed with; null when no price was known (cost 0).'),
   stream: z.boolean(),
   endUser: z.string().nullable().describe("The request's `user` field, if any."),
 });
@@ -231,14 +260,18 @@ export type EndUserList = z.infer<typeof endUserListSchema>;
 /** A price in USD per million tokens, as the admin API accepts it. */
 const usdPerMTokens = z.number().min(0).max(100000);
 
-/** The two figures a request is costed with, in USD per million tokens. */
+/** The figures a request is costed with, in USD per million tokens. */
 export const priceFiguresSchema = z.object({
   inputUsdPerMTokens: z.number().describe('USD per million prompt tokens.'),
+  cachedInputUsdPerMTokens: z
+    .number()
+    .nullable()
+    .describe("USD per million prompt tokens served from the provider's cache; null: the input price."),
   outputUsdPerMTokens: z.number().describe('USD per million completion tokens.'),
 });
 export type PriceFigures = z.infer<typeof priceFiguresSchema>;
 
-/** `default`: both figures are the built-in list price; `operator`: someone set them through the API. */
+/** `default`: every figure is the built-in list price; `operator`: someone set them through the API. */
 export const PRICE_SOURCES = ['default', 'operator'] as const;
 export type PriceSource = (typeof PRICE_SOURCES)[number];
 
@@ -276,6 +309,12 @@ export type ModelPriceListQuery = z.infer<typeof modelPriceListQuerySchema>;
 export const putModelPriceSchema = z
   .object({
     inputUsdPerMTokens: usdPerMTokens.describe('USD per million prompt tokens.'),
+    cachedInputUsdPerMTokens: usdPerMTokens
+      .nullable()
+      .default(null)
+      .describe(
+        "USD per million prompt tokens served from the provider's cache; null or left out: the input price.",
+      ),
     outputUsdPerMTokens: usdPerMTokens.describe('USD per million completion tokens.'),
   })
   .strict();

@@ -1,3 +1,5 @@
+import type { RequestLogPricing } from '@switchboard/contracts';
+
 /**
  * What the data plane needs from key management, as an interface: the gateway asks "who is this?"
  * and "may they send this request now?", answered from memory with no database round trip.
@@ -45,9 +47,24 @@ export interface GatewayAuth {
 
 export const GATEWAY_AUTH = Symbol('GATEWAY_AUTH');
 
+/** What a request used, as far as its cost goes. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Prompt tokens served from the provider's cache (part of `promptTokens`). */
+  cachedTokens?: number;
+}
+
+/** A request's cost and the price row it was computed with (null when the model has no price: cost 0). */
+export interface PricedUsage {
+  costUsd: number;
+  pricing: RequestLogPricing | null;
+}
+
 /** Prices per model, in memory. */
 export interface CostCalculator {
-  costUsd(model: string, promptTokens: number, completionTokens: number): number;
+  costUsd(model: string, promptTokens: number, completionTokens: number, cachedTokens?: number): number;
+  price(model: string, usage: TokenUsage): PricedUsage;
 }
 
 export const COST_CALCULATOR = Symbol('COST_CALCULATOR');

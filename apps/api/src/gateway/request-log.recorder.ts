@@ -12,8 +12,16 @@ import {
   type RequestLogEntry,
   type RequestLogSink,
 } from '../usage/request-log-entry';
-import { type Admission, COST_CALCULATOR, type CostCalculator, type Principal } from './gateway-auth';
+import {
+  type Admission,
+  COST_CALCULATOR,
+  type CostCalculator,
+  type PricedUsage,
+  type Principal,
+} from './gateway-auth';
 import { ROUTE_NAMES, type RequestState } from './gateway-request';
+
+const UNPRICED: PricedUsage = { costUsd: 0, pricing: null };
 
 /** How a routed request ended, as far as its log row is concerned. */
 export interface RequestOutcome {
@@ -58,7 +66,8 @@ export class RequestLogRecorder {
     const promptTokens = usage?.promptTokens ?? 0;
     const completionTokens = usage?.completionTokens ?? 0;
     const priced = outcome.usageDeployment ?? outcome.deployment;
-    const costUsd = usage && priced ? this.cost.costUsd(priced.model, promptTokens, completionTokens) : 0;
+    // The price row is kept with the row as it is now: a later price change does not rewrite this cost.
+    const { costUsd, pricing } = usage && priced ? this.cost.price(priced.model, usage) : UNPRICED;
     const principal = state.principal;
     const body = state.client.body;
     // Spelled out rather than spread: this runs on every request.
@@ -82,6 +91,8 @@ export class RequestLogRecorder {
       completionTokens,
       totalTokens: usage?.totalTokens ?? promptTokens + completionTokens,
       costUsd,
+      cachedTokens: usage?.cachedTokens ?? 0,
+      pricing,
       stream: state.client.stream,
       endUser: typeof body.user === 'string' ? body.user.slice(0, 256) : null,
     };
@@ -134,6 +145,8 @@ export class RequestLogRecorder {
       completionTokens: 0,
       totalTokens: 0,
       costUsd: 0,
+      cachedTokens: 0,
+      pricing: null,
       stream: false,
       endUser: typeof user === 'string' ? user.slice(0, 256) : null,
     };

@@ -29,6 +29,23 @@ export class ModelPriceRepository {
     return count;
   }
 
+  /**
+   * Gives a built-in price seeded before cached-input prices existed its cached price: only while the row
+   * still holds exactly the old seed (no cached price, the same input and output). Returns whether it did.
+   */
+  async fillCachedInputPrice(price: PriceEntry): Promise<boolean> {
+    const { count } = await this.prisma.modelPrice.updateMany({
+      where: {
+        model: price.model,
+        cachedInputUsdPerMTokens: null,
+        inputUsdPerMTokens: price.inputUsdPerMTokens,
+        outputUsdPerMTokens: price.outputUsdPerMTokens,
+      },
+      data: { cachedInputUsdPerMTokens: price.cachedInputUsdPerMTokens ?? null },
+    });
+    return count > 0;
+  }
+
   findAll(): Promise<ModelPrice[]> {
     return this.prisma.modelPrice.findMany();
   }
@@ -55,18 +72,21 @@ export class ModelPriceRepository {
   async upsert(price: PriceEntry, onWrite: (w: PriceWrite) => Promise<void>): Promise<ModelPrice> {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.modelPrice.findUnique({ where: { model: price.model } });
+      const cachedInputUsdPerMTokens = price.cachedInputUsdPerMTokens ?? null;
       if (
         before &&
         before.inputUsdPerMTokens === price.inputUsdPerMTokens &&
+        before.cachedInputUsdPerMTokens === cachedInputUsdPerMTokens &&
         before.outputUsdPerMTokens === price.outputUsdPerMTokens
       ) {
         return before;
       }
       const after = await tx.modelPrice.upsert({
         where: { model: price.model },
-        create: price,
+        create: { ...price, cachedInputUsdPerMTokens },
         update: {
           inputUsdPerMTokens: price.inputUsdPerMTokens,
+          cachedInputUsdPerMTokens,
           outputUsdPerMTokens: price.outputUsdPerMTokens,
         },
       });

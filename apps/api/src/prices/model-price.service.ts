@@ -13,11 +13,11 @@ import { AuditService } from '../audit/audit.service';
 import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { AdminError } from '../common/errors';
 import { ChangeNotifier } from '../database/change-notifier';
-import type { CostCalculator } from '../gateway/gateway-auth';
+import type { CostCalculator, PricedUsage, TokenUsage } from '../gateway/gateway-auth';
 import type { ModelPrice as ModelPriceRow } from '../generated/prisma/client';
 import { DEFAULT_PRICES } from './default-prices';
 import { ModelPriceRepository, type PriceWrite } from './model-price.repository';
-import { PriceTable } from './price-table';
+import { type PriceEntry, PriceTable } from './price-table';
 
 export type PutModelPriceInput = z.output<typeof putModelPriceSchema>;
 export type ModelPricePage = z.output<typeof modelPricePageSchema>;
@@ -52,6 +52,7 @@ export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplic
   async onModuleInit(): Promise<void> {
     try {
       await this.repo.insertMissing(DEFAULT_PRICES);
+      await this.fillCachedInputPrices();
     } catch (err) {
       this.logger.error(`could not seed default prices: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -62,8 +63,12 @@ export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplic
     this.live.stop();
   }
 
-  costUsd(model: string, promptTokens: number, completionTokens: number): number {
-    return this.table.costUsd(model, promptTokens, completionTokens);
+  costUsd(model: string, promptTokens: number, completionTokens: number, cachedTokens = 0): number {
+    return this.table.costUsd(model, promptTokens, completionTokens, cachedTokens);
+  }
+
+  price(model: string, usage: TokenUsage): PricedUsage {
+    return this.table.price(model, usage);
   }
 
   async list(query: ModelPriceListQuery): Promise<ModelPricePage> {
@@ -105,9 +110,36 @@ export class ModelPriceService implements CostCalculator, OnModuleInit, OnApplic
     await this.live.changed();
   }
 
+  /**
+   * Built-in prices seeded before Switchboard knew cached-input prices have none; they get theirs unless
+   * someone changed the model's price through the API since (then the operator's choice stands).
+   */
+  private async fillCachedInputPrices(): Promise<void> {
+    const rows = await this.repo.findAll();
+    const stale = rows.filter((row) => {
+      const builtIn = DEFAULT_BY_MODEL.get(row.model);
+      return (
+        builtIn !== undefined &&
+        builtIn.cachedInputUsdPerMTokens !== null &&
+        row.cachedInputUsdPerMTokens === null &&
+        row.inputUsdPerMTokens === builtIn.inputUsdPerMTokens &&
+        row.outputUsdPerMTokens === builtIn.outputUsdPerMTokens
+      );
+    });
+    if (stale.length === 0) return;
+    const changed = await this.audit.latestPerTarget(
+      TARGET_TYPE,
+      stale.map((row) => row.model),
+    );
+    for (const row of stale) {
+      if (changed.has(row.model)) continue;
+      await this.repo.fillCachedInputPrice({ model: row.model, ...DEFAULT_BY_MODEL.get(row.model)! });
+    }
+  }
+
   private async reload(): Promise<void> {
     try {
-      this.table = new PriceTable(await this.repo.findAll());
+      this.table = new PriceTable(await this.repo.findAll(), isBuiltIn);
     } catch (err) {
       // Keep costing with the last good table.
       this.logger.error(`reload failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -149,21 +181,28 @@ function snapshot(p: ModelPriceRow) {
   return {
     model: p.model,
     inputUsdPerMTokens: p.inputUsdPerMTokens,
+    cachedInputUsdPerMTokens: p.cachedInputUsdPerMTokens,
     outputUsdPerMTokens: p.outputUsdPerMTokens,
   };
 }
 
-function toResponse(p: ModelPriceRow, lastChange: LatestAuditEvent | null): ModelPrice {
-  const builtIn = DEFAULT_BY_MODEL.get(p.model) ?? null;
-  const isDefault =
-    builtIn !== null &&
+/** Whether every figure is the list price Switchboard ships for this exact model id. */
+function isBuiltIn(p: PriceEntry): boolean {
+  const builtIn = DEFAULT_BY_MODEL.get(p.model);
+  return (
+    builtIn !== undefined &&
     builtIn.inputUsdPerMTokens === p.inputUsdPerMTokens &&
-    builtIn.outputUsdPerMTokens === p.outputUsdPerMTokens;
+    builtIn.cachedInputUsdPerMTokens === (p.cachedInputUsdPerMTokens ?? null) &&
+    builtIn.outputUsdPerMTokens === p.outputUsdPerMTokens
+  );
+}
+
+function toResponse(p: ModelPriceRow, lastChange: LatestAuditEvent | null): ModelPrice {
   return {
     ...snapshot(p),
     updatedAt: p.updatedAt.toISOString(),
-    defaultPrice: builtIn,
-    source: isDefault ? 'default' : 'operator',
+    defaultPrice: DEFAULT_BY_MODEL.get(p.model) ?? null,
+    source: isBuiltIn(p) ? 'default' : 'operator',
     lastChange: lastChange && {
       action: lastChange.action,
       actor: lastChange.actor,

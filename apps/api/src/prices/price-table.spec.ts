@@ -29,6 +29,50 @@ describe('PriceTable', () => {
     expect(table.costUsd('my-local-llama', 1000, 1000)).toBe(0);
   });
 
+  it('costs cached prompt tokens at the cached input price, or the input price when there is none', () => {
+    // gpt-4.1: $2 input, $0.50 cached input, $8 output.
+    const priced = table.price('gpt-4.1-2025-04-14', {
+      promptTokens: 1200,
+      cachedTokens: 200,
+      completionTokens: 300,
+    });
+    expect(priced.costUsd).toBeCloseTo((1000 * 2 + 200 * 0.5 + 300 * 8) / 1e6, 15);
+    expect(priced.pricing).toEqual({
+      model: 'gpt-4.1',
+      source: 'custom',
+      inputUsdPerMTokens: 2,
+      cachedInputUsdPerMTokens: 0.5,
+      outputUsdPerMTokens: 8,
+    });
+    // o3-pro publishes no cached price: cached tokens cost the input price.
+    expect(table.costUsd('o3-pro', 1000, 0, 400)).toBeCloseTo((1000 * 20) / 1e6, 15);
+    // Never more cached than prompt tokens, never negative.
+    expect(table.costUsd('gpt-4.1', 100, 0, 1000)).toBeCloseTo((100 * 0.5) / 1e6, 15);
+    expect(table.costUsd('gpt-4.1', 100, 0, -5)).toBeCloseTo((100 * 2) / 1e6, 15);
+    expect(table.price('my-local-llama', { promptTokens: 10, completionTokens: 10 })).toEqual({
+      costUsd: 0,
+      pricing: null,
+    });
+  });
+
+  it('names the source of a price, and hands out the same frozen record for each request', () => {
+    const custom = new PriceTable(
+      [
+        { model: 'gpt-4.1', inputUsdPerMTokens: 2, cachedInputUsdPerMTokens: 0.5, outputUsdPerMTokens: 8 },
+        { model: 'gpt-4o', inputUsdPerMTokens: 3, outputUsdPerMTokens: 12 },
+      ],
+      (p) => p.model === 'gpt-4.1',
+    );
+    const a = custom.price('gpt-4.1', { promptTokens: 1, completionTokens: 1 }).pricing;
+    expect(a?.source).toBe('built-in');
+    expect(custom.price('gpt-4o', { promptTokens: 1, completionTokens: 1 }).pricing).toMatchObject({
+      source: 'custom',
+      cachedInputUsdPerMTokens: null,
+    });
+    expect(custom.price('gpt-4.1-mini-x', { promptTokens: 1, completionTokens: 1 }).pricing).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
   it('prefers an exact entry with a slash over stripping it', () => {
     const custom = new PriceTable([
       { model: 'gpt-4.1', inputUsdPerMTokens: 2, outputUsdPerMTokens: 8 },

@@ -20,6 +20,11 @@ export interface Usage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /**
+   * Prompt tokens the provider served from its prompt cache (part of `promptTokens`, billed at the cached
+   * input price): OpenAI's `prompt_tokens_details.cached_tokens`, Anthropic's `cache_read_input_tokens`.
+   */
+  cachedTokens?: number;
   /** True when counted by the gateway's tokenizer because the upstream reported no usage. */
   estimated?: boolean;
 }

@@ -1,3 +1,5 @@
+import type { RequestLogPricing } from '@switchboard/contracts';
+
 // What the gateway hands to the request log and the refusal counter: the ports usage/ implements and
 // gateway/ writes to (the gateway depends on usage, never the other way round).
 
@@ -31,6 +33,10 @@ export interface RequestLogEntry {
   completionTokens: number;
   totalTokens: number;
   costUsd: number;
+  /** Prompt tokens served from the provider's cache (part of promptTokens); absent: 0. */
+  cachedTokens?: number;
+  /** The price row the cost was computed with, as it was then; null or absent: no price known (cost 0). */
+  pricing?: RequestLogPricing | null;
   stream: boolean;
   endUser: string | null;
 }

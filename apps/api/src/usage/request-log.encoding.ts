@@ -1,3 +1,4 @@
+import type { RequestLogPricing } from '@switchboard/contracts';
 import type { RequestLogEntry } from './request-log-entry';
 
 /**
@@ -61,8 +62,20 @@ function toRecord(e: RequestLogEntry) {
     completionTokens: int(e.completionTokens),
     totalTokens: int(e.totalTokens),
     costUsd: float(e.costUsd),
+    cachedTokens: Math.max(0, int(e.cachedTokens)),
+    pricing: e.pricing ? pricingRecord(e.pricing) : null,
     stream: Boolean(e.stream),
     endUser: text(e.endUser),
+  };
+}
+
+function pricingRecord(p: RequestLogPricing) {
+  return {
+    model: text(p.model) ?? '',
+    source: p.source,
+    inputUsdPerMTokens: float(p.inputUsdPerMTokens),
+    cachedInputUsdPerMTokens: p.cachedInputUsdPerMTokens === null ? null : float(p.cachedInputUsdPerMTokens),
+    outputUsdPerMTokens: float(p.outputUsdPerMTokens),
   };
 }
 

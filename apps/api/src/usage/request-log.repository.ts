@@ -55,6 +55,8 @@ const LIST_COLUMNS = {
   completionTokens: true,
   totalTokens: true,
   costUsd: true,
+  cachedTokens: true,
+  pricing: true,
   stream: true,
   endUser: true,
 } satisfies Prisma.RequestLogSelect;
@@ -66,10 +68,11 @@ export type RequestLogDetailRow = RequestLogRow & { attempts: Prisma.JsonValue }
 const RECORD_COLUMNS = `"createdAt" timestamptz, "requestId" text, route text, "keyId" uuid, "projectId" uuid,
   "modelGroup" text, "deploymentId" uuid, "deploymentName" text, attempts jsonb, "attemptCount" int, status int,
   "errorType" text, "errorMessage" text, "latencyMs" int, "ttftMs" int, "gatewayMs" float8, "promptTokens" int,
-  "completionTokens" int, "totalTokens" int, "costUsd" float8, stream boolean, "endUser" text`;
+  "completionTokens" int, "totalTokens" int, "costUsd" float8, stream boolean, "endUser" text, "cachedTokens" int,
+  pricing jsonb`;
 const LOG_COLUMNS = `"createdAt", "requestId", route, "keyId", "projectId", "modelGroup", "deploymentId", "deploymentName",
   attempts, "attemptCount", status, "errorType", "errorMessage", "latencyMs", "ttftMs", "gatewayMs", "promptTokens",
-  "completionTokens", "totalTokens", "costUsd", stream, "endUser"`;
+  "completionTokens", "totalTokens", "costUsd", stream, "endUser", "cachedTokens", pricing`;
 
 /**
  * Every attempt of the batch's requests, counted per deployment, minute and outcome (`ok`, or the error

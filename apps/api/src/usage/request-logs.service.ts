@@ -7,6 +7,7 @@ import {
   type LogListQuery,
   type RequestLog,
   type RequestLogDetail,
+  requestLogPricingSchema,
 } from '@switchboard/contracts';
 import { z } from 'zod';
 import { AdminError } from '../common/errors';
@@ -65,7 +66,13 @@ function filterOf(query: Omit<LogListQuery, 'cursor' | 'limit'>, scope: ProjectS
 }
 
 function toRequestLog(row: RequestLogRow): RequestLog {
-  return { ...row, id: row.id.toString(), createdAt: row.createdAt.toISOString() };
+  const pricing = row.pricing === null ? null : requestLogPricingSchema.safeParse(row.pricing);
+  return {
+    ...row,
+    id: row.id.toString(),
+    createdAt: row.createdAt.toISOString(),
+    pricing: pricing?.success ? pricing.data : null,
+  };
 }
 
 @Injectable()

@@ -82,7 +82,12 @@ describe('Anthropic message -> chat.completion', () => {
         prompt_tokens_details: { cached_tokens: 1024 },
       },
     });
-    expect(mapped.usage).toEqual({ promptTokens: 1696, completionTokens: 89, totalTokens: 1785 });
+    expect(mapped.usage).toEqual({
+      promptTokens: 1696,
+      completionTokens: 89,
+      totalTokens: 1785,
+      cachedTokens: 1024,
+    });
   });
 
   it.each([

@@ -23,10 +23,9 @@ export function usageFromAnthropic(usage: unknown): { usage: Usage; cachedTokens
   const cacheRead = asFiniteNumber(usage.cache_read_input_tokens) ?? 0;
   const promptTokens = (input ?? 0) + cacheWrite + cacheRead;
   const completionTokens = output ?? 0;
-  return {
-    usage: { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens },
-    cachedTokens: cacheRead,
-  };
+  const mapped: Usage = { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+  if (cacheRead > 0) mapped.cachedTokens = cacheRead;
+  return { usage: mapped, cachedTokens: cacheRead };
 }
 
 export function openAiUsageBody(usage: Usage, cachedTokens: number): Record<string, unknown> {

@@ -106,7 +106,12 @@ describe('AnthropicStreamMapper', () => {
         prompt_tokens_details: { cached_tokens: 1024 },
       },
     });
-    expect(usage).toEqual({ promptTokens: 1496, completionTokens: 89, totalTokens: 1585 });
+    expect(usage).toEqual({
+      promptTokens: 1496,
+      completionTokens: 89,
+      totalTokens: 1585,
+      cachedTokens: 1024,
+    });
     // Every chunk has `choices` (Dify requirement).
     expect(json.every((c) => Array.isArray(c.choices))).toBe(true);
   });

@@ -214,6 +214,7 @@ export class AnthropicStreamMapper implements StreamMapper {
     const promptTokens = hasInput && reported ? reported.usage.promptTokens : this.estimatePromptTokens();
     const completionTokens = this.outputTokens ?? countTextTokens(this.streamedText.join(''));
     const usage: Usage = { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens };
+    if (hasInput && reported?.usage.cachedTokens) usage.cachedTokens = reported.usage.cachedTokens;
     if (!hasInput || this.outputTokens === null) usage.estimated = true;
     return usage;
   }

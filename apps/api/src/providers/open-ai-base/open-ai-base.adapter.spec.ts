@@ -161,6 +161,27 @@ describe('OpenAiBaseAdapter responses and errors', () => {
     expect(mapped.usage).toEqual({ promptTokens: 5, completionTokens: 0, totalTokens: 5 });
   });
 
+  it('reads the prompt tokens served from the cache, from the parsed body and from the raw text', () => {
+    const usage = {
+      prompt_tokens: 2006,
+      completion_tokens: 300,
+      total_tokens: 2306,
+      prompt_tokens_details: { cached_tokens: 1920, audio_tokens: 0 },
+    };
+    const expected = { promptTokens: 2006, completionTokens: 300, totalTokens: 2306, cachedTokens: 1920 };
+    expect(adapter.mapResponse(chat({}), 200, { choices: [], usage }).usage).toEqual(expected);
+    expect(adapter.usageFromJsonText(JSON.stringify({ id: 'x', choices: [], usage }))).toEqual(expected);
+    // No cache hit (cached_tokens 0, or no details at all): nothing cached.
+    const none = { ...usage, prompt_tokens_details: { cached_tokens: 0 } };
+    expect(adapter.mapResponse(chat({}), 200, { usage: none }).usage).not.toHaveProperty('cachedTokens');
+    // The Responses-style shape, and never more cached than prompt tokens.
+    expect(
+      adapter.mapResponse(chat({}), 200, {
+        usage: { input_tokens: 10, output_tokens: 1, input_tokens_details: { cached_tokens: 50 } },
+      }).usage,
+    ).toEqual({ promptTokens: 10, completionTokens: 1, totalTokens: 11, cachedTokens: 10 });
+  });
+
   it('reads transcription and rerank usage shapes', () => {
     const transcription = {
       text: 'hi',

@@ -141,6 +141,22 @@ describe('OpenAiPassthroughStreamMapper', () => {
     });
   });
 
+  it('keeps the cached prompt tokens of the usage chunk, also in a usage chunk of its own', () => {
+    const mapper = new OpenAiPassthroughStreamMapper(chatReq, ctx);
+    const chunk =
+      '{"id":"c1","object":"chat.completion.chunk","created":5,"model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3000,"completion_tokens":1,"total_tokens":3001,"prompt_tokens_details":{"cached_tokens":2048}}}';
+    const usage = { promptTokens: 3000, completionTokens: 1, totalTokens: 3001, cachedTokens: 2048 };
+    expect(mapper.push({ data: chunk })).toEqual([{ data: chunk, usage, finishReason: 'stop' }]);
+    const end = mapper.end();
+    expect(end.usage).toEqual(usage);
+    expect(JSON.parse(end.chunks[0].data).usage).toEqual({
+      prompt_tokens: 3000,
+      completion_tokens: 1,
+      total_tokens: 3001,
+      prompt_tokens_details: { cached_tokens: 2048 },
+    });
+  });
+
   it('turns an upstream error payload into {"error":{...}} and stops forwarding', () => {
     const mapper = new OpenAiPassthroughStreamMapper(chatReq, ctx);
     mapper.push({

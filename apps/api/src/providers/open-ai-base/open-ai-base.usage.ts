@@ -13,7 +13,22 @@ export function usageFromOpenAi(usage: unknown): Usage | null {
   if (prompt === undefined) {
     return total === undefined ? null : { promptTokens: total, completionTokens: 0, totalTokens: total };
   }
-  return { promptTokens: prompt, completionTokens: completion, totalTokens: total ?? prompt + completion };
+  const result: Usage = {
+    promptTokens: prompt,
+    completionTokens: completion,
+    totalTokens: total ?? prompt + completion,
+  };
+  const cached = cachedPromptTokens(usage);
+  if (cached > 0) result.cachedTokens = Math.min(cached, prompt);
+  return result;
+}
+
+/** `prompt_tokens_details.cached_tokens` (chat, completions) or `input_tokens_details.cached_tokens`. */
+function cachedPromptTokens(usage: Record<string, unknown>): number {
+  const details = isRecord(usage.prompt_tokens_details)
+    ? usage.prompt_tokens_details
+    : usage.input_tokens_details;
+  return isRecord(details) ? (asFiniteNumber(details.cached_tokens) ?? 0) : 0;
 }
 
 /** The `usage` of a whole OpenAI-shaped response body, if any. */
@@ -25,10 +40,14 @@ export function usageToOpenAi(usage: Usage): {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  prompt_tokens_details?: { cached_tokens: number };
 } {
-  return {
+  const body = {
     prompt_tokens: usage.promptTokens,
     completion_tokens: usage.completionTokens,
     total_tokens: usage.totalTokens,
   };
+  return usage.cachedTokens
+    ? { ...body, prompt_tokens_details: { cached_tokens: usage.cachedTokens } }
+    : body;
 }
