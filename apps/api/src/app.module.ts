@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { ImportModule } from './import/import.module';
 import { LiteLLMCompatModule } from './litellm-compat/litellm-compat.module';
 import { OpenApiModule } from './openapi/openapi.module';
+import { PlaygroundModule } from './playground/playground.module';
 import { RoutingModule } from './routing/routing.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { AlertsModule } from './alerts/alerts.module';
@@ -47,6 +48,7 @@ export class AppModule {
         LiteLLMCompatModule,
         OpenApiModule,
         SecurityModule,
+        PlaygroundModule,
         AlertsModule,
       ],
       providers: [

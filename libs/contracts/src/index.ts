@@ -7,4 +7,5 @@ export * from './accounts';
 export * from './chart-colors';
 export * from './attempts';
 export * from './split';
+export * from './playground';
 export * from './alerts';

@@ -36,6 +36,9 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'POST /api/deployments/:id/reset': 'config:write',
   // Sends a real (billed) request upstream.
   'POST /api/deployments/:id/test': 'config:write',
+  // Sends a real (billed) chat as any key, or as the master key with no limits: those who may change the
+  // routing may spend through it. Not project-scoped: a project member cannot use it.
+  'POST /api/playground/chat': 'config:write',
   'GET /api/model-groups': 'config:read',
   'POST /api/model-groups': 'config:write',
   'GET /api/model-groups/:name': 'config:read',

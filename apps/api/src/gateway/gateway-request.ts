@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Capability, ClientRequest, Usage } from '../providers/provider.types';
+import type { Capability, ClientRequest, OpenAiErrorObject, Usage } from '../providers/provider.types';
 import type { RoutedDeployment } from '../routing/routing.types';
+import type { RequestLogEntry } from '../usage/request-log-entry';
 import type { Principal } from './gateway-auth';
 import type { SseWriter } from './sse-writer';
 
@@ -73,6 +74,26 @@ export interface RequestState {
    * hanging up before the usage chunk does not get around a budget.
    */
   partialUsage: { usage: Usage; deployment: RoutedDeployment } | null;
+  /** An in-process caller that finishes the answer itself (the console's playground); null on /v1. */
+  observer: RequestObserver | null;
+}
+
+/** How a request ended, for a RequestObserver: what it still has to send. */
+export type ObservedEnd =
+  /** A stream was sent (its last event too, or its error event); the writer is held open. */
+  | { kind: 'stream'; writer: SseWriter }
+  /** A non-stream answer, not sent yet. */
+  | { kind: 'body'; answer: BodyAnswer }
+  /** A failure before anything was sent (the reply may be hijacked by a stream attempt: write to it raw). */
+  | { kind: 'error'; status: number; error: OpenAiErrorObject; retryAfterMs: number | null };
+
+/**
+ * Instead of an HTTP client on /v1, an in-process caller of the data plane (the console's playground). It is
+ * handed the request's log row as soon as the request ends, with what is left to send: a stream stays open
+ * after the data plane's last event (see SseWriter's holdOpen), a body or an error is not sent for it.
+ */
+export interface RequestObserver {
+  ended(entry: RequestLogEntry, end: ObservedEnd): void;
 }
 
 /**

@@ -28,6 +28,6 @@ import { UsageModule } from '../usage/usage.module';
     RequestLogRecorder,
     UpstreamClient,
   ],
-  exports: [UpstreamClient],
+  exports: [UpstreamClient, GatewayService],
 })
 export class GatewayModule {}

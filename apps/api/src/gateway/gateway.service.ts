@@ -13,7 +13,14 @@ import type { RoutedDeployment } from '../routing/routing.types';
 import { ClientClosedError } from './attempt-errors';
 import { estimateTokens, extractToken, parseClientRequest } from './client-request.parser';
 import { type Admission, GATEWAY_AUTH, type GatewayAuth, type Principal } from './gateway-auth';
-import { type Answer, CAPABILITY_LABEL, nextRequestId, type RequestState } from './gateway-request';
+import {
+  type Answer,
+  CAPABILITY_LABEL,
+  nextRequestId,
+  type RequestObserver,
+  type RequestState,
+} from './gateway-request';
+import type { RequestLogEntry } from '../usage/request-log-entry';
 import { FailedAuthThrottle } from '../security/failed-auth-throttle';
 import { RequestLogRecorder } from './request-log.recorder';
 import { UpstreamAttempt } from './upstream-attempt';
@@ -101,21 +108,67 @@ export class GatewayService {
     const requestId = nextRequestId();
     void reply.header('x-request-id', requestId);
 
-    const estimatedTokens = estimateTokens(req.headers);
     let principal: Principal | null = null;
     let client: ClientRequest;
-    let admission: Admission;
-    let prepared: PreparedClaim | null = null;
     try {
       principal = this.authenticate(req);
       client = parseClientRequest(capability, req);
+    } catch (err) {
+      if (err instanceof OpenAIError)
+        this.recorder.refused(capability, req, requestId, startedAt, principal, err);
+      throw err;
+    }
+    const estimatedTokens = estimateTokens(req.headers);
+    await this.serve(
+      { startedAt, requestId, principal, client, estimatedTokens, observer: null },
+      req,
+      reply,
+    );
+  }
+
+  /**
+   * The console playground's way in: the same pipeline as a /v1 request (model access and key limits,
+   * routing, retries and fallbacks, the request log, spend) for a principal the caller has already resolved
+   * (a key picked by id from the live key registry, or the master key), so no secret is involved. The /v1
+   * routes never call this: they only authenticate a presented secret. Refusals before routing are thrown
+   * (OpenAIError); everything after is handed to `observer` with the request's log row.
+   */
+  async handleResolved(
+    principal: Principal,
+    client: ClientRequest,
+    estimatedTokens: number,
+    reply: FastifyReply,
+    observer: RequestObserver,
+  ): Promise<void> {
+    const startedAt = performance.now();
+    const requestId = nextRequestId();
+    void reply.header('x-request-id', requestId);
+    await this.serve(
+      { startedAt, requestId, principal, client, estimatedTokens, observer },
+      { body: client.body },
+      reply,
+    );
+  }
+
+  private async serve(
+    start: {
+      startedAt: number;
+      requestId: string;
+      principal: Principal;
+      client: ClientRequest;
+      estimatedTokens: number;
+      observer: RequestObserver | null;
+    },
+    req: Pick<FastifyRequest, 'body'>,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const { startedAt, requestId, principal, client, estimatedTokens } = start;
+    const capability = client.capability;
+    let admission: Admission;
+    let prepared: PreparedClaim | null = null;
+    try {
       this.assertRoutable(capability, String(client.body.model), principal);
-      const admitting = this.auth.admit(
-        principal,
-        String(client.body.model),
-        estimatedTokens,
-        client.body.user,
-      );
+      const admitting = this.auth.admit(principal, String(client.body.model), estimatedTokens);
       // Key limits shared through Redis: the first deployment's reservation leaves in the same round trip.
       if (admitting instanceof Promise) {
         prepared = this.router.prepare(String(client.body.model), {
@@ -150,6 +203,7 @@ export class GatewayService {
       deployment: null,
       clientGone: false,
       partialUsage: null,
+      observer: start.observer,
     };
     // A client that goes away, or an answer ended by the shutdown drain, aborts the upstream request at once.
     const onClose = () => {
@@ -162,10 +216,10 @@ export class GatewayService {
     reply.raw.once('close', onClose);
 
     let logged = false;
-    const finish = (outcome: Parameters<RequestLogRecorder['finished']>[2]) => {
-      if (logged) return;
+    const finish = (outcome: Parameters<RequestLogRecorder['finished']>[2]): RequestLogEntry | null => {
+      if (logged) return null;
       logged = true;
-      this.recorder.finished(state, admission, outcome);
+      return this.recorder.finished(state, admission, outcome);
     };
 
     this.metrics.requestStarted();
@@ -180,7 +234,7 @@ export class GatewayService {
         code: 'internal_error',
         param: null,
       };
-      finish({
+      const entry = finish({
         deployment: state.deployment,
         attempts: [],
         status: 500,
@@ -190,8 +244,17 @@ export class GatewayService {
         usage: state.partialUsage?.usage ?? null,
         usageDeployment: state.partialUsage?.deployment ?? null,
       });
-      if (state.writer?.started) state.writer.error(e);
-      else if (!reply.sent) void reply.status(500).send(errorBody(e));
+      const writer = state.writer;
+      if (writer?.started && !writer.closed) writer.error(e);
+      if (state.observer) {
+        if (entry)
+          state.observer.ended(
+            entry,
+            writer?.started
+              ? { kind: 'stream', writer }
+              : { kind: 'error', status: 500, error: e, retryAfterMs: null },
+          );
+      } else if (!writer?.started && !reply.sent) void reply.status(500).send(errorBody(e));
     } finally {
       reply.raw.off('close', onClose);
     }
@@ -209,7 +272,7 @@ export class GatewayService {
   private async run(
     state: RequestState,
     reply: FastifyReply,
-    finish: (outcome: Parameters<RequestLogRecorder['finished']>[2]) => void,
+    finish: (outcome: Parameters<RequestLogRecorder['finished']>[2]) => RequestLogEntry | null,
     prepared: PreparedClaim | null,
   ): Promise<void> {
     const { client } = state;
@@ -234,11 +297,11 @@ export class GatewayService {
     if (outcome.ok) {
       const answer = outcome.value;
       const d = outcome.deployment;
-      if (answer.kind !== 'stream') {
-        this.setRouteHeaders(reply, state, d, attempts.length);
+      if (answer.kind !== 'stream') this.setRouteHeaders(reply, state, d, attempts.length);
+      if (answer.kind !== 'stream' && !state.observer) {
         void reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
       }
-      finish({
+      const entry = finish({
         deployment: d,
         attempts,
         status: answer.kind === 'stream' ? 200 : answer.status,
@@ -247,6 +310,12 @@ export class GatewayService {
         ttftMs: answer.kind === 'stream' ? answer.ttftMs : null,
         usage: answer.usage,
       });
+      if (state.observer && entry) {
+        state.observer.ended(
+          entry,
+          answer.kind === 'stream' ? { kind: 'stream', writer: state.writer! } : { kind: 'body', answer },
+        );
+      }
       return;
     }
 
@@ -262,14 +331,14 @@ export class GatewayService {
     const writer = state.writer;
     if (writer?.started) {
       if (!writer.closed) writer.error(error);
-    } else if (!state.clientGone && !reply.sent) {
+    } else if (!state.observer && !state.clientGone && !reply.sent) {
       if (state.deployment) this.setRouteHeaders(reply, state, state.deployment, attempts.length);
       if (outcome.retryAfterMs !== null && outcome.retryAfterMs > 0) {
         void reply.header('retry-after', String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))));
       }
       void reply.status(http.status).send(errorBody(error));
     }
-    finish({
+    const entry = finish({
       deployment: null,
       deploymentId: last?.deploymentId ?? null,
       deploymentName: last?.deploymentName ?? null,
@@ -283,6 +352,15 @@ export class GatewayService {
       usage: state.partialUsage?.usage ?? null,
       usageDeployment: state.partialUsage?.deployment ?? null,
     });
+    if (state.observer && entry) {
+      if (state.deployment) this.setRouteHeaders(reply, state, state.deployment, attempts.length);
+      state.observer.ended(
+        entry,
+        writer?.started
+          ? { kind: 'stream', writer }
+          : { kind: 'error', status: http.status, error, retryAfterMs: outcome.retryAfterMs },
+      );
+    }
   }
 
   /** Unknown model, model not allowed, or no deployment that serves this: a clear 4xx before routing. */

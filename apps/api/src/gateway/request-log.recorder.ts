@@ -108,7 +108,7 @@ export class RequestLogRecorder {
    */
   refused(
     capability: Capability,
-    req: FastifyRequest,
+    req: Pick<FastifyRequest, 'body'>,
     requestId: string,
     startedAt: number,
     principal: Principal | null,

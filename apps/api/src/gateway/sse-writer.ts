@@ -21,6 +21,8 @@ export class SseWriter {
   constructor(
     private readonly res: ServerResponse,
     private readonly pingIntervalMs: number,
+    /** Leave the response open at the end for an in-process caller's own last event (`release`). */
+    private readonly holdOpen = false,
   ) {}
 
   get started(): boolean {
@@ -71,7 +73,14 @@ export class SseWriter {
     this.pingTimer = null;
     if (this.ended) return;
     this.ended = true;
+    if (this.holdOpen) return;
     if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
+  }
+
+  /** Ends a held-open stream with one named event of the caller's own (after the data plane's last). */
+  release(event: string, json: string): void {
+    this.end();
+    if (!this.res.writableEnded && !this.res.destroyed) this.res.end(`event: ${event}\ndata: ${json}\n\n`);
   }
 
   private write(text: string): void {

@@ -45,7 +45,7 @@ export async function streamAttempt(input: StreamAttemptInput): Promise<AttemptR
   const keepAliveMs = input.keepAliveMs ?? KEEPALIVE_MS;
   if (!state.writer) {
     reply.hijack();
-    state.writer = new SseWriter(reply.raw, keepAliveMs);
+    state.writer = new SseWriter(reply.raw, keepAliveMs, state.observer !== null);
   }
   const writer = state.writer;
   // Early keep-alive: if the first event takes long, send the headers and start pinging.

@@ -179,6 +179,34 @@ export class KeyRegistry implements GatewayAuth {
     return hit.entry.principal;
   }
 
+  /**
+   * A key picked by id instead of presented (the console's playground, an admin route): the refusals of
+   * `authenticate` for a revoked or expired key, with no secret involved. Null when no such key is loaded.
+   * The data plane never calls this: a /v1 client can only present a secret.
+   */
+  principalById(
+    keyId: string,
+  ): { ok: true; principal: Principal } | { ok: false; reason: 'revoked' | 'expired'; message: string } | null {
+    const entry = this.byId.get(keyId);
+    if (!entry) return null;
+    const { record, label } = entry;
+    if (record.revokedAt) {
+      return {
+        ok: false,
+        reason: 'revoked',
+        message: `Key '${label}' was revoked on ${formatUtc(record.revokedAt)}.`,
+      };
+    }
+    if (record.expiresAt && record.expiresAt.getTime() <= this.options.clock.now()) {
+      return {
+        ok: false,
+        reason: 'expired',
+        message: `Key '${label}' expired on ${formatUtc(record.expiresAt)}.`,
+      };
+    }
+    return { ok: true, principal: entry.principal };
+  }
+
   canUseModel(principal: Principal, modelGroup: string): boolean {
     return (
       principal.kind === 'master' || principal.models.length === 0 || principal.models.includes(modelGroup)

@@ -57,6 +57,7 @@ import {
   virtualKeySchema,
 } from '@switchboard/contracts';
 import { z } from 'zod';
+import { playgroundChatSchema, playgroundCompletionSchema } from '@switchboard/contracts';
 import {
   alertChannelListSchema,
   alertChannelSchema,
@@ -513,6 +514,18 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   ),
   ...section('Audit', [
     ['GET /api/audit', 'Audit events, newest first', { query: auditListQuerySchema, ok: S.AuditEventPage }],
+  ]),
+  ...section('Playground', [
+    [
+      'POST /api/playground/chat',
+      'Send a chat through the data plane as a chosen key',
+      {
+        description:
+          "Runs the chat exactly as the key (`keyId`; null: the master key, no key limits) would send it to /v1/chat/completions: the key's model list and limits, routing, retries and fallbacks, the request log (end user `playground:<actor>`) and the key's spend. `stream: true` answers `text/event-stream`: the data plane's chunks, then one `event: switchboard` whose data is the `switchboard` object below; a failure after the stream started is a `data: {\"error\":…}` event before it. `stream: false` answers the completion with a `switchboard` object. Refused before routing: the admin error envelope with the data plane's status and code (403 `model_not_allowed`, 429 `rate_limit_exceeded` / `insufficient_quota`); every deployment failed: its status, the envelope and `switchboard`. 404 `key_not_found`, 403 `key_revoked` / `key_expired`. Needs config:write: it spends money.",
+        body: { name: 'PlaygroundChat', schema: playgroundChatSchema },
+        ok: { name: 'PlaygroundCompletion', schema: playgroundCompletionSchema },
+      },
+    ],
   ]),
   ...section('LiteLLM', [
     [
