@@ -5,7 +5,27 @@ import { isoDate, pageOf, tagsSchema } from './common';
 const PROJECT_FIELD = {
   name: 'A project groups virtual keys (a team, an app); its spend is the sum of its keys.',
   tags: 'Free-form labels.',
+  storeBodies:
+    "Keep the request and response bodies of this project's requests (redacted, capped), shown in the log detail. Off by default; bodies may contain personal data.",
+  bodyMaxBytes: 'Each stored body is cut at this many UTF-8 bytes (1 KiB to 1 MiB) and marked truncated.',
+  bodyRetentionDays: 'Stored bodies are deleted after this many days (1 to 90).',
 };
+
+export const BODY_MAX_BYTES_MIN = 1024;
+export const BODY_MAX_BYTES_MAX = 1_048_576;
+export const BODY_RETENTION_DAYS_MAX = 90;
+const bodyMaxBytesSchema = z
+  .number()
+  .int()
+  .min(BODY_MAX_BYTES_MIN, `must be at least ${BODY_MAX_BYTES_MIN} bytes`)
+  .max(BODY_MAX_BYTES_MAX, `must be at most ${BODY_MAX_BYTES_MAX} bytes (1 MiB)`)
+  .describe(PROJECT_FIELD.bodyMaxBytes);
+const bodyRetentionDaysSchema = z
+  .number()
+  .int()
+  .min(1, 'must be at least 1 day')
+  .max(BODY_RETENTION_DAYS_MAX, `must be at most ${BODY_RETENTION_DAYS_MAX} days`)
+  .describe(PROJECT_FIELD.bodyRetentionDays);
 
 export const createProjectSchema = z
   .object({
@@ -17,6 +37,9 @@ export const createProjectSchema = z
       .meta({ description: PROJECT_FIELD.name, examples: ['Support bot'] }),
     description: z.string().trim().max(2000).nullable().default(null),
     tags: tagsSchema.default([]).describe(PROJECT_FIELD.tags),
+    storeBodies: z.boolean().default(false).describe(PROJECT_FIELD.storeBodies),
+    bodyMaxBytes: bodyMaxBytesSchema.default(32_768),
+    bodyRetentionDays: bodyRetentionDaysSchema.default(7),
   })
   .strict();
 export type CreateProject = z.input<typeof createProjectSchema>;
@@ -25,6 +48,9 @@ export const updateProjectSchema = z
     name: z.string().trim().min(1).max(128).describe(PROJECT_FIELD.name),
     description: z.string().trim().max(2000).nullable(),
     tags: tagsSchema.describe(PROJECT_FIELD.tags),
+    storeBodies: z.boolean().describe(PROJECT_FIELD.storeBodies),
+    bodyMaxBytes: bodyMaxBytesSchema,
+    bodyRetentionDays: bodyRetentionDaysSchema,
   })
   .partial()
   .strict();
@@ -37,6 +63,9 @@ export const projectSchema = z.object({
   tags: z.array(z.string()).describe(PROJECT_FIELD.tags),
   spendUsd: z.number().describe('Total spend of its keys, in USD.'),
   keyCount: z.number().describe('Keys that are not revoked.'),
+  storeBodies: z.boolean().describe(PROJECT_FIELD.storeBodies),
+  bodyMaxBytes: z.number().describe(PROJECT_FIELD.bodyMaxBytes),
+  bodyRetentionDays: z.number().describe(PROJECT_FIELD.bodyRetentionDays),
   createdAt: isoDate,
   updatedAt: isoDate,
 });

@@ -75,8 +75,30 @@ export const requestLogSchema = z.object({
   endUser: z.string().nullable().describe("The request's `user` field, if any."),
 });
 export type RequestLog = z.infer<typeof requestLogSchema>;
+export const requestBodiesSchema = z.object({
+  request: z
+    .string()
+    .nullable()
+    .describe('The request as received (JSON; for audio transcriptions only the form fields), redacted.'),
+  response: z
+    .string()
+    .nullable()
+    .describe(
+      'The answer as sent: JSON, or for a stream the raw server-sent events (`data: …` lines); audio as `[binary, N bytes]`. Redacted.',
+    ),
+  truncated: z.boolean().describe("True when either body was cut at the project's size cap."),
+});
+export type RequestBodies = z.infer<typeof requestBodiesSchema>;
 export const requestLogDetailSchema = requestLogSchema.extend({
   attempts: z.array(attemptSchema).describe('Every deployment tried, in order.'),
+  bodies: requestBodiesSchema
+    .nullable()
+    .describe('Stored request and response bodies (only for projects that keep them); null when none.'),
+  storesBodies: z.boolean().describe("Whether the request's project keeps bodies now."),
+  bodyMaxBytes: z
+    .number()
+    .nullable()
+    .describe("The project's current cap per body, in UTF-8 bytes (null without a project)."),
 });
 export type RequestLogDetail = z.infer<typeof requestLogDetailSchema>;
 export const requestLogPageSchema = pageOf(requestLogSchema);

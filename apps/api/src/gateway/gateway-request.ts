@@ -3,6 +3,7 @@ import type { Capability, ClientRequest, OpenAiErrorObject, Usage } from '../pro
 import type { RoutedDeployment } from '../routing/routing.types';
 import type { RequestLogEntry } from '../usage/request-log-entry';
 import type { Principal } from './gateway-auth';
+import type { BodyCapture } from './body-capture';
 import type { SseWriter } from './sse-writer';
 
 /** Route names as they appear in the request log and metrics. */
@@ -76,6 +77,8 @@ export interface RequestState {
   partialUsage: { usage: Usage; deployment: RoutedDeployment } | null;
   /** An in-process caller that finishes the answer itself (the console's playground); null on /v1. */
   observer: RequestObserver | null;
+  /** Collects the bodies when the key's project keeps them; null (or absent) otherwise. */
+  capture?: BodyCapture | null;
 }
 
 /** How a request ended, for a RequestObserver: what it still has to send. */

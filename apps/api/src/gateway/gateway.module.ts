@@ -8,6 +8,7 @@ import { UpstreamWatchdog } from './upstream-watchdog';
 import { KeysModule } from '../keys/keys.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { PricesModule } from '../prices/prices.module';
+import { ProjectsModule } from '../projects/projects.module';
 import { RoutingModule } from '../routing/routing.module';
 import { SecurityModule } from '../security/security.module';
 import { UsageModule } from '../usage/usage.module';
@@ -19,7 +20,16 @@ import { UsageModule } from '../usage/usage.module';
  * the Router (routing), metrics, and the failed-key throttle (security).
  */
 @Module({
-  imports: [KeysModule, PricesModule, UsageModule, RoutingModule, MetricsModule, SecurityModule],
+  // ProjectsModule: BODY_POLICY, which projects keep request bodies.
+  imports: [
+    KeysModule,
+    PricesModule,
+    UsageModule,
+    RoutingModule,
+    MetricsModule,
+    SecurityModule,
+    ProjectsModule,
+  ],
   providers: [
     GatewayService,
     GatewayRoutes,

@@ -204,6 +204,7 @@ export class GatewayService {
       clientGone: false,
       partialUsage: null,
       observer: start.observer,
+      capture: this.recorder.captureFor(principal),
     };
     // A client that goes away, or an answer ended by the shutdown drain, aborts the upstream request at once.
     const onClose = () => {
@@ -298,6 +299,7 @@ export class GatewayService {
       const answer = outcome.value;
       const d = outcome.deployment;
       if (answer.kind !== 'stream') this.setRouteHeaders(reply, state, d, attempts.length);
+      if (answer.kind !== 'stream') state.capture?.setResponse(answer.body, isBinary(state, answer));
       if (answer.kind !== 'stream' && !state.observer) {
         void reply.status(answer.status).header('content-type', answer.contentType).send(answer.body);
       }
@@ -329,6 +331,8 @@ export class GatewayService {
       param: null,
     };
     const writer = state.writer;
+    // A stream's error event is captured as it is written.
+    if (!writer?.started && !state.clientGone) state.capture?.setResponse(errorBody(error), false);
     if (writer?.started) {
       if (!writer.closed) writer.error(error);
     } else if (!state.observer && !state.clientGone && !reply.sent) {
@@ -408,4 +412,9 @@ export class GatewayService {
       .header('x-switchboard-attempts', String(attempts))
       .header('x-switchboard-overhead-ms', gatewayMs.toFixed(2));
   }
+}
+
+/** Audio and other non-text answers are stored as `[binary, N bytes]`, never their bytes. */
+function isBinary(state: RequestState, answer: { contentType: string }): boolean {
+  return state.capability === 'audio.speech' || !/json|text/i.test(answer.contentType);
 }

@@ -20,6 +20,8 @@ import {
   type Principal,
 } from './gateway-auth';
 import { ROUTE_NAMES, type RequestState } from './gateway-request';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import { BODY_POLICY, type BodyPolicy, BodyCapture } from './body-capture';
 
 const UNPRICED: PricedUsage = { costUsd: 0, pricing: null };
 
@@ -51,7 +53,16 @@ export class RequestLogRecorder {
     @Inject(COST_CALCULATOR) private readonly cost: CostCalculator,
     private readonly metrics: MetricsService,
     @Inject(REFUSAL_SINK) private readonly refusals: RefusalSink,
+    @Inject(BODY_POLICY) private readonly bodies: BodyPolicy,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'masterKey'>,
   ) {}
+
+  /** A collector of the request's bodies when its project keeps them (from memory); null otherwise. */
+  captureFor(principal: Principal | null): BodyCapture | null {
+    if (principal?.kind !== 'virtual') return null;
+    const maxBytes = this.bodies.bodyMaxBytesFor(principal.projectId);
+    return maxBytes === null ? null : new BodyCapture(maxBytes, [this.config.masterKey]);
+  }
 
   /** Time since the request arrived, and the part of it the gateway itself spent (not upstreams). */
   timing(state: RequestState): { latencyMs: number; gatewayMs: number } {
@@ -95,6 +106,7 @@ export class RequestLogRecorder {
       pricing,
       stream: state.client.stream,
       endUser: typeof body.user === 'string' ? body.user.slice(0, 256) : null,
+      body: state.capture ? state.capture.finish(state.client) : null,
     };
     admission.release({ totalTokens: entry.totalTokens, costUsd });
     this.metrics.requestFinished(entry);
@@ -149,9 +161,23 @@ export class RequestLogRecorder {
       pricing: null,
       stream: false,
       endUser: typeof user === 'string' ? user.slice(0, 256) : null,
+      body: this.refusedBodies(principal, req, err),
     };
     this.metrics.requestStarted();
     this.metrics.requestFinished(entry);
     this.logSink.enqueue(entry);
+  }
+
+  /** A refused request of a project that keeps bodies: what it sent, and the error it got. */
+  private refusedBodies(principal: Principal, req: Pick<FastifyRequest, 'body'>, err: OpenAIError) {
+    const capture = this.captureFor(principal);
+    if (!capture) return null;
+    capture.setResponse(err.toBody(), false);
+    // Only multipart forms (audio transcriptions) arrive as raw bytes.
+    return capture.finish(
+      Buffer.isBuffer(req.body)
+        ? { rawBody: req.body, contentType: 'multipart/form-data' }
+        : { body: req.body },
+    );
   }
 }

@@ -17,6 +17,8 @@ export class SseWriter {
   private pingTimer: NodeJS.Timeout | null = null;
   private lastWrite = 0;
   private ended = false;
+  /** Gets every event as written (not keep-alive pings), for a project that keeps bodies. */
+  capture: { appendStream(event: string): void } | null = null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -54,11 +56,13 @@ export class SseWriter {
   }
 
   data(json: string): void {
-    this.write(`data: ${json}\n\n`);
+    const event = `data: ${json}\n\n`;
+    if (this.write(event)) this.capture?.appendStream(event);
   }
 
   done(): void {
-    this.write('data: [DONE]\n\n');
+    const event = 'data: [DONE]\n\n';
+    if (this.write(event)) this.capture?.appendStream(event);
     this.end();
   }
 
@@ -83,9 +87,10 @@ export class SseWriter {
     if (!this.res.writableEnded && !this.res.destroyed) this.res.end(`event: ${event}\ndata: ${json}\n\n`);
   }
 
-  private write(text: string): void {
-    if (this.closed) return;
+  private write(text: string): boolean {
+    if (this.closed) return false;
     this.lastWrite = Date.now();
     this.res.write(text);
+    return true;
   }
 }

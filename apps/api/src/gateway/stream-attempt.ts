@@ -46,6 +46,7 @@ export async function streamAttempt(input: StreamAttemptInput): Promise<AttemptR
   if (!state.writer) {
     reply.hijack();
     state.writer = new SseWriter(reply.raw, keepAliveMs, state.observer !== null);
+    state.writer.capture = state.capture ?? null;
   }
   const writer = state.writer;
   // Early keep-alive: if the first event takes long, send the headers and start pinging.

@@ -15,7 +15,16 @@ export interface ProjectWrite {
   deletedKeyIds?: string[];
 }
 
-export type ProjectData = Pick<Prisma.ProjectCreateInput, 'name' | 'description' | 'tags'>;
+export type ProjectData = Pick<
+  Prisma.ProjectCreateInput,
+  'name' | 'description' | 'tags' | 'storeBodies' | 'bodyMaxBytes' | 'bodyRetentionDays'
+>;
+
+/** What the data plane needs to know of a project that keeps bodies. */
+export interface ProjectBodySetting {
+  id: string;
+  bodyMaxBytes: number;
+}
 
 export type DeleteOutcome =
   | { kind: 'missing' }
@@ -61,6 +70,14 @@ export class ProjectRepository {
   async findById(id: string): Promise<ProjectRecord | null> {
     const row = await this.prisma.project.findUnique({ where: { id }, include: activeKeyCount });
     return row ? (await this.withSpend([row]))[0]! : null;
+  }
+
+  /** Projects that keep request and response bodies (usually few): loaded into memory by the gateway. */
+  findStoringBodies(): Promise<ProjectBodySetting[]> {
+    return this.prisma.project.findMany({
+      where: { storeBodies: true },
+      select: { id: true, bodyMaxBytes: true },
+    });
   }
 
   async create(data: ProjectData, onWrite: (w: ProjectWrite) => Promise<void>): Promise<ProjectRecord> {

@@ -13,9 +13,13 @@ import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { AdminError } from '../common/errors';
 import type { Project as ProjectRow } from '../generated/prisma/client';
 import { VirtualKeyGatewayAuth } from '../keys/virtual-key.gateway-auth';
+import { ProjectBodySettings } from './project-body-settings';
 import { type ProjectRecord, ProjectRepository, type ProjectWrite } from './project.repository';
 
-export type CreateProjectInput = z.output<typeof createProjectSchema>;
+type BodySetting = 'storeBodies' | 'bodyMaxBytes' | 'bodyRetentionDays';
+/** The body settings may be left out by in-process callers (the schema's defaults then apply). */
+export type CreateProjectInput = Omit<z.output<typeof createProjectSchema>, BodySetting> &
+  Partial<Pick<z.output<typeof createProjectSchema>, BodySetting>>;
 export type UpdateProjectInput = z.output<typeof updateProjectSchema>;
 export type ProjectPage = z.output<typeof projectPageSchema>;
 
@@ -28,6 +32,7 @@ export class ProjectService {
     private readonly repo: ProjectRepository,
     private readonly audit: AuditService,
     private readonly gatewayAuth: VirtualKeyGatewayAuth,
+    private readonly bodySettings: ProjectBodySettings,
   ) {}
 
   /** The projects in `scope` (null: all). */
@@ -45,7 +50,9 @@ export class ProjectService {
   }
 
   async create(input: CreateProjectInput, actor: string): Promise<Project> {
-    return toResponse(await this.repo.create(input, (w) => this.record(actor, 'project.create', w)));
+    const created = await this.repo.create(input, (w) => this.record(actor, 'project.create', w));
+    if (created.storeBodies) await this.bodySettings.changed();
+    return toResponse(created);
   }
 
   async update(id: string, patch: UpdateProjectInput, actor: string): Promise<Project> {
@@ -53,6 +60,10 @@ export class ProjectService {
       ? await this.repo.update(id, patch, (w) => this.record(actor, 'project.update', w))
       : null;
     if (!updated) throw notFound(id);
+    // The data plane reads these from memory: apply them on every instance before answering.
+    if (patch.storeBodies !== undefined || (patch.bodyMaxBytes !== undefined && updated.storeBodies)) {
+      await this.bodySettings.changed();
+    }
     return toResponse(updated);
   }
 
@@ -98,7 +109,15 @@ export class ProjectService {
 }
 
 function snapshot(project: ProjectRow) {
-  return { id: project.id, name: project.name, description: project.description, tags: project.tags };
+  return {
+    id: project.id,
+    name: project.name,
+    description: project.description,
+    tags: project.tags,
+    storeBodies: project.storeBodies,
+    bodyMaxBytes: project.bodyMaxBytes,
+    bodyRetentionDays: project.bodyRetentionDays,
+  };
 }
 
 function toResponse(project: ProjectRecord): Project {
@@ -109,6 +128,9 @@ function toResponse(project: ProjectRecord): Project {
     tags: project.tags,
     spendUsd: project.spendUsd,
     keyCount: project.keyCount,
+    storeBodies: project.storeBodies,
+    bodyMaxBytes: project.bodyMaxBytes,
+    bodyRetentionDays: project.bodyRetentionDays,
     createdAt: project.createdAt.toISOString(),
     updatedAt: project.updatedAt.toISOString(),
   };

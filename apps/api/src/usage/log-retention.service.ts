@@ -8,6 +8,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AttemptStatsRepository } from './attempt-stats.repository';
 import { RefusalRepository } from './refusal.repository';
+import { RequestBodyRepository } from './request-body.repository';
 import { RequestLogRepository } from './request-log.repository';
 
 export type RetentionStore = Pick<RequestLogRepository, 'deleteCreatedBefore' | 'deleteBatchMarkersBefore'>;
@@ -37,6 +38,24 @@ export async function pruneRequestLogs(
   }
 }
 
+/**
+ * Deletes stored request bodies older than their project's bodyRetentionDays (never longer than the raw
+ * log's retention), in chunks like the logs. Turning storeBodies off keeps the bodies until then.
+ */
+export async function pruneRequestBodies(
+  store: Pick<RequestBodyRepository, 'deleteExpired'>,
+  options: { logRetentionDays: number; now?: Date; chunkSize?: number },
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const chunkSize = options.chunkSize ?? 1_000;
+  let deleted = 0;
+  for (;;) {
+    const n = await store.deleteExpired(now, Math.max(0, options.logRetentionDays), chunkSize);
+    deleted += n;
+    if (n < chunkSize) return deleted;
+  }
+}
+
 const RUN_EVERY_MS = 3_600_000;
 const FIRST_RUN_AFTER_MS = 60_000;
 
@@ -52,6 +71,7 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
     private readonly repo: RequestLogRepository,
     private readonly refusals: RefusalRepository,
     private readonly attempts: AttemptStatsRepository,
+    private readonly bodies: RequestBodyRepository,
     @Inject(APP_CONFIG) config: Pick<AppConfig, 'logRetentionDays'>,
   ) {
     this.retentionDays = config.logRetentionDays;
@@ -82,6 +102,8 @@ export class LogRetentionService implements OnApplicationBootstrap, OnApplicatio
         }
         if (deleted > 0)
           this.logger.log(`deleted ${deleted} request logs older than ${this.retentionDays} days`);
+        const bodies = await pruneRequestBodies(this.bodies, { logRetentionDays: this.retentionDays });
+        if (bodies > 0) this.logger.log(`deleted ${bodies} stored request bodies past their retention`);
       })
       .catch((err: unknown) => {
         this.logger.warn(`request-log retention failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -39,6 +39,16 @@ export interface RequestLogEntry {
   pricing?: RequestLogPricing | null;
   stream: boolean;
   endUser: string | null;
+  /** Request and response bodies, only for projects that keep them (redacted and capped by the gateway). */
+  body?: RequestLogBodies | null;
+}
+
+/** Stored bodies of one request (RequestBody), written in the same statement as its row. */
+export interface RequestLogBodies {
+  request: string | null;
+  response: string | null;
+  /** Either body was cut at the project's cap. */
+  truncated: boolean;
 }
 
 export interface RequestLogSink {

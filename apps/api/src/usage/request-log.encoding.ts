@@ -66,6 +66,13 @@ function toRecord(e: RequestLogEntry) {
     pricing: e.pricing ? pricingRecord(e.pricing) : null,
     stream: Boolean(e.stream),
     endUser: text(e.endUser),
+    body: e.body
+      ? {
+          request: text(e.body.request),
+          response: text(e.body.response),
+          truncated: Boolean(e.body.truncated),
+        }
+      : null,
   };
 }
 

@@ -74,6 +74,16 @@ const LOG_COLUMNS = `"createdAt", "requestId", route, "keyId", "projectId", "mod
   attempts, "attemptCount", status, "errorType", "errorMessage", "latencyMs", "ttftMs", "gatewayMs", "promptTokens",
   "completionTokens", "totalTokens", "costUsd", stream, "endUser", "cachedTokens", pricing`;
 
+/** Stored bodies ride in each row's `body` ({ request, response, truncated }, null for most projects). */
+const BODY_RECORD_COLUMN = 'body jsonb';
+/** A request's bodies are written once: a retried or salvaged batch never duplicates or fails on them. */
+const BODIES_INSERT_SQL = `
+  INSERT INTO "RequestBody" ("requestId", "createdAt", "projectId", request, response, truncated)
+  SELECT "requestId", "createdAt", "projectId", body->>'request', body->>'response',
+    COALESCE((body->>'truncated')::boolean, false)
+  FROM input WHERE body IS NOT NULL AND jsonb_typeof(body) = 'object' AND "projectId" IS NOT NULL
+  ON CONFLICT ("requestId") DO NOTHING`;
+
 /**
  * Every attempt of the batch's requests, counted per deployment, minute and outcome (`ok`, or the error
  * kind). Attempts without a deployment id (none was picked) are not counted.
@@ -102,7 +112,7 @@ const WRITE_BATCH_SQL = `
 WITH claim AS (
   INSERT INTO "RequestLogBatch" (id) VALUES ($1::uuid) ON CONFLICT DO NOTHING RETURNING id
 ), input AS (
-  SELECT r.* FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS})
+  SELECT r.* FROM jsonb_to_recordset($2::jsonb) AS r(${RECORD_COLUMNS}, ${BODY_RECORD_COLUMN})
   WHERE EXISTS (SELECT 1 FROM claim)
 ), logs AS (
   INSERT INTO "RequestLog" (${LOG_COLUMNS}) SELECT ${LOG_COLUMNS} FROM input RETURNING 1
@@ -128,6 +138,8 @@ WITH claim AS (
   UPDATE "Project" p SET "spendUsd" = p."spendUsd" + v.cost
   FROM (SELECT "projectId" AS id, sum("costUsd") AS cost FROM input WHERE "projectId" IS NOT NULL GROUP BY 1 ORDER BY 1) v
   WHERE p.id = v.id
+  RETURNING 1
+), bodies AS (${BODIES_INSERT_SQL}
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM claim)::int AS claimed, (SELECT count(*) FROM logs)::int AS inserted`;

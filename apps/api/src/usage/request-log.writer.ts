@@ -13,6 +13,12 @@ export interface RequestLogWriterOptions {
   batchSize: number;
   /** Rows held in memory at most (queued plus being written); beyond it new rows are dropped and counted. */
   queueMax: number;
+  /**
+   * Characters of encoded rows held in memory beyond which a new row's stored bodies are left out (the row
+   * itself is still queued): bodies are up to 2 x 1 MiB each, and a burst of them must not exhaust memory
+   * while the row count is far from `queueMax`. Default BODY_QUEUE_MAX_CHARS.
+   */
+  bodyQueueMaxChars?: number;
   /** First retry delay after a failed write; doubles per failure up to `retryMaxMs`. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -38,6 +44,18 @@ export interface RequestLogWriterStats {
 }
 
 const DROP_WARNING_EVERY_MS = 10_000;
+/** 32 Mi characters: at most 64 MiB of queued rows (two bytes a character) once bodies are in the queue. */
+export const BODY_QUEUE_MAX_CHARS = 32 * 1024 * 1024;
+
+/** The row without its stored bodies; null when it has none. */
+function withoutBodies(row: EncodedLogRow): EncodedLogRow | null {
+  if (!row.includes('"body":{')) return null;
+  const record = JSON.parse(row) as { body: unknown };
+  record.body = null;
+  return JSON.stringify(record) as EncodedLogRow;
+}
+
+const charsOf = (rows: readonly EncodedLogRow[]): number => rows.reduce((n, r) => n + r.length, 0);
 
 const firstLine = (err: unknown): string => (err instanceof Error ? err.message.split('\n')[0] : String(err));
 
@@ -64,8 +82,11 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private pending: EncodedLogRow[] = [];
+  /** Characters of the rows in `pending` (with the inflight batch's: what the body bound counts). */
+  private pendingChars = 0;
   /** The batch being written or waiting for a retry; kept until it is known to be written. */
-  private inflight: { id: string; rows: EncodedLogRow[] } | null = null;
+  private inflight: { id: string; rows: EncodedLogRow[]; chars?: number } | null = null;
+  private bodiesLeftOut = 0;
   private draining: Promise<void> | null = null;
   private consecutiveFailures = 0;
   private retryAt = 0;
@@ -94,7 +115,16 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
       this.drop();
       return;
     }
-    this.pending.push(encodeLogRow(entry));
+    let row = encodeLogRow(entry);
+    if (
+      entry.body &&
+      this.queuedChars() + row.length > (this.options.bodyQueueMaxChars ?? BODY_QUEUE_MAX_CHARS)
+    ) {
+      row = encodeLogRow({ ...entry, body: null });
+      this.bodiesLeftOut++;
+    }
+    this.pending.push(row);
+    this.pendingChars += row.length;
     // After close() no timer runs, so a straggler is written at once.
     if ((this.pending.length >= this.options.batchSize || this.closed) && !this.kickScheduled) {
       // Never start I/O on the caller's stack: the request path only pushes.
@@ -104,6 +134,15 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
         if (Date.now() >= this.retryAt) void this.drain(this.closed);
       });
     }
+  }
+
+  /** Rows whose stored bodies were left out (queue over its body bound, or the bodies refused). */
+  get bodiesDropped(): number {
+    return this.bodiesLeftOut;
+  }
+
+  private queuedChars(): number {
+    return this.pendingChars + (this.inflight ? (this.inflight.chars ??= charsOf(this.inflight.rows)) : 0);
   }
 
   stats(): RequestLogWriterStats {
@@ -154,6 +193,7 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
       const rows = [...(this.inflight?.rows ?? []), ...this.pending];
       this.inflight = null;
       this.pending = [];
+      this.pendingChars = 0;
       const file = this.setAside(rows, 'not written before shutdown (database unavailable)');
       this.logger.error(
         `shutdown: ${rows.length} request-log rows could not be written within ` +
@@ -184,7 +224,10 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
         const enough = this.pending.length >= this.options.batchSize || (owed > 0 && this.pending.length > 0);
         if (!enough) return;
         owed -= Math.min(owed, this.options.batchSize);
-        this.inflight = { id: randomUUID(), rows: this.pending.splice(0, this.options.batchSize) };
+        const rows = this.pending.splice(0, this.options.batchSize);
+        const chars = charsOf(rows);
+        this.pendingChars -= chars;
+        this.inflight = { id: randomUUID(), rows, chars };
       }
       const batch = this.inflight;
       try {
@@ -234,7 +277,27 @@ export class RequestLogWriter implements RequestLogSink, OnApplicationShutdown {
     while (parts.length > 0) {
       const part = parts.shift()!;
       if (part.rows.length === 1) {
-        refused.push(part.rows[0]!);
+        const row = part.rows[0]!;
+        // Stored bodies must never make a row unwritable: try it once more without them.
+        const bare = withoutBodies(row);
+        if (bare !== null) {
+          try {
+            await this.store.writeBatch(randomUUID(), [bare]);
+            this.written++;
+            this.bodiesLeftOut++;
+            this.logger.warn(
+              `request bodies refused by the database (${firstLine(part.error)}); row written without them`,
+            );
+            continue;
+          } catch (err) {
+            if (!isDataError(err)) {
+              this.inflight = { id: randomUUID(), rows: [row, ...parts.flatMap((p) => p.rows)] };
+              this.settleRefused(refused, reason);
+              return false;
+            }
+          }
+        }
+        refused.push(row);
         reason = firstLine(part.error);
         continue;
       }

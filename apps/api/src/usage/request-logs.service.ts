@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import { AdminError } from '../common/errors';
 import { csvHeader, csvRow, jsonLine } from './log-export';
+import { RequestBodyRepository } from './request-body.repository';
 import {
   type LogCursor,
   RequestLogRepository,
@@ -77,7 +78,10 @@ function toRequestLog(row: RequestLogRow): RequestLog {
 
 @Injectable()
 export class RequestLogsService {
-  constructor(private readonly repo: RequestLogRepository) {}
+  constructor(
+    private readonly repo: RequestLogRepository,
+    private readonly bodies: RequestBodyRepository,
+  ) {}
 
   /** Requests of the projects in `scope` (null: all). */
   async list(
@@ -122,6 +126,16 @@ export class RequestLogsService {
       throw new AdminError(404, 'not_found', `No request log with id '${rawId}'.`);
     const { attempts, ...rest } = row;
     const parsed = attemptsSchema.safeParse(attempts);
-    return { ...toRequestLog(rest), attempts: parsed.success ? parsed.data : [] };
+    const [bodies, project] = await Promise.all([
+      row.projectId ? this.bodies.findByRequestId(row.requestId) : null,
+      row.projectId ? this.bodies.findProjectSettings(row.projectId) : null,
+    ]);
+    return {
+      ...toRequestLog(rest),
+      attempts: parsed.success ? parsed.data : [],
+      bodies,
+      storesBodies: project?.storeBodies ?? false,
+      bodyMaxBytes: project?.bodyMaxBytes ?? null,
+    };
   }
 }

@@ -8,6 +8,7 @@ import { LogRetentionService } from './log-retention.service';
 import { RefusalCounter } from './refusal-counter';
 import { AttemptStatsRepository } from './attempt-stats.repository';
 import { RefusalRepository } from './refusal.repository';
+import { RequestBodyRepository } from './request-body.repository';
 import { RequestLogRepository } from './request-log.repository';
 import { RequestLogWriter } from './request-log.writer';
 import { RequestLogsService } from './request-logs.service';
@@ -24,6 +25,7 @@ import { UsageStatsService } from './usage-stats.service';
   controllers: [RequestLogsController, UsageStatsController],
   providers: [
     RequestLogRepository,
+    RequestBodyRepository,
     UsageStatsRepository,
     RequestLogsService,
     UsageStatsService,
