@@ -140,7 +140,18 @@ const DEPLOYMENT_FIELD = {
   tags: 'Free-form labels.',
   capabilities:
     "What the deployment serves (chat, completions, embeddings, rerank, audio.speech, audio.transcriptions); empty: its provider's defaults.",
+  probeIntervalSeconds:
+    'Background health checks: probe the upstream every this many seconds (10 to 86400) even without traffic; null: no background checks (a benched deployment is still probed, see probeMode).',
+  probeMode:
+    "What a health check sends: `models` (default) the provider's free check such as `GET /models`, costs nothing; `chat` a 1-token chat completion, billed by the provider.",
 };
+
+/** What a background health check sends (see DEPLOYMENT_FIELD.probeMode). */
+export const PROBE_MODES = ['models', 'chat'] as const;
+export type ProbeMode = (typeof PROBE_MODES)[number];
+/** The shortest background health-check interval the API accepts. */
+export const MIN_PROBE_INTERVAL_SECONDS = 10;
+export const MAX_PROBE_INTERVAL_SECONDS = 86_400;
 
 const deploymentFields = {
   name: nameSchema.meta({ description: DEPLOYMENT_FIELD.name, examples: ['openai-gpt-4o-mini'] }),
@@ -173,6 +184,15 @@ const deploymentFields = {
     .max(CAPABILITIES.length)
     .refine((list) => new Set(list).size === list.length, 'must not repeat a capability')
     .describe(DEPLOYMENT_FIELD.capabilities),
+  // The floor (MIN_PROBE_INTERVAL_SECONDS) is the API's to check: a test configuration may lower it.
+  probeIntervalSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PROBE_INTERVAL_SECONDS)
+    .nullable()
+    .meta({ description: DEPLOYMENT_FIELD.probeIntervalSeconds, examples: [60] }),
+  probeMode: z.enum(PROBE_MODES).describe(DEPLOYMENT_FIELD.probeMode),
 };
 
 function checkProviderNeeds(
@@ -198,6 +218,8 @@ export const createDeploymentSchema = z
     enabled: deploymentFields.enabled.default(true),
     tags: deploymentFields.tags.default([]),
     capabilities: deploymentFields.capabilities.default([]),
+    probeIntervalSeconds: deploymentFields.probeIntervalSeconds.default(null),
+    probeMode: deploymentFields.probeMode.default('models'),
   })
   .strict()
   .superRefine(checkProviderNeeds);
@@ -205,6 +227,15 @@ export type CreateDeployment = z.input<typeof createDeploymentSchema>;
 
 export const updateDeploymentSchema = z.object(deploymentFields).partial().strict();
 export type UpdateDeployment = z.input<typeof updateDeploymentSchema>;
+
+export const deploymentProbeResultSchema = z.object({
+  at: isoDate.describe('When the check finished.'),
+  ok: z.boolean().describe('Whether the upstream answered with success.'),
+  status: z.number().nullable().describe("The upstream's HTTP status; null when it could not be reached."),
+  latencyMs: z.number().describe('How long the check took, in ms.'),
+  message: z.string().describe('What happened, in words (secrets redacted).'),
+});
+export type DeploymentProbeResult = z.infer<typeof deploymentProbeResultSchema>;
 
 export const deploymentLiveStateSchema = z
   .object({
@@ -224,6 +255,9 @@ export const deploymentLiveStateSchema = z
     ttftMs: z.number().nullable().describe('Recent average time to first token of streams (EWMA) in ms.'),
     lastErrorAt: isoDate.nullable().describe('When the last failed attempt (or failed test) happened.'),
     lastSuccessAt: isoDate.nullable().describe('When the last attempt (or test) succeeded.'),
+    lastProbe: deploymentProbeResultSchema
+      .nullable()
+      .describe('The last health check or connection test (any instance); null: none since the start.'),
   })
   .describe('The live routing state (every instance agrees when REDIS_URL is set).');
 export type DeploymentLiveState = z.infer<typeof deploymentLiveStateSchema>;
@@ -248,6 +282,8 @@ export const deploymentSchema = z.object({
   enabled: z.boolean().describe(DEPLOYMENT_FIELD.enabled),
   tags: z.array(z.string()).describe(DEPLOYMENT_FIELD.tags),
   capabilities: z.array(capabilitySchema).describe(DEPLOYMENT_FIELD.capabilities),
+  probeIntervalSeconds: z.number().nullable().describe(DEPLOYMENT_FIELD.probeIntervalSeconds),
+  probeMode: z.enum(PROBE_MODES).describe(DEPLOYMENT_FIELD.probeMode),
   effectiveCapabilities: z
     .array(capabilitySchema)
     .describe("What the router actually sends it: `capabilities`, or the provider's defaults."),

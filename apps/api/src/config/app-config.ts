@@ -191,6 +191,8 @@ export interface AppConfig {
   upstreamMaxResponseBytes: number;
   sseKeepAliveMs: number;
   upstreamProbeAfterMs: number;
+  /** Shortest background health-check interval a deployment may set (default 10 s; tests lower it). */
+  healthProbeMinIntervalSeconds?: number;
   alertEvaluationIntervalMs: number;
   /** Fastify's `trustProxy`: false, or the list of trusted proxies. */
   trustProxy: false | string[];

@@ -8,11 +8,7 @@ import { ModelGroupRepository } from '../model-groups/model-group.repository';
 export type DeploymentRecord = Omit<Deployment, 'apiKeyEncrypted'> & { modelGroup: { name: string } };
 
 /** Columns written by the admin API (the group is passed by name). */
-export type DeploymentData = Omit<
-  Deployment,
-  'id' | 'modelGroupId' | 'createdAt' | 'updatedAt' | 'probeIntervalSeconds' | 'probeMode'
-> &
-  Partial<Pick<Deployment, 'probeIntervalSeconds' | 'probeMode'>>;
+export type DeploymentData = Omit<Deployment, 'id' | 'modelGroupId' | 'createdAt' | 'updatedAt'>;
 
 /** What the upstream connection test needs, key ciphertext included. */
 export type DeploymentTarget = Pick<

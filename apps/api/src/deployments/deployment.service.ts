@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   createDeploymentSchema,
   type Deployment,
@@ -8,7 +8,8 @@ import {
   type ProviderKind,
   type updateDeploymentSchema,
 } from '@switchboard/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { decodeCursor, pageFrom } from '../common/page-cursor';
 import { SecretBox, secretHint } from '../common/crypto';
@@ -23,9 +24,13 @@ import {
   type DeploymentWrite,
 } from './deployment.repository';
 import { deploymentSnapshot } from './deployment.snapshot';
+import { probeFloorSeconds } from './health-probe.plan';
 import { effectiveCapabilities } from '../providers/provider-registry';
 
-export type CreateDeploymentInput = z.output<typeof createDeploymentSchema>;
+type ProbeSettings = 'probeIntervalSeconds' | 'probeMode';
+/** Callers other than the admin API (LiteLLM import and compat) may leave the health checks out: off. */
+export type CreateDeploymentInput = Omit<z.output<typeof createDeploymentSchema>, ProbeSettings> &
+  Partial<Pick<z.output<typeof createDeploymentSchema>, ProbeSettings>>;
 export type UpdateDeploymentInput = z.output<typeof updateDeploymentSchema>;
 export type DeploymentListQuery = z.output<typeof deploymentListQuerySchema>;
 export type DeploymentPage = z.output<typeof deploymentPageSchema>;
@@ -38,6 +43,7 @@ export class DeploymentService {
     private readonly audit: AuditService,
     private readonly router: Router,
     private readonly liveConfig: LiveConfigService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(query: DeploymentListQuery): Promise<DeploymentPage> {
@@ -63,8 +69,9 @@ export class DeploymentService {
   }
 
   async create(input: CreateDeploymentInput, actor: string): Promise<Deployment> {
-    const { modelGroup, apiKey, ...fields } = input;
-    const data: DeploymentData = { ...fields, ...this.sealKey(apiKey) };
+    const { modelGroup, apiKey, probeIntervalSeconds = null, probeMode = 'models', ...fields } = input;
+    this.checkProbeInterval(probeIntervalSeconds);
+    const data: DeploymentData = { ...fields, probeIntervalSeconds, probeMode, ...this.sealKey(apiKey) };
     const created = await this.repo.create(modelGroup, data, (w) =>
       this.record(actor, 'deployment.create', w),
     );
@@ -77,6 +84,7 @@ export class DeploymentService {
     const current = isDeploymentId(id) ? await this.repo.findById(id) : null;
     if (!current) throw deploymentNotFound(id);
     const { modelGroup, apiKey, ...fields } = patch;
+    this.checkProbeInterval(fields.probeIntervalSeconds);
     // Provider rules span fields (e.g. openai-compatible needs apiBase): check the deployment as it would be.
     createDeploymentSchema.parse({
       ...editableFields(current),
@@ -117,6 +125,23 @@ export class DeploymentService {
       : null;
     if (!deleted) throw deploymentNotFound(id);
     await this.liveConfig.changed();
+  }
+
+  /** The contract takes any interval from 1 s; the floor is this gateway's (10 s unless a test lowers it). */
+  private checkProbeInterval(seconds: number | null | undefined): void {
+    const floor = probeFloorSeconds(this.config);
+    if (seconds === null || seconds === undefined || seconds >= floor) return;
+    throw new z.ZodError([
+      {
+        code: 'too_small',
+        origin: 'number',
+        minimum: floor,
+        inclusive: true,
+        input: seconds,
+        path: ['probeIntervalSeconds'],
+        message: `must be at least ${floor} seconds (or null: no background health checks)`,
+      },
+    ]);
   }
 
   private sealKey(apiKey: string | null): Pick<DeploymentData, 'apiKeyEncrypted' | 'apiKeyHint'> {
@@ -178,6 +203,9 @@ export class DeploymentService {
       ttftMs: health?.ttftMs ?? null,
       lastErrorAt: health?.lastErrorAt != null ? new Date(health.lastErrorAt).toISOString() : null,
       lastSuccessAt: health?.lastSuccessAt != null ? new Date(health.lastSuccessAt).toISOString() : null,
+      lastProbe: health?.lastProbe
+        ? { ...health.lastProbe, at: new Date(health.lastProbe.at).toISOString() }
+        : null,
     };
   }
 }

@@ -1,4 +1,5 @@
 import { CAPABILITIES } from '@switchboard/contracts';
+import { toProbeMode } from './health-probe.plan';
 import type { DeploymentRecord } from './deployment.repository';
 
 /** What the audit trail keeps of a deployment: its settings and key hint, never the key or ciphertext. */
@@ -20,5 +21,7 @@ export function deploymentSnapshot(d: DeploymentRecord) {
     enabled: d.enabled,
     tags: d.tags,
     capabilities: CAPABILITIES.filter((c) => d.capabilities.includes(c)),
+    probeIntervalSeconds: d.probeIntervalSeconds,
+    probeMode: toProbeMode(d.probeMode),
   };
 }

@@ -47,6 +47,7 @@ export class MetricsService {
   private readonly ttft: Histogram<'model_group' | 'deployment'>;
   private readonly attempts: Counter<'deployment' | 'outcome'>;
   private readonly refused: Counter<'route' | 'status' | 'reason'>;
+  private readonly probes: Counter<'deployment' | 'outcome'>;
 
   constructor(
     private readonly routes: RouterRegistry,
@@ -83,6 +84,12 @@ export class MetricsService {
     this.attempts = new Counter({
       name: 'switchboard_upstream_attempts_total',
       help: 'Calls to upstream deployments (retries and fallbacks included), by outcome: success or the error kind.',
+      labelNames: ['deployment', 'outcome'],
+      registers,
+    });
+    this.probes = new Counter({
+      name: 'switchboard_deployment_probes_total',
+      help: 'Background health checks of deployments (this instance), by outcome: success or the error kind.',
       labelNames: ['deployment', 'outcome'],
       registers,
     });
@@ -202,6 +209,11 @@ export class MetricsService {
   /** A request refused before any key was recognised (counted, not logged). */
   requestRefused(route: string, status: number, reason: string): void {
     this.refused.labels({ route, status: String(status), reason }).inc();
+  }
+
+  /** A background health check of a deployment ended (`success`, or the error kind). */
+  probeFinished(deployment: string, outcome: string): void {
+    this.probes.labels({ deployment, outcome }).inc();
   }
 
   /** Call once when a request has ended, with the row handed to the request-log sink. */

@@ -109,4 +109,53 @@ describe('DeploymentStateStore', () => {
     expect(s.upstreamHeadroom('a', T0, null, null)).toBeNull();
     expect(s.upstreamHeadroom('a', T0 + 60_000, 60, null)).toBeNull(); // no reset header: trusted for a minute
   });
+
+  describe('probes (half-open)', () => {
+    const ok = { at: T0, ok: true, status: 200, latencyMs: 12, message: 'Connected' };
+
+    it('lifts a bench for failures or a rejected key as soon as a probe answers, and keeps the result', () => {
+      const s = new InMemoryDeploymentState();
+      const zero = { allowedFails: 0, cooldownSeconds: 600, maxCooldownSeconds: 600 };
+      s.recordFailure('a', error({ kind: 'timeout', status: 408 }), T0, zero);
+      expect(s.cooldownUntil('a', T0 + 1)).toBe(T0 + 600_000);
+      s.recordProbe('a', null, T0 + 1, zero, ok);
+      expect(s.cooldownUntil('a', T0 + 1)).toBeNull();
+      expect(s.peek('a')?.lastProbe).toEqual(ok);
+
+      s.recordProbe('b', error({ kind: 'auth', status: 401, retryable: false, cooldown: true }), T0, zero);
+      expect(s.peek('b')?.cooldownReason).toBe('auth');
+      s.recordProbe('b', null, T0 + 1, zero);
+      expect(s.cooldownUntil('b', T0 + 1)).toBeNull();
+    });
+
+    it('never lifts a rate-limit bench: the provider still refuses completions', () => {
+      const s = new InMemoryDeploymentState();
+      s.recordFailure(
+        'a',
+        error({ kind: 'rate_limit', status: 429, cooldown: true, retryAfterMs: 30_000 }),
+        T0,
+        policy,
+      );
+      s.recordProbe('a', null, T0 + 1, policy, ok);
+      expect(s.cooldownUntil('a', T0 + 1)).toBe(T0 + 30_000);
+      expect(s.peek('a')?.lastProbe).toEqual(ok);
+    });
+
+    it('a failed probe other than a rejected key is the last error, not a bench', () => {
+      const s = new InMemoryDeploymentState();
+      s.recordProbe('a', error({ kind: 'connection', status: 502, cooldown: true }), T0, policy);
+      expect(s.cooldownUntil('a', T0)).toBeNull();
+      expect(s.peek('a')?.lastError).toMatch(/connection/);
+    });
+
+    it('applies a reset made on another instance without telling it back', () => {
+      const s = new InMemoryDeploymentState();
+      const heard: number[] = [];
+      s.onCooldown((_id, until) => heard.push(until));
+      s.applyRemoteCooldown('a', T0 + 60_000, 'failures');
+      s.applyRemoteReset('a');
+      expect(s.cooldownUntil('a', T0)).toBeNull();
+      expect(heard).toEqual([]);
+    });
+  });
 });

@@ -16,6 +16,18 @@ export interface UpstreamLimits {
   reportedAt: number;
 }
 
+/** One health check or connection test, as the console shows it ("Last probe: OK 12 ms, 20 s ago"). */
+export interface ProbeResult {
+  /** When it finished (epoch ms). */
+  at: number;
+  ok: boolean;
+  /** The upstream's HTTP status; null when it could not be reached. */
+  status: number | null;
+  latencyMs: number;
+  /** Secrets already redacted. */
+  message: string;
+}
+
 export interface DeploymentLiveState {
   inFlight: number;
   /** EWMA of whole-request latency; null until the first success. */
@@ -37,6 +49,8 @@ export interface DeploymentLiveState {
   upstream: UpstreamLimits | null;
   /** Capabilities the upstream answered 404/405 for, until when (epoch ms): not tried for those meanwhile. */
   unsupported: Map<Capability, number> | null;
+  /** The last health check or connection test; null: none yet. */
+  lastProbe: ProbeResult | null;
 }
 
 export interface SuccessSample {
@@ -98,6 +112,15 @@ export function isProviderRefusal(error: AttemptError): boolean {
   return error.kind === 'provider_unsupported';
 }
 
+/**
+ * Benches a successful probe lifts (half-open): the upstream answers again after server errors, timeouts,
+ * refused connections or a rejected key. Not a rate limit: `/models` answering says nothing about whether the
+ * provider takes completions again before its Retry-After.
+ */
+export function isLiftedByProbe(reason: CooldownReason | null): boolean {
+  return reason === 'failures' || reason === 'auth';
+}
+
 /** How a failure affects the deployment; `null` means it was the request's fault (e.g. a 400). */
 export function failureCategory(error: AttemptError): CooldownReason | null {
   if (isUnsupportedRoute(error) || isProviderRefusal(error)) return null;
@@ -122,6 +145,7 @@ export interface SharedDeploymentView {
   lastError: string | null;
   lastErrorAt: number;
   lastSuccessAt: number;
+  lastProbe: ProbeResult | null;
 }
 
 /**
@@ -147,13 +171,24 @@ export interface DeploymentStateStore {
   markUnsupported(id: string, capability: Capability, error: AttemptError, nowMs: number): void;
   /**
    * A connection test or health probe: a success is the last success; a failure the last error, and a
-   * rejected key benches the deployment (every request would fail) while a success lifts such a bench.
+   * rejected key benches the deployment (every request would fail). A success lifts a bench for failures
+   * or a rejected key (half-open), never a rate-limit bench. `result`, when given, is kept as the last probe.
    */
-  recordProbe(id: string, error: AttemptError | null, nowMs: number, policy: CooldownPolicy): void;
+  recordProbe(
+    id: string,
+    error: AttemptError | null,
+    nowMs: number,
+    policy: CooldownPolicy,
+    result?: ProbeResult,
+  ): void;
   isUnsupported(id: string, capability: Capability, nowMs: number): boolean;
   /** One listener hears of cooldowns started here and of resets (until = 0). */
   onCooldown(listener: (id: string, until: number, reason: CooldownReason | null) => void): void;
   applyRemoteCooldown(id: string, until: number, reason: CooldownReason): void;
+  /** Another instance put the deployment back into rotation (e.g. a probe answered there). */
+  applyRemoteReset(id: string): void;
+  /** The right to health-check the deployment for `ms`: false while another instance holds it. */
+  claimProbe(id: string, ms: number): Promise<boolean>;
   reset(id: string): void;
   cooldownUntil(id: string, nowMs: number): number | null;
   upstreamBlockedUntil(id: string, nowMs: number): number | null;
@@ -273,7 +308,14 @@ export class InMemoryDeploymentState implements DeploymentStateStore {
     s.lastErrorAt = nowMs;
   }
 
-  recordProbe(id: string, error: AttemptError | null, nowMs: number, policy: CooldownPolicy): void {
+  recordProbe(
+    id: string,
+    error: AttemptError | null,
+    nowMs: number,
+    policy: CooldownPolicy,
+    result?: ProbeResult,
+  ): void {
+    if (result) this.state(id).lastProbe = result;
     if (error !== null) {
       if (isAuthError(error)) this.recordFailure(id, error, nowMs, policy);
       else {
@@ -285,7 +327,7 @@ export class InMemoryDeploymentState implements DeploymentStateStore {
     }
     const s = this.state(id);
     s.lastSuccessAt = nowMs;
-    if (s.cooldownReason === 'auth' && s.cooldownUntil > nowMs) this.reset(id);
+    if (isLiftedByProbe(s.cooldownReason) && s.cooldownUntil > nowMs) this.reset(id);
   }
 
   /** True while the upstream is known not to serve `capability`. */
@@ -307,6 +349,20 @@ export class InMemoryDeploymentState implements DeploymentStateStore {
       s.cooldownReason = reason;
       s.failureTimes.length = 0;
     }
+  }
+
+  /** Alone, this instance probes every deployment itself. */
+  claimProbe(_id: string, _ms: number): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  /** A reset another instance made: applied like a local one, but not told back to the listener. */
+  applyRemoteReset(id: string): void {
+    const s = this.states.get(id);
+    if (!s) return;
+    s.cooldownUntil = 0;
+    s.cooldownReason = null;
+    s.failureTimes.length = 0;
   }
 
   /** Back into rotation at once: no cooldown, no failure count, no memory of unsupported capabilities. */
@@ -394,6 +450,7 @@ export class InMemoryDeploymentState implements DeploymentStateStore {
         lastSuccessAt: 0,
         upstream: null,
         unsupported: null,
+        lastProbe: null,
       };
       this.states.set(id, s);
     }

@@ -96,6 +96,8 @@ export class LiveConfigService implements OnModuleInit, OnApplicationShutdown {
           enabled: d.enabled,
           tags: d.tags,
           capabilities: effectiveCapabilities(d.provider, d.capabilities),
+          probeIntervalSeconds: d.probeIntervalSeconds,
+          probeMode: d.probeMode === 'chat' ? 'chat' : 'models',
         })),
       };
       this.registry.replace(snapshot);

@@ -8,6 +8,7 @@ import {
   type DeploymentStateOptions,
   failureCategory,
   InMemoryDeploymentState,
+  type ProbeResult,
   type SharedDeploymentView,
   type UpstreamLimits,
 } from './deployment-state';
@@ -42,6 +43,7 @@ type Published = [
   lastErrorAt: number,
   upstream: UpstreamLimits | null,
   lastSuccessAt: number,
+  lastProbe: ProbeResult | null,
 ];
 
 interface Snapshot {
@@ -144,6 +146,34 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
     return reason;
   }
 
+  /** A bench lifted here also forgets the failures counted together, so one new failure does not re-bench. */
+  override reset(id: string): void {
+    super.reset(id);
+    if (this.redis.usable)
+      this.redis.client.del(this.redis.key('deployment', id, 'failures')).catch(() => undefined);
+  }
+
+  /**
+   * Takes the right to probe the deployment for `ms` (one instance probes per interval): true when this
+   * instance got it, or when Redis is away (each instance then probes on its own).
+   */
+  override async claimProbe(id: string, ms: number): Promise<boolean> {
+    if (!this.redis.usable) return true;
+    try {
+      const got = await this.redis.client.set(
+        this.redis.key('deployment', id, 'probe'),
+        this.redis.instanceId,
+        'PX',
+        Math.max(1, Math.round(ms)),
+        'NX',
+      );
+      return got === 'OK';
+    } catch (error) {
+      this.redis.failed(error);
+      return true;
+    }
+  }
+
   /** Publishes this instance's numbers and reads every instance's (each `syncMs`; tests call it directly). */
   sync(): Promise<void> {
     this.syncing ??= this.exchange().finally(() => (this.syncing = null));
@@ -192,6 +222,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
         s.lastErrorAt,
         s.upstream,
         s.lastSuccessAt,
+        s.lastProbe,
       ];
     }
     return { at: now, window: Math.floor(now / USAGE_WINDOW_MS), d };
@@ -216,7 +247,19 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
       }
       const self = instance === this.redis.instanceId;
       for (const [id, p] of Object.entries(snap.d)) {
-        const [inFlight, rpm, tpm, latencyMs, ttftMs, sampledAt, lastError, lastErrorAt, , lastSuccessAt] = p;
+        const [
+          inFlight,
+          rpm,
+          tpm,
+          latencyMs,
+          ttftMs,
+          sampledAt,
+          lastError,
+          lastErrorAt,
+          ,
+          lastSuccessAt,
+          probe,
+        ] = p;
         if (!self) {
           others.set(id, (others.get(id) ?? 0) + inFlight);
           this.adopt(id, p);
@@ -230,6 +273,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
           lastError: null,
           lastErrorAt: 0,
           lastSuccessAt: 0,
+          lastProbe: null,
           sampledAt: 0,
         };
         t.inFlight += inFlight;
@@ -247,6 +291,7 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
           t.lastErrorAt = lastErrorAt;
         }
         if (lastSuccessAt > t.lastSuccessAt) t.lastSuccessAt = lastSuccessAt;
+        if (probe && probe.at > (t.lastProbe?.at ?? 0)) t.lastProbe = probe;
         totals.set(id, t);
       }
     }
@@ -261,8 +306,9 @@ export class RedisDeploymentState extends InMemoryDeploymentState {
   private adopt(id: string, p: Published): void {
     const s = this.states.get(id);
     if (!s) return;
-    const [, , , latencyMs, ttftMs, sampledAt, lastError, lastErrorAt, upstream, lastSuccessAt] = p;
+    const [, , , latencyMs, ttftMs, sampledAt, lastError, lastErrorAt, upstream, lastSuccessAt, probe] = p;
     if (lastSuccessAt > s.lastSuccessAt) s.lastSuccessAt = lastSuccessAt;
+    if (probe && probe.at > (s.lastProbe?.at ?? 0)) s.lastProbe = probe;
     if (latencyMs !== null && sampledAt > s.sampledAt) {
       s.latencyMs = latencyMs;
       s.ttftMs = ttftMs ?? s.ttftMs;

@@ -85,6 +85,7 @@ describe('Router.execute', () => {
       tpmUsed: 75,
       latencyMs: 120,
       ttftMs: 40,
+      lastProbe: null,
     });
   });
 

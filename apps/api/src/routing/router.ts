@@ -8,6 +8,7 @@ import {
   isProviderRefusal,
   isRateLimitError,
   isUnsupportedRoute,
+  type ProbeResult,
 } from './deployment-state';
 import type { GroupEntry, RegistryIndex, RouterRegistry } from './router-registry';
 import type {
@@ -330,10 +331,12 @@ export class Router {
   }
 
   /** The result of a connection test or health probe (see `DeploymentStateStore.recordProbe`). */
-  recordProbe(id: string, error: AttemptError | null): void {
+  recordProbe(id: string, error: AttemptError | null, result?: Omit<ProbeResult, 'at'>): void {
     const d = this.registry.getDeployment(id);
     const group = d && this.registry.getGroup(d.modelGroup);
-    if (group) this.state.recordProbe(id, error, this.clock.now(), group.policy);
+    const now = this.clock.now();
+    if (group)
+      this.state.recordProbe(id, error, now, group.policy, result ? { ...result, at: now } : undefined);
   }
 
   /** Live state of one deployment for the admin API; null when the id is unknown. */
@@ -359,6 +362,7 @@ export class Router {
       ttftMs: round(shared ? shared.ttftMs : s?.ttftMs),
       lastErrorAt: (shared ? shared.lastErrorAt : s?.lastErrorAt) || null,
       lastSuccessAt: (shared ? shared.lastSuccessAt : s?.lastSuccessAt) || null,
+      lastProbe: (shared ? shared.lastProbe : s?.lastProbe) ?? null,
     };
   }
 

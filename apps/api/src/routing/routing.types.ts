@@ -1,4 +1,5 @@
-import type { Capability } from '@switchboard/contracts';
+import type { Capability, ProbeMode } from '@switchboard/contracts';
+import type { ProbeResult } from './deployment-state';
 
 /**
  * Types shared by the router core. The router is pure and in-memory: clock, randomness and sleep are
@@ -49,6 +50,10 @@ export interface RoutedDeployment {
   tags: string[];
   /** What the deployment serves: its own list, or its provider's defaults when it declares none. */
   capabilities: readonly Capability[];
+  /** Background health checks every this many seconds; null or absent: none. */
+  probeIntervalSeconds?: number | null;
+  /** What a health check sends (absent: `models`, the provider's free check). */
+  probeMode?: ProbeMode;
 }
 
 export interface ModelGroupPolicy {
@@ -188,6 +193,8 @@ export interface DeploymentHealth {
   /** Epoch ms of the last failure / success (any instance with shared state); null = never. */
   lastErrorAt: number | null;
   lastSuccessAt: number | null;
+  /** The last health check or connection test (any instance with shared state). */
+  lastProbe: ProbeResult | null;
 }
 
 export interface ExpectedShare {

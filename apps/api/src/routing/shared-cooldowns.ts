@@ -15,7 +15,8 @@ interface CooldownMessage {
 /**
  * Cooldowns seen by every instance: a deployment one instance benches is benched on all within
  * milliseconds (Redis pub/sub), and an instance that starts or reconnects picks up the cooldowns running
- * (a hash of them, each entry dropped when it ends). Nothing here is on the request path: publishing is
+ * (a hash of them, each entry dropped when it ends); a bench lifted on one instance (reset, or a health
+ * probe that answered) is lifted on all the same way. Nothing here is on the request path: publishing is
  * fire-and-forget, and with Redis away each instance simply keeps its own cooldowns.
  */
 export class SharedCooldowns {
@@ -80,7 +81,9 @@ export class SharedCooldowns {
       return;
     }
     if (message.from === this.redis.instanceId || typeof message.id !== 'string') return;
-    if (message.until > this.clock.now() && message.reason)
+    // Back in rotation there (a health probe answered, or an operator reset it): here too, at once.
+    if (message.until === 0) this.state.applyRemoteReset(message.id);
+    else if (message.until > this.clock.now() && message.reason)
       this.state.applyRemoteCooldown(message.id, message.until, message.reason);
   }
 }
