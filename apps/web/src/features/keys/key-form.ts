@@ -21,6 +21,8 @@ export const KEY_FIELD_LABELS = {
   rpmLimit: 'Requests per minute',
   tpmLimit: 'Tokens per minute',
   maxParallel: 'Parallel requests',
+  endUserRpmLimit: 'Per end user: requests per minute',
+  endUserDailyBudgetUsd: 'Per end user: daily budget (USD)',
   maxBudgetUsd: 'Budget (USD)',
   budgetPeriod: 'Budget period',
   expiresAt: 'Expires on',
@@ -37,6 +39,8 @@ export interface KeyFormValues {
   rpmLimit: string;
   tpmLimit: string;
   maxParallel: string;
+  endUserRpmLimit: string;
+  endUserDailyBudgetUsd: string;
   maxBudgetUsd: string;
   /** Used only with a budget. */
   budgetPeriod: BudgetPeriod;
@@ -65,6 +69,8 @@ export function keyFormValues(key?: VirtualKey): KeyFormValues {
     rpmLimit: text(key?.rpmLimit ?? null),
     tpmLimit: text(key?.tpmLimit ?? null),
     maxParallel: text(key?.maxParallel ?? null),
+    endUserRpmLimit: text(key?.endUserRpmLimit ?? null),
+    endUserDailyBudgetUsd: text(key?.endUserDailyBudgetUsd ?? null),
     maxBudgetUsd: text(key?.maxBudgetUsd ?? null),
     // A budget stored without a period never resets, which is what "total" means.
     budgetPeriod: key?.budgetPeriod ?? (key?.maxBudgetUsd != null ? 'total' : 'monthly'),
@@ -122,6 +128,8 @@ function settingsFrom(
     rpmLimit: parseOptionalNumber(values.rpmLimit),
     tpmLimit: parseOptionalNumber(values.tpmLimit),
     maxParallel: parseOptionalNumber(values.maxParallel),
+    endUserRpmLimit: parseOptionalNumber(values.endUserRpmLimit),
+    endUserDailyBudgetUsd: parseOptionalNumber(values.endUserDailyBudgetUsd),
     maxBudgetUsd: budget,
     budgetPeriod: budget === null ? null : values.budgetPeriod,
     // The key works through the whole chosen day, in the operator's time zone.

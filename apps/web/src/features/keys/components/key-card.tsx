@@ -43,6 +43,15 @@ function limitsText(key: VirtualKey): string {
   return parts.length > 0 ? parts.join(' · ') : 'No limits';
 }
 
+/** The per-end-user limits (Dify's `user`), or null when the key has none. */
+function endUserLimitsText(key: VirtualKey): string | null {
+  const parts = [
+    key.endUserRpmLimit !== null ? `${formatInteger(key.endUserRpmLimit)} req/min` : null,
+    key.endUserDailyBudgetUsd !== null ? `${formatUsd(key.endUserDailyBudgetUsd)}/day` : null,
+  ].filter(Boolean);
+  return parts.length > 0 ? parts.join(' · ') : null;
+}
+
 interface KeyCardProps {
   apiKey: VirtualKey;
   usage: KeyUsage | undefined;
@@ -73,6 +82,7 @@ export function KeyCard({
 
   const name = keyName(key);
   const status = keyStatus(key, now);
+  const endUserLimits = endUserLimitsText(key);
   const revoked = key.revokedAt !== null;
   const metadataEntries = Object.entries(key.metadata);
 
@@ -133,6 +143,12 @@ export function KeyCard({
             <dt>Limits</dt>
             <dd>{limitsText(key)}</dd>
           </div>
+          {endUserLimits !== null ? (
+            <div className={styles.fact}>
+              <dt>Per end user</dt>
+              <dd>{endUserLimits}</dd>
+            </div>
+          ) : null}
           <div className={styles.fact}>
             <dt>Requests (24 h)</dt>
             <dd>

@@ -216,17 +216,21 @@ function KeyForm({
     ? [...groups.data, ...values.models.filter((name) => !groups.data.includes(name)).sort()]
     : [];
 
-  const numberField = (field: 'rpmLimit' | 'tpmLimit' | 'maxParallel', hint: string) => (
+  const numberField = (
+    field: 'rpmLimit' | 'tpmLimit' | 'maxParallel' | 'endUserRpmLimit' | 'endUserDailyBudgetUsd',
+    hint: string,
+    placeholder = 'No limit',
+  ) => (
     <Field id={fieldId(field)} label={LABELS[field]} hint={hint} error={errors.fields[field]}>
       {(control) => (
         <Input
           id={control.id}
           aria-describedby={control['aria-describedby']}
           invalid={control.invalid}
-          inputMode="numeric"
+          inputMode={field === 'endUserDailyBudgetUsd' ? 'decimal' : 'numeric'}
           value={values[field]}
           onChange={(event) => onChange({ [field]: event.target.value })}
-          placeholder="No limit"
+          placeholder={placeholder}
           autoComplete="off"
           disabled={pending}
         />
@@ -329,6 +333,19 @@ function KeyForm({
           {numberField('rpmLimit', 'Requests per minute.')}
           {numberField('tpmLimit', 'Tokens per minute.')}
           {numberField('maxParallel', 'Requests at once.')}
+        </div>
+        <p className={styles.hint} id="key-end-user-hint">
+          Dify sends each end user of its app as the request&apos;s <code>user</code> field. These limits
+          apply to each end user separately, so one user cannot use up the whole key; requests without{' '}
+          <code>user</code> are not counted.
+        </p>
+        <div className={styles.grid2}>
+          {numberField('endUserRpmLimit', 'Requests per minute, for each end user.')}
+          {numberField(
+            'endUserDailyBudgetUsd',
+            'USD per UTC day, for each end user; refused once spent.',
+            'No budget',
+          )}
         </div>
       </fieldset>
 
