@@ -6,8 +6,11 @@ import type { KeyCounters } from './key-counters';
 const MAX_PENDING = 2_000;
 /** Pairs read per query. */
 const BATCH = 500;
-/** Requests arriving together are read together. */
-const DELAY_MS = 50;
+/**
+ * Requests arriving together are read together, and a flood of new end users costs the database at most
+ * one query of BATCH pairs per DELAY_MS.
+ */
+const DELAY_MS = 200;
 
 export interface EndUserSpendSource {
   sumEndUserSpendSince(
