@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
-import { PageHeader } from '@/components/ui';
+import { Suspense } from 'react';
+import { PageHeader, PageSkeleton } from '@/components/ui';
 import { OverviewDashboard } from '@/features/overview/components/overview-dashboard';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -8,7 +9,10 @@ export default function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description="Traffic, spend and health across the whole gateway." />
-      <OverviewDashboard />
+      {/* The range and the filters live in the URL; reading them needs a boundary during prerendering. */}
+      <Suspense fallback={<PageSkeleton label="Loading the overview" />}>
+        <OverviewDashboard />
+      </Suspense>
     </>
   );
 }

@@ -3,33 +3,52 @@
 import type { Distribution } from '@switchboard/contracts';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { Card, ErrorState, Skeleton } from '@/components/ui';
+import { useState } from 'react';
+import { Button, Card, ErrorState, Skeleton } from '@/components/ui';
 import { formatCount, formatInteger, formatMs, formatPercent, formatUsd } from '@/components/ui/format';
 import { Table, Td, Th } from '@/components/ui/table';
 import { TIME_RANGE_SPECS, type TimeRange } from '@/components/ui/time-range';
+import { SegmentedControl } from '@/components/ui/segmented-control';
 import type { StatsGroupBy } from '../api';
+import { csvFilename, downloadCsv } from '../download-csv';
+import { hasStatsFilter, type OverviewFilters, statsFilter } from '../filters';
 import { distributionQueryOptions } from '../queries';
-import { CHART_HEIGHT, DistributionChart, groupColor } from './distribution-chart';
+import { type ChartMetric, CHART_HEIGHT, DistributionChart, groupColor } from './distribution-chart';
 import styles from './overview.module.css';
 
 interface DistributionCardProps {
-  range: TimeRange;
-  groupBy: Extract<StatsGroupBy, 'deployment' | 'project'>;
+  filters: OverviewFilters;
+  groupBy: StatsGroupBy;
 }
 
-const NOUNS: Record<DistributionCardProps['groupBy'], { one: string; title: string; all: string }> = {
+const NOUNS: Record<StatsGroupBy, { one: string; title: string; all: string }> = {
   deployment: { one: 'deployment', title: 'Deployment', all: 'All deployments' },
   project: { one: 'project', title: 'Project', all: 'All projects' },
+  key: { one: 'key', title: 'Key', all: 'All keys' },
+  modelGroup: { one: 'model group', title: 'Model group', all: 'All model groups' },
 };
+
+const METRIC_OPTIONS = [
+  { value: 'requests', label: 'Requests' },
+  { value: 'tokens', label: 'Tokens' },
+  { value: 'spend', label: 'Spend' },
+] as const satisfies readonly { value: ChartMetric; label: string }[];
+const METRIC_WORD: Record<ChartMetric, string> = { requests: 'Requests', tokens: 'Tokens', spend: 'Spend' };
 
 const SKELETON_ROWS = 3;
 
-/** How requests split across deployments (or projects): a stacked chart over time and the numbers. */
-export function DistributionCard({ range, groupBy }: DistributionCardProps) {
-  const query = useQuery(distributionQueryOptions(range, groupBy));
+/**
+ * How traffic splits across deployments, projects, keys or model groups: a stacked chart over time of
+ * requests, tokens or spend, and the numbers (downloadable as CSV, exactly as listed).
+ */
+export function DistributionCard({ filters, groupBy }: DistributionCardProps) {
+  const { range } = filters;
+  const query = useQuery(distributionQueryOptions(range, groupBy, statsFilter(filters)));
+  const [metric, setMetric] = useState<ChartMetric>(groupBy === 'key' ? 'spend' : 'requests');
   const noun = NOUNS[groupBy];
   const headingId = `distribution-${groupBy}-heading`;
   const phrase = TIME_RANGE_SPECS[range].phrase;
+  const filtered = hasStatsFilter(filters);
 
   return (
     <Card padding="none" className={styles.distribution} aria-labelledby={headingId}>
@@ -39,7 +58,9 @@ export function DistributionCard({ range, groupBy }: DistributionCardProps) {
             Traffic by {noun.one}
           </h2>
           <p className={styles.sectionDescription}>
-            Requests per {TIME_RANGE_SPECS[range].interval} in the {phrase}, stacked by {noun.one}.
+            {METRIC_WORD[metric]} per {TIME_RANGE_SPECS[range].interval} in the {phrase}, stacked by{' '}
+            {noun.one}
+            {filtered ? ' (filtered)' : ''}.
           </p>
         </div>
         {query.isError && query.data ? (
@@ -57,6 +78,23 @@ export function DistributionCard({ range, groupBy }: DistributionCardProps) {
         )}
       </header>
 
+      <div className={styles.cardTools}>
+        <SegmentedControl
+          label={`Chart of traffic by ${noun.one}`}
+          options={METRIC_OPTIONS}
+          value={metric}
+          onChange={setMetric}
+        />
+        <Button
+          size="sm"
+          variant="secondary"
+          disabled={!query.data || query.data.groups.length === 0}
+          onClick={() => query.data && downloadDistributionCsv(query.data, noun, range)}
+        >
+          Download CSV
+        </Button>
+      </div>
+
       {query.isError && !query.data ? (
         <div className={styles.distributionBody}>
           <ErrorState
@@ -71,17 +109,24 @@ export function DistributionCard({ range, groupBy }: DistributionCardProps) {
       ) : query.data.totals.requests === 0 ? (
         <div className={styles.distributionBody}>
           <div className={styles.emptyChart} style={{ height: CHART_HEIGHT }}>
-            <p className={styles.emptyTitle}>No requests in the {phrase}</p>
-            <p className={styles.emptyText}>
-              Send requests through <code>/v1/chat/completions</code> with a virtual key and they show up here
-              within seconds. Need a key? <Link href="/projects">Create one under Projects &amp; keys</Link>.
+            <p className={styles.emptyTitle}>
+              No requests {filtered ? 'match these filters ' : ''}in the {phrase}
             </p>
+            {filtered ? (
+              <p className={styles.emptyText}>Clear or change the filters above to see more.</p>
+            ) : (
+              <p className={styles.emptyText}>
+                Send requests through <code>/v1/chat/completions</code> with a virtual key and they show up
+                here within seconds. Need a key?{' '}
+                <Link href="/projects">Create one under Projects &amp; keys</Link>.
+              </p>
+            )}
           </div>
         </div>
       ) : (
         <>
           <div className={styles.distributionBody}>
-            <DistributionChart distribution={query.data} groupNoun={noun.one} />
+            <DistributionChart distribution={query.data} groupNoun={noun.one} metric={metric} />
           </div>
           <DistributionTable distribution={query.data} noun={noun} />
         </>
@@ -99,7 +144,11 @@ function DistributionTable({
 }) {
   const totals = distribution.totals;
   return (
-    <Table caption={`Requests by ${noun.one}`} captionHidden className={styles.distributionTable}>
+    <Table
+      caption={`Requests by ${noun.one}`}
+      captionHidden
+      className={`${styles.distributionTable} ${styles.stackTable}`}
+    >
       <thead>
         <DistributionHeaderRow groupTitle={noun.title} />
       </thead>
@@ -114,10 +163,10 @@ function DistributionTable({
               />
               <span className={styles.groupLabel}>{group.label}</span>
             </Th>
-            <Td align="end" nowrap>
+            <Td align="end" nowrap data-label="Requests">
               {formatInteger(group.totals.requests)}
             </Td>
-            <Td align="end" nowrap>
+            <Td align="end" nowrap data-label="Share">
               <span className={styles.share}>
                 <span className={styles.shareBar} aria-hidden="true">
                   <span
@@ -131,7 +180,12 @@ function DistributionTable({
                 {formatPercent(group.totals.share)}
               </span>
             </Td>
-            <Td align="end" nowrap className={group.totals.errors > 0 ? styles.errorText : undefined}>
+            <Td
+              align="end"
+              nowrap
+              data-label="Errors"
+              className={group.totals.errors > 0 ? styles.errorText : undefined}
+            >
               {formatInteger(group.totals.errors)}
               {group.totals.requests > 0 && group.totals.errors > 0 ? (
                 <span className={styles.muted}>
@@ -140,16 +194,16 @@ function DistributionTable({
                 </span>
               ) : null}
             </Td>
-            <Td align="end" nowrap>
+            <Td align="end" nowrap data-label="Latency p50">
               {approxMs(group.totals.latencyP50Ms)}
             </Td>
-            <Td align="end" nowrap>
+            <Td align="end" nowrap data-label="Latency p95">
               {approxMs(group.totals.latencyP95Ms)}
             </Td>
-            <Td align="end" nowrap>
+            <Td align="end" nowrap data-label="Tokens">
               {formatCount(group.totals.totalTokens)}
             </Td>
-            <Td align="end" nowrap>
+            <Td align="end" nowrap data-label="Cost (USD)">
               {formatUsd(group.totals.costUsd)}
             </Td>
           </tr>
@@ -157,26 +211,28 @@ function DistributionTable({
       </tbody>
       <tfoot>
         <tr>
-          <Th scope="row">{noun.all}</Th>
-          <Td align="end" nowrap>
+          <Th scope="row" className={styles.groupCell}>
+            {noun.all}
+          </Th>
+          <Td align="end" nowrap data-label="Requests">
             {formatInteger(totals.requests)}
           </Td>
-          <Td align="end" nowrap>
+          <Td align="end" nowrap data-label="Share">
             100 %
           </Td>
-          <Td align="end" nowrap>
+          <Td align="end" nowrap data-label="Errors">
             {formatInteger(totals.errors)}
           </Td>
-          <Td align="end" nowrap>
+          <Td align="end" nowrap data-label="Latency p50">
             {approxMs(totals.latencyP50Ms)}
           </Td>
-          <Td align="end" nowrap>
+          <Td align="end" nowrap data-label="Latency p95">
             {approxMs(totals.latencyP95Ms)}
           </Td>
-          <Td align="end" nowrap>
+          <Td align="end" nowrap data-label="Tokens">
             {formatCount(totals.totalTokens)}
           </Td>
-          <Td align="end" nowrap>
+          <Td align="end" nowrap data-label="Cost (USD)">
             {formatUsd(totals.costUsd)}
           </Td>
         </tr>
@@ -234,4 +290,31 @@ function DistributionHeaderRow({ groupTitle }: { groupTitle: string }) {
       ))}
     </tr>
   );
+}
+
+/**
+ * The table as listed (its groups in order, then the total row), as a CSV file: exact numbers, not the
+ * rounded ones on screen.
+ */
+function downloadDistributionCsv(
+  distribution: Distribution,
+  noun: (typeof NOUNS)[keyof typeof NOUNS],
+  range: TimeRange,
+): void {
+  const header = [noun.title, 'Id', 'Requests', 'Share', 'Errors', 'Latency p50 (ms)', 'Latency p95 (ms)'];
+  header.push('Tokens', 'Cost (USD)');
+  const row = (label: string, key: string | null, t: Distribution['totals'], share: number) => [
+    label,
+    key ?? '',
+    t.requests,
+    share,
+    t.errors,
+    t.latencyP50Ms,
+    t.latencyP95Ms,
+    t.totalTokens,
+    t.costUsd,
+  ];
+  const rows = distribution.groups.map((g) => row(g.label, g.key, g.totals, g.totals.share));
+  rows.push(row(noun.all, null, distribution.totals, 1));
+  downloadCsv(csvFilename(noun.one.replace(' ', '-'), range), header, rows);
 }

@@ -5,12 +5,25 @@ import { useMemo } from 'react';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { chartColorSlots } from '@switchboard/contracts';
 import { entityChartColor, OTHER_CHART_COLOR } from '@/components/ui/chart-colors';
-import { formatInteger } from '@/components/ui/format';
+import { formatCount, formatInteger, formatUsd } from '@/components/ui/format';
 import styles from './overview.module.css';
 
 export const CHART_HEIGHT = 240;
 /** Groups drawn as series of their own; the rest are summed into "Other". */
 export const MAX_SERIES = 7;
+
+/** What the bars measure: requests, tokens or spend per time bucket. */
+export type ChartMetric = 'requests' | 'tokens' | 'spend';
+
+type Bucket = Distribution['groups'][number]['buckets'][number];
+const METRICS: Record<
+  ChartMetric,
+  { value: (b: Bucket) => number; unit: string; format: (n: number) => string; axis: (n: number) => string }
+> = {
+  requests: { value: (b) => b.requests, unit: 'requests', format: formatInteger, axis: formatInteger },
+  tokens: { value: (b) => b.totalTokens, unit: 'tokens', format: formatInteger, axis: formatCount },
+  spend: { value: (b) => b.costUsd, unit: 'USD', format: formatUsd, axis: formatUsd },
+};
 
 /**
  * The colour a group is drawn in: its own among the first MAX_SERIES, else Other's grey. Colours follow
@@ -33,7 +46,8 @@ interface Series {
 
 type Row = { t: string } & Record<string, number | string>;
 
-function buildChart(distribution: Distribution): { series: Series[]; rows: Row[] } {
+function buildChart(distribution: Distribution, metric: ChartMetric): { series: Series[]; rows: Row[] } {
+  const value = METRICS[metric].value;
   const shown = distribution.groups.slice(0, MAX_SERIES);
   const rest = distribution.groups.slice(MAX_SERIES);
   // Keys by position: recharts reads dots in a dataKey as a path, and deployment names contain dots.
@@ -50,9 +64,14 @@ function buildChart(distribution: Distribution): { series: Series[]; rows: Row[]
   for (let i = 0; i < bucketCount; i++) {
     const row: Row = { t: distribution.groups[0]?.buckets[i]?.bucket ?? '' };
     shown.forEach((group, index) => {
-      row[`s${index}`] = group.buckets[i]?.requests ?? 0;
+      const bucket = group.buckets[i];
+      row[`s${index}`] = bucket ? value(bucket) : 0;
     });
-    if (rest.length > 0) row.other = rest.reduce((sum, group) => sum + (group.buckets[i]?.requests ?? 0), 0);
+    if (rest.length > 0)
+      row.other = rest.reduce((sum, group) => {
+        const bucket = group.buckets[i];
+        return sum + (bucket ? value(bucket) : 0);
+      }, 0);
     rows.push(row);
   }
   return { series, rows };
@@ -76,15 +95,18 @@ const INTERVAL_WORD: Record<Distribution['interval'], string> = {
   day: 'day',
 };
 
-/** Stacked bars of requests per time bucket, one colour per group. */
+/** Stacked bars of requests (or tokens, or spend) per time bucket, one colour per group. */
 export function DistributionChart({
   distribution,
   groupNoun,
+  metric = 'requests',
 }: {
   distribution: Distribution;
   groupNoun: string;
+  metric?: ChartMetric;
 }) {
-  const { series, rows } = useMemo(() => buildChart(distribution), [distribution]);
+  const { series, rows } = useMemo(() => buildChart(distribution, metric), [distribution, metric]);
+  const m = METRICS[metric];
   const tick = useMemo(
     () => new Intl.DateTimeFormat(undefined, tickFormats[distribution.interval]),
     [distribution.interval],
@@ -97,8 +119,8 @@ export function DistributionChart({
   return (
     <figure className={styles.chart} style={{ height: CHART_HEIGHT }}>
       <figcaption className="visually-hidden">
-        Stacked bar chart of requests per {INTERVAL_WORD[distribution.interval]} by {groupNoun}. The table
-        below lists the same numbers.
+        Stacked bar chart of {m.unit === 'USD' ? 'spend' : m.unit} per {INTERVAL_WORD[distribution.interval]}{' '}
+        by {groupNoun}. The table below lists the totals.
       </figcaption>
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <BarChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} barCategoryGap="12%">
@@ -112,14 +134,14 @@ export function DistributionChart({
             minTickGap={28}
           />
           <YAxis
-            allowDecimals={false}
-            width={44}
+            allowDecimals={metric === 'spend'}
+            width={metric === 'spend' ? 72 : metric === 'tokens' ? 56 : 44}
             tick={{ fontSize: 11, fill: 'var(--color-text-subtle)' }}
             tickLine={false}
             axisLine={false}
-            tickFormatter={(value: number) => formatInteger(value)}
+            tickFormatter={(value: number) => m.axis(value)}
             label={{
-              value: 'requests',
+              value: m.unit,
               angle: -90,
               position: 'insideLeft',
               offset: 10,
@@ -142,15 +164,16 @@ export function DistributionChart({
                       <li key={s.dataKey}>
                         <span className={styles.swatch} style={{ background: s.color }} aria-hidden="true" />
                         <span className={styles.tooltipLabel}>{s.label}</span>
-                        <span className={styles.tooltipValue}>
-                          {formatInteger(Number(row[s.dataKey] ?? 0))}
-                        </span>
+                        <span className={styles.tooltipValue}>{m.format(Number(row[s.dataKey] ?? 0))}</span>
                       </li>
                     ))}
                   </ul>
                   <p className={styles.tooltipTotal}>
                     <span>Total</span>
-                    <span>{formatInteger(total)} requests</span>
+                    <span>
+                      {m.format(total)}
+                      {metric === 'spend' ? '' : ` ${m.unit}`}
+                    </span>
                   </p>
                 </div>
               );
@@ -161,7 +184,7 @@ export function DistributionChart({
               key={s.dataKey}
               dataKey={s.dataKey}
               name={s.label}
-              stackId="requests"
+              stackId="metric"
               fill={s.color}
               // A hairline between stacked segments keeps two series apart even when their ids share a colour.
               stroke="var(--color-surface)"
