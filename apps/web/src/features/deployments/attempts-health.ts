@@ -121,6 +121,18 @@ export function formatAgo(iso: string, now: number): string {
   return `${Math.floor(hours / 24)} d ago`;
 }
 
+/** `Probe: OK 12 ms, 20 s ago` / `Probe: HTTP 401, 5 s ago`; null when none was made yet. */
+export function describeLastProbe(state: Deployment['state'], now: number): string | null {
+  const probe = state.lastProbe;
+  if (!probe) return null;
+  const outcome = probe.ok
+    ? `OK ${Math.round(probe.latencyMs)} ms`
+    : probe.status !== null
+      ? `HTTP ${probe.status}`
+      : 'unreachable';
+  return `Probe: ${outcome}, ${formatAgo(probe.at, now)}`;
+}
+
 /** The sparkline's steps: 12 of 5 minutes over an hour, 24 of an hour over a day. */
 const SPARK_STEPS: Record<AttemptRange, { count: number; ms: number; word: string }> = {
   '1h': { count: 12, ms: 5 * 60_000, word: '5-minute' },

@@ -5,6 +5,8 @@ import {
   updateDeploymentSchema,
   type CreateDeployment,
   type Deployment,
+  MIN_PROBE_INTERVAL_SECONDS,
+  type ProbeMode,
   type ProviderKind,
   type UpdateDeployment,
 } from '@switchboard/contracts';
@@ -113,7 +115,19 @@ export const FIELD_LABELS = {
   tags: 'Tags',
   capabilities: 'Serves',
   enabled: 'Enabled',
+  probeEnabled: 'Health checks',
+  probeIntervalSeconds: 'Check every',
+  probeMode: 'Check with',
 } as const;
+
+/** How each health-check mode reads in the form: the free one first, the billed one says so. */
+export const PROBE_MODE_LABELS: Record<ProbeMode, string> = {
+  models: 'GET /models (free)',
+  chat: '1-token chat completion (billed)',
+};
+
+/** The interval the form suggests when health checks are turned on. */
+export const DEFAULT_PROBE_INTERVAL_SECONDS = 60;
 
 /** The data-plane routes as an operator reads them. */
 export const CAPABILITY_LABELS: Record<Capability, string> = {
@@ -149,6 +163,10 @@ export interface DeploymentFormValues {
   /** Empty = the provider's defaults. */
   capabilities: Capability[];
   enabled: boolean;
+  /** Background health checks on (the interval then applies). */
+  probeEnabled: boolean;
+  probeIntervalSeconds: string;
+  probeMode: ProbeMode;
 }
 
 const text = (value: number | string | null | undefined) =>
@@ -172,6 +190,9 @@ export function initialFormValues(deployment?: Deployment, modelGroup?: string):
     tags: deployment?.tags.join(', ') ?? '',
     capabilities: deployment?.capabilities ?? [],
     enabled: deployment?.enabled ?? true,
+    probeEnabled: (deployment?.probeIntervalSeconds ?? null) !== null,
+    probeIntervalSeconds: String(deployment?.probeIntervalSeconds ?? DEFAULT_PROBE_INTERVAL_SECONDS),
+    probeMode: deployment?.probeMode ?? 'models',
   };
 }
 
@@ -205,6 +226,21 @@ function settingsFrom(values: DeploymentFormValues) {
     enabled: values.enabled,
     tags: parseTags(values.tags),
     capabilities: CAPABILITIES.filter((c) => values.capabilities.includes(c)),
+    probeIntervalSeconds: values.probeEnabled ? parseOptionalNumber(values.probeIntervalSeconds) : null,
+    probeMode: values.probeMode,
+  };
+}
+
+/** The contract takes any interval; the gateway's floor is 10 s (only tests lower it). */
+function probeIntervalError(values: DeploymentFormValues): FormErrors | null {
+  if (!values.probeEnabled) return null;
+  const seconds = parseOptionalNumber(values.probeIntervalSeconds);
+  if (seconds !== null && Number.isInteger(seconds) && seconds >= MIN_PROBE_INTERVAL_SECONDS) return null;
+  return {
+    fields: {
+      probeIntervalSeconds: `${FIELD_LABELS.probeIntervalSeconds} must be a whole number of seconds, at least ${MIN_PROBE_INTERVAL_SECONDS}.`,
+    },
+    other: [],
   };
 }
 
@@ -214,6 +250,8 @@ type Built<T> = { ok: true; body: T } | { ok: false; errors: FormErrors };
 export function buildCreateBody(values: DeploymentFormValues): Built<CreateDeployment> {
   const parsed = createDeploymentSchema.safeParse({ ...settingsFrom(values), apiKey: orNull(values.apiKey) });
   if (!parsed.success) return { ok: false, errors: formErrorsFromZod(parsed.error, FIELD_LABELS) };
+  const probeError = probeIntervalError(values);
+  if (probeError) return { ok: false, errors: probeError };
   return { ok: true, body: parsed.data };
 }
 
@@ -229,6 +267,8 @@ export function buildUpdatePatch(values: DeploymentFormValues, current: Deployme
   const replacementKey = orNull(values.apiKey);
   const whole = createDeploymentSchema.safeParse({ ...settings, apiKey: replacementKey });
   if (!whole.success) return { ok: false, errors: formErrorsFromZod(whole.error, FIELD_LABELS) };
+  const probeError = probeIntervalError(values);
+  if (probeError) return { ok: false, errors: probeError };
 
   const patch: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(whole.data)) {

@@ -1,6 +1,12 @@
 'use client';
 
-import { PROVIDERS, type Deployment, type ProviderKind } from '@switchboard/contracts';
+import {
+  PROBE_MODES,
+  PROVIDERS,
+  type Deployment,
+  type ProbeMode,
+  type ProviderKind,
+} from '@switchboard/contracts';
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Field, Input } from '@/components/ui';
 import {
@@ -19,6 +25,7 @@ import {
   CAPABILITY_LABELS,
   FIELD_LABELS,
   initialFormValues,
+  PROBE_MODE_LABELS,
   PROVIDER_LABELS,
   PROVIDER_SPECS,
   type DeploymentField,
@@ -459,6 +466,85 @@ export function DeploymentForm({
                 : 'Saved, but gets no traffic until enabled.'}
             </p>
           </div>
+        </div>
+      </fieldset>
+
+      <fieldset className={styles.section} disabled={disabled}>
+        <legend className={styles.legend}>Health checks</legend>
+        <div className={styles.grid}>
+          <Field
+            {...field('probeEnabled')}
+            label={FIELD_LABELS.probeEnabled}
+            hint={
+              values.probeEnabled
+                ? 'Probed in the background, without traffic; the result shows on the Deployments page.'
+                : 'Off: no background checks. Benched after failures, it is still checked every 5 s with the free GET /models.'
+            }
+          >
+            {(control) => (
+              <Select
+                id={control.id}
+                aria-describedby={control['aria-describedby']}
+                invalid={control.invalid}
+                name="probeEnabled"
+                value={values.probeEnabled ? 'on' : 'off'}
+                onChange={(e) => set('probeEnabled', e.target.value === 'on')}
+              >
+                <option value="off">Off</option>
+                <option value="on">Every N seconds</option>
+              </Select>
+            )}
+          </Field>
+          {values.probeEnabled && (
+            <Field
+              {...field('probeIntervalSeconds')}
+              label={FIELD_LABELS.probeIntervalSeconds}
+              hint="At least 10 seconds."
+            >
+              {(control) => (
+                <Input
+                  {...control}
+                  name="probeIntervalSeconds"
+                  inputMode="numeric"
+                  placeholder="60"
+                  value={values.probeIntervalSeconds}
+                  onChange={(e) => set('probeIntervalSeconds', e.target.value)}
+                  invalid={control.invalid}
+                  endAdornment={<Unit>s</Unit>}
+                />
+              )}
+            </Field>
+          )}
+          {values.probeEnabled && (
+            <div className={styles.full}>
+              <Field
+                {...field('probeMode')}
+                label={FIELD_LABELS.probeMode}
+                hint={
+                  values.probeMode === 'models'
+                    ? "The provider's own free check: costs nothing."
+                    : 'A real 1-token completion on every check: the provider bills each one.'
+                }
+              >
+                {(control) => (
+                  <Select
+                    id={control.id}
+                    aria-describedby={control['aria-describedby']}
+                    invalid={control.invalid}
+                    name="probeMode"
+                    value={values.probeMode}
+                    onChange={(e) => set('probeMode', e.target.value as ProbeMode)}
+                  >
+                    {PROBE_MODES.map((mode) => (
+                      <option key={mode} value={mode}>
+                        {PROBE_MODE_LABELS[mode]}
+                      </option>
+                    ))}
+                  </Select>
+                )}
+              </Field>
+            </div>
+          )}
         </div>
       </fieldset>
     </form>

@@ -1,6 +1,12 @@
 import type { Deployment } from '@switchboard/contracts';
 import { Badge } from '@/components/ui';
-import { type AttemptCounts, formatAgo, HEALTH_BADGES, type HealthKind } from '../attempts-health';
+import {
+  type AttemptCounts,
+  describeLastProbe,
+  formatAgo,
+  HEALTH_BADGES,
+  type HealthKind,
+} from '../attempts-health';
 import styles from './deployment-state.module.css';
 
 /** `42 s`, `3 min 05 s`, `1 h 02 min`. */
@@ -94,6 +100,24 @@ export function DeploymentState({
       {showTimes && !benched && state.lastErrorAt !== null ? (
         <span className={styles.time} title={state.lastError ?? undefined}>
           Last error {formatAgo(state.lastErrorAt, now)}
+        </span>
+      ) : null}
+      {showTimes && state.lastProbe ? (
+        <span
+          className={state.lastProbe.ok ? styles.time : `${styles.time} ${styles.probeFailed}`}
+          title={[
+            `Last health check or connection test: ${state.lastProbe.message}`,
+            deployment.probeIntervalSeconds !== null
+              ? `Checked every ${deployment.probeIntervalSeconds} s.`
+              : 'Background health checks are off.',
+          ].join(' ')}
+          data-testid="last-probe"
+        >
+          {describeLastProbe(state, now)}
+        </span>
+      ) : showTimes && deployment.probeIntervalSeconds !== null ? (
+        <span className={styles.time} data-testid="last-probe">
+          Checks every {deployment.probeIntervalSeconds} s
         </span>
       ) : null}
       {showTimes && state.lastSuccessAt !== null ? (
