@@ -5,8 +5,10 @@ import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src
 import { adminCall, createProject } from '../keys/testing/admin-client';
 import { seedRouting } from '../testing/seed';
 import { createTestApp, type TestApp } from '../testing/test-app';
+import { createTestDatabase } from '../testing/test-database';
 import { RequestLogWriter } from '../usage/request-log.writer';
 import { AlertEvaluator } from './alert-evaluator.service';
+import { EVALUATION_LOCK } from './alerts.repository';
 
 /** A local webhook receiver: records every request; answers `status` (200 unless told otherwise). */
 interface Receiver {
@@ -525,5 +527,108 @@ describe('alerts with two instances on one database', () => {
     expect(receiver.received[0]!.body).toMatchObject({ state: 'firing', subject: { id: key.body.id } });
     const { rows } = await a.db.query(`SELECT count(*)::int AS n FROM "AlertEvent" WHERE state = 'firing'`);
     expect(rows[0].n).toBe(1);
+  });
+});
+
+describe('the evaluation lock', () => {
+  let a: TestApp;
+  let b: TestApp;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    a = await createTestApp({ alertEvaluationIntervalMs: 100 });
+    b = await createTestApp({ alertEvaluationIntervalMs: 100 }, a.database);
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+    await receiver?.close();
+  });
+
+  it('no instance evaluates while another holds the lock; the alert goes out once it is free', async () => {
+    const project = await createProject(a);
+    const key = await adminCall(a, 'POST', '/api/keys', { projectId: project.id, maxBudgetUsd: 1 });
+    await a.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = 1 WHERE id = $1`, [key.body.id]);
+    // Someone else (a third instance, here the test) is evaluating.
+    const holder = await a.db.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [EVALUATION_LOCK]);
+      const hook = await adminCall(a, 'POST', '/api/alerts/channels', {
+        name: 'locked-hook',
+        kind: 'webhook',
+        url: `${receiver.url}/locked`,
+      });
+      await adminCall(a, 'POST', '/api/alerts/rules', {
+        name: 'locked budget',
+        kind: 'key.budget',
+        threshold: 100,
+        channelIds: [hook.body.id],
+      });
+      const evaluators = [a.app.get(AlertEvaluator), b.app.get(AlertEvaluator)];
+      const before = evaluators.map((e) => ({ ...e.counts }));
+      await until('both instances to try several ticks', () =>
+        evaluators.every((e, i) => e.counts.ticks >= before[i]!.ticks + 5) ? true : undefined,
+      );
+      expect(evaluators.map((e) => e.counts.evaluated)).toEqual(before.map((c) => c.evaluated));
+      expect(receiver.received).toHaveLength(0);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock($1::bigint)', [EVALUATION_LOCK]);
+      holder.release();
+    }
+    await until('the alert once the lock is free', () => (receiver.received.length > 0 ? true : undefined));
+    expect(receiver.received[0]!.body).toMatchObject({ state: 'firing', subject: { id: key.body.id } });
+  });
+});
+
+describe('alerts at shutdown', () => {
+  it('a delivery under way when the app stops is cancelled and recorded, and the app stops', async () => {
+    // A receiver that takes the request and never answers.
+    let gotRequest = false;
+    let cutBeforeAnswer = false;
+    const server = createServer((req, res) => {
+      gotRequest = true;
+      res.on('close', () => {
+        if (!res.writableEnded) cutBeforeAnswer = true;
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const database = await createTestDatabase();
+    const t = await createTestApp({ alertEvaluationIntervalMs: 600_000 }, database);
+    try {
+      const project = await createProject(t);
+      const key = await adminCall(t, 'POST', '/api/keys', { projectId: project.id, maxBudgetUsd: 1 });
+      await t.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = 1 WHERE id = $1`, [key.body.id]);
+      const hook = await adminCall(t, 'POST', '/api/alerts/channels', {
+        name: 'hanging',
+        kind: 'webhook',
+        url: `http://127.0.0.1:${port}/hang`,
+      });
+      await adminCall(t, 'POST', '/api/alerts/rules', {
+        name: 'at shutdown',
+        kind: 'key.budget',
+        threshold: 100,
+        channelIds: [hook.body.id],
+      });
+
+      const tick = t.app.get(AlertEvaluator).tick();
+      await until('the receiver to get the alert', () => (gotRequest ? true : undefined));
+      await t.app.close();
+      await tick;
+      expect(cutBeforeAnswer).toBe(true);
+      // The alert counts as sent (it is not sent again after a restart); its delivery is a failed row.
+      const events = await t.db.query(`SELECT state, delivery, error FROM "AlertEvent"`);
+      expect(events.rows).toEqual([
+        { state: 'firing', delivery: 'failed', error: 'Cancelled: the server is shutting down' },
+      ]);
+      const states = await t.db.query(`SELECT subject FROM "AlertState"`);
+      expect(states.rows).toEqual([{ subject: key.body.id }]);
+    } finally {
+      await t.db.end();
+      await database.drop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -29,7 +29,7 @@ export type NewAlertEvent = Omit<AlertEvent, 'id' | 'createdAt'>;
  * Held (for the transaction) by the instance evaluating alert rules: 'SWAL' (Switchboard alerts). Other
  * instances skip the tick instead of waiting.
  */
-const EVALUATION_LOCK = 0x5357414c;
+export const EVALUATION_LOCK = 0x5357414c;
 /** A tick sends at most a few notifications of 5 s each; past this the lock is let go. */
 const EVALUATION_TIMEOUT_MS = 120_000;
 
