@@ -1,8 +1,8 @@
-import { Body, Controller, Post, Res } from '@nestjs/common';
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { playgroundChatSchema } from '@switchboard/contracts';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { Actor } from '../audit/actor';
+import { actorOf } from '../audit/actor';
 import type { ProjectScope } from '../auth/caller';
 import { CallerScope } from '../auth/project-scope.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
@@ -19,10 +19,13 @@ export class PlaygroundController {
   @Post('chat')
   chat(
     @Body(new ZodValidationPipe(playgroundChatSchema)) body: z.output<typeof playgroundChatSchema>,
-    @Actor() actor: string,
     @CallerScope() scope: ProjectScope,
+    @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    return this.playground.chat(body, actor, scope, reply);
+    // Who sent it, as the request log's end user shows it: a console session opened with the master key
+    // is `master-key` (its audit name is the session id), accounts and API tokens by their audit name.
+    const sender = req.caller?.kind === 'master-key' ? 'master-key' : actorOf(req);
+    return this.playground.chat(body, sender, scope, reply);
   }
 }

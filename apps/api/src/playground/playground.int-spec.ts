@@ -7,7 +7,7 @@ import {
   virtualKeySchema,
 } from '@switchboard/contracts';
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
-import { addAccount, apiTokenFor } from '../accounts/testing/accounts';
+import { addAccount, apiTokenFor, CSRF_HEADER, loginCookie } from '../accounts/testing/accounts';
 import { adminCall, createKey, uniqueName } from '../keys/testing/admin-client';
 import { createTestApp, type TestApp } from '../testing/test-app';
 
@@ -315,6 +315,24 @@ describe('POST /api/playground/chat', () => {
     const summary = summaryOf(parseSse(await res.text()));
     // The log names who sent it from the console.
     expect(summary.endUser).toMatch(/^playground:api-token:.*pg-operator@example\.com/);
+    // Console sessions: an account by its email, one opened with the master key as the master key.
+    const account = await send(chat(key.id, { stream: false }), {
+      cookie: await loginCookie(t, 'pg-operator@example.com'),
+      ...CSRF_HEADER,
+    });
+    expect(((await account.json()) as { switchboard: PlaygroundSummary }).switchboard.endUser).toBe(
+      'playground:account:pg-operator@example.com',
+    );
+    const login = await fetch(`${t.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...CSRF_HEADER },
+      body: JSON.stringify({ masterKey: t.config.masterKey }),
+    });
+    const masterCookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const master = await send(chat(key.id, { stream: false }), { cookie: masterCookie, ...CSRF_HEADER });
+    expect(((await master.json()) as { switchboard: PlaygroundSummary }).switchboard.endUser).toBe(
+      'playground:master-key',
+    );
     // A virtual key is no admin credential.
     const asKey = await send(chat(key.id), { authorization: `Bearer ${key.key}` });
     expect(asKey.status).toBe(401);
