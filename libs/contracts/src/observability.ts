@@ -168,6 +168,13 @@ export const distributionQuerySchema = statsFilterSchema.extend({
     .default('deployment')
     .describe('One series per deployment, project, key or model group.'),
   interval: z.enum(STATS_INTERVALS).default('hour').describe('Bucket size of each series.'),
+  bucketLatency: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe(
+      "`false`: each bucket's latency percentiles are null (the totals keep theirs); much cheaper over many buckets. Default `true`.",
+    ),
 });
 export type DistributionQuery = z.infer<typeof distributionQuerySchema>;
 

@@ -129,6 +129,23 @@ describe('Overview filters and end users (real PostgreSQL)', () => {
         );
       }
     }
+    // Without per-bucket latency (what the console asks for): the same groups, series and totals, latency
+    // percentiles included; only the buckets' own percentiles are left out.
+    for (const interval of ['minute', 'hour', 'day']) {
+      const range = interval === 'minute' ? narrow : wide;
+      const full = await distribution(t, { ...range, groupBy: 'key', interval });
+      const lean = await distribution(t, { ...range, groupBy: 'key', interval, bucketLatency: 'false' });
+      expect(lean.totals).toEqual(full.totals);
+      expect(lean.groups.map((g) => g.totals)).toEqual(full.groups.map((g) => g.totals));
+      expect(lean.groups.flatMap((g) => g.buckets.map((b) => [b.bucket, b.requests, b.costUsd]))).toEqual(
+        full.groups.flatMap((g) => g.buckets.map((b) => [b.bucket, b.requests, b.costUsd])),
+      );
+      expect(lean.groups.flatMap((g) => g.buckets.map((b) => b.latencyP95Ms)).every((p) => p === null)).toBe(
+        true,
+      );
+      expect(full.totals.latencyP95Ms).not.toBeNull();
+    }
+
     // The filters really narrow: each is a strict part of the whole.
     const all = await summary(t, wide);
     const byKey = await summary(t, { ...wide, keyId: owners.keys[2]!.id });

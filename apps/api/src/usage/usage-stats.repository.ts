@@ -96,7 +96,8 @@ export class UsageStatsRepository {
 
   /**
    * Sums the rollup rows of `ranges` per group (`groupBy`, or one group when null) and per bucket of
-   * `interval` (UTC; or one bucket when null), in one statement.
+   * `interval` (UTC; or one bucket when null), in one statement. Without `latency` the histograms are
+   * left empty: summing their ~150 elements over every row is most of the work.
    */
   async sumRollups(
     ranges: readonly RollupRange[],
@@ -104,6 +105,7 @@ export class UsageStatsRepository {
     interval: StatsInterval | null,
     scope: ProjectScope,
     filter: StatsFilter = {},
+    latency = true,
   ): Promise<RollupSum[]> {
     if (ranges.length === 0) return [];
     const params: string[] = [];
@@ -126,7 +128,8 @@ export class UsageStatsRepository {
          sum(r.requests)::float8 AS requests, sum(r.errors)::float8 AS errors,
          sum(r."promptTokens")::float8 AS "promptTokens", sum(r."completionTokens")::float8 AS "completionTokens",
          sum(r."totalTokens")::float8 AS "totalTokens", sum(r."costUsd")::float8 AS "costUsd",
-         ${summedHistogramSql('r')} AS "latencyHist", ${summedSketchSql('r')} AS "latencySketch", max(r."deploymentName") AS "deploymentName"
+         ${latency ? summedHistogramSql('r') : `'{}'::float8[]`} AS "latencyHist",
+         ${latency ? summedSketchSql('r') : `'{}'::float8[]`} AS "latencySketch", max(r."deploymentName") AS "deploymentName"
        FROM (${union}) r
        GROUP BY 1, 2`,
       ...params,

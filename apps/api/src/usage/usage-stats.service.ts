@@ -267,13 +267,23 @@ export class UsageStatsService {
   async distribution(query: DistributionQuery, scope: ProjectScope): Promise<Distribution> {
     const { from, to } = parseRange(query.from, query.to);
     const { step, first, end } = checkBuckets(from, to, query.interval);
-    const rows = await this.repo.sumRollups(
-      planRanges(from, to, query.interval),
-      query.groupBy,
-      query.interval,
-      scope,
-      statsFilter(query),
-    );
+    const filter = statsFilter(query);
+    const bucketLatency = query.bucketLatency !== false;
+    // Without per-bucket latency, the series carry no histograms and each group's latency comes from one
+    // more query over the coarsest rollups that cover the same minutes (days, hours, then minutes).
+    const [rows, latencyRows] = await Promise.all([
+      this.repo.sumRollups(
+        planRanges(from, to, query.interval),
+        query.groupBy,
+        query.interval,
+        scope,
+        filter,
+        bucketLatency,
+      ),
+      bucketLatency
+        ? null
+        : this.repo.sumRollups(planRanges(from, to, null), query.groupBy, null, scope, filter),
+    ]);
 
     const groups = new Map<
       string | null,
@@ -290,6 +300,14 @@ export class UsageStatsService {
       add(g.totals, row);
       add(all, row);
       g.name ??= row.deploymentName;
+    }
+    for (const row of latencyRows ?? []) {
+      const g = groups.get(row.key);
+      if (!g) continue;
+      for (const t of [g.totals, all]) {
+        addHistogram(t.hist, row.latencyHist);
+        addSketch(t.sketch, row.latencySketch);
+      }
     }
 
     const ids = [...groups.keys()].filter((k): k is string => k !== null);
