@@ -106,6 +106,16 @@ describe('stored request and response bodies (real PostgreSQL)', () => {
     const on = await adminCall(t, 'PATCH', `/api/projects/${p.id}`, { storeBodies: true });
     expect(on.status).toBe(200);
     expect(on.body.storeBodies).toBe(true);
+    const audit = await t.db.query(
+      `SELECT before, after FROM "AuditEvent" WHERE action = 'project.update' AND "targetId" = $1`,
+      [p.id],
+    );
+    expect(audit.rows).toEqual([
+      {
+        before: expect.objectContaining({ storeBodies: false, bodyMaxBytes: 32768, bodyRetentionDays: 7 }),
+        after: expect.objectContaining({ storeBodies: true, bodyMaxBytes: 32768, bodyRetentionDays: 7 }),
+      },
+    ]);
     const res = await chat(p.key, request);
     expect(res.status).toBe(200);
     const answer = await res.text();
