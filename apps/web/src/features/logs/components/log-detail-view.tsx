@@ -22,6 +22,7 @@ import { keyOptionsQueryOptions } from '@/features/keys/queries';
 import { projectOptionsQueryOptions } from '@/features/projects/queries';
 import { isApiError } from '@/lib/api-client';
 import { logDetailQueryOptions } from '../queries';
+import { RequestBodiesCard } from './request-bodies-card';
 import { StatusBadge } from './status-badge';
 import styles from './logs.module.css';
 
@@ -189,6 +190,8 @@ function LogDetail({ log }: { log: RequestLogDetail }) {
           </tbody>
         </Table>
       </Card>
+
+      <RequestBodiesCard log={log} />
     </div>
   );
 }

@@ -151,6 +151,24 @@ export function ProjectDetailView({ projectId, publicUrl }: { projectId: string;
           </dd>
         </Card>
         <Card className={styles.summaryItem} as="div">
+          <dt>Request bodies</dt>
+          <dd>
+            {!data ? (
+              <Skeleton width={100} height={22} />
+            ) : data.storeBodies ? (
+              <>
+                Stored{' '}
+                <span className={styles.summaryUnit}>
+                  up to {formatInteger(data.bodyMaxBytes / 1024)} KB, {data.bodyRetentionDays}{' '}
+                  {data.bodyRetentionDays === 1 ? 'day' : 'days'}
+                </span>
+              </>
+            ) : (
+              <span className={styles.summaryUnit}>Not stored</span>
+            )}
+          </dd>
+        </Card>
+        <Card className={styles.summaryItem} as="div">
           <dt>Created</dt>
           <dd>{data ? formatDate(data.createdAt) : <Skeleton width={110} height={24} />}</dd>
         </Card>

@@ -1,6 +1,9 @@
 'use client';
 
 import {
+  BODY_MAX_BYTES_MAX,
+  BODY_MAX_BYTES_MIN,
+  BODY_RETENTION_DAYS_MAX,
   createProjectSchema,
   type CreateProject,
   type Project,
@@ -21,13 +24,40 @@ import {
   type FormErrors,
 } from '@/components/ui/form-errors';
 import { InlineAlert } from '@/components/ui/inline-alert';
+import { Switch } from '@/components/ui/switch';
 import { Textarea } from '@/components/ui/textarea';
 import { toast } from '@/components/ui/toast';
 import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import { createProjectMutationOptions, updateProjectMutationOptions } from '../queries';
 import styles from './projects.module.css';
 
-const LABELS = { name: 'Project name', description: 'Description', tags: 'Tags' } as const;
+const LABELS = {
+  name: 'Project name',
+  description: 'Description',
+  tags: 'Tags',
+  storeBodies: 'Store request and response bodies',
+  bodyMaxBytes: 'Max size per body (KB)',
+  bodyRetentionDays: 'Keep bodies for (days)',
+} as const;
+const DEFAULT_BODY_KB = 32;
+const DEFAULT_BODY_DAYS = 7;
+
+/** The contract counts bytes; the form asks for KB, so its range messages are said in KB and days. */
+function inFormUnits(errors: FormErrors): FormErrors {
+  const fields = { ...errors.fields };
+  if (fields.bodyMaxBytes) {
+    fields.bodyMaxBytes = `Enter a whole number of KB from ${BODY_MAX_BYTES_MIN / 1024} to ${BODY_MAX_BYTES_MAX / 1024}.`;
+  }
+  if (fields.bodyRetentionDays) {
+    fields.bodyRetentionDays = `Enter a whole number of days from 1 to ${BODY_RETENTION_DAYS_MAX}.`;
+  }
+  return { ...errors, fields };
+}
+
+/** A whole number typed in a field; NaN for anything else (the contract then names the field). */
+function wholeNumber(raw: string): number {
+  return /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+}
 const FORM_ID = 'project-form';
 
 function splitTags(raw: string): string[] {
@@ -58,10 +88,16 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
     name: project?.name ?? '',
     description: project?.description ?? '',
     tags: project?.tags.join(', ') ?? '',
+    storeBodies: project?.storeBodies ?? false,
+    bodyKb: String(project ? project.bodyMaxBytes / 1024 : DEFAULT_BODY_KB),
+    bodyDays: String(project?.bodyRetentionDays ?? DEFAULT_BODY_DAYS),
   }));
   const [name, setName] = useState(initial.name);
   const [description, setDescription] = useState(initial.description);
   const [tags, setTags] = useState(initial.tags);
+  const [storeBodies, setStoreBodies] = useState(initial.storeBodies);
+  const [bodyKb, setBodyKb] = useState(initial.bodyKb);
+  const [bodyDays, setBodyDays] = useState(initial.bodyDays);
   const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
 
   const create = useMutation(createProjectMutationOptions());
@@ -71,6 +107,9 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
     dirty:
       name !== initial.name ||
       description !== initial.description ||
+      storeBodies !== initial.storeBodies ||
+      bodyKb !== initial.bodyKb ||
+      bodyDays !== initial.bodyDays ||
       !sameTags(splitTags(tags), splitTags(initial.tags)),
     onClose,
     busy: pending,
@@ -86,13 +125,17 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
       name,
       description: description.trim() === '' ? null : description,
       tags: splitTags(tags),
+      storeBodies,
+      // Sizes are typed in KB (1 KB = 1024 bytes); the contract checks the range in bytes.
+      bodyMaxBytes: Math.round(wholeNumber(bodyKb) * 1024),
+      bodyRetentionDays: wholeNumber(bodyDays),
     };
-    const onError = (error: Error) => setErrors(formErrorsFromApi(error, LABELS));
+    const onError = (error: Error) => setErrors(inFormUnits(formErrorsFromApi(error, LABELS)));
 
     if (project) {
       const body: UpdateProject = fields;
       const parsed = updateProjectSchema.safeParse(body);
-      if (!parsed.success) return showErrors(formErrorsFromZod(parsed.error, LABELS));
+      if (!parsed.success) return showErrors(inFormUnits(formErrorsFromZod(parsed.error, LABELS)));
       setErrors(NO_FORM_ERRORS);
       update.mutate(
         { id: project.id, body: parsed.data },
@@ -109,7 +152,7 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
 
     const body: CreateProject = fields;
     const parsed = createProjectSchema.safeParse(body);
-    if (!parsed.success) return showErrors(formErrorsFromZod(parsed.error, LABELS));
+    if (!parsed.success) return showErrors(inFormUnits(formErrorsFromZod(parsed.error, LABELS)));
     setErrors(NO_FORM_ERRORS);
     create.mutate(parsed.data, {
       onSuccess: (created) => {
@@ -124,7 +167,9 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
   function showErrors(next: FormErrors) {
     setErrors(next);
     // Put the cursor where the first problem is.
-    const first = (['name', 'description', 'tags'] as const).find((field) => next.fields[field]);
+    const first = (['name', 'description', 'tags', 'bodyMaxBytes', 'bodyRetentionDays'] as const).find(
+      (field) => next.fields[field],
+    );
     if (first) document.getElementById(`project-${first}`)?.focus();
   }
 
@@ -214,6 +259,74 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
               />
             )}
           </Field>
+          <fieldset className={styles.bodies}>
+            <legend className={styles.bodiesLegend}>Request bodies</legend>
+            <label className={styles.toggle} htmlFor="project-storeBodies">
+              <Switch
+                id="project-storeBodies"
+                checked={storeBodies}
+                onCheckedChange={setStoreBodies}
+                disabled={pending}
+              />
+              {LABELS.storeBodies}
+            </label>
+            <p className={styles.bodiesHint}>
+              Off by default. Kept bodies are shown in each request&apos;s log detail, with credentials (API
+              keys, tokens, passwords) replaced by [redacted].
+            </p>
+            {storeBodies ? (
+              <>
+                <InlineAlert tone="warn" title="Bodies may contain personal data">
+                  Prompts and answers are stored as sent (redacted of credentials only). Turn this on only
+                  where your privacy rules allow it, and keep the retention short.
+                </InlineAlert>
+                <div className={styles.bodiesRow}>
+                  <Field
+                    id="project-bodyMaxBytes"
+                    label={LABELS.bodyMaxBytes}
+                    hint={`Each body is cut there (${BODY_MAX_BYTES_MIN / 1024} to ${BODY_MAX_BYTES_MAX / 1024} KB).`}
+                    error={errors.fields.bodyMaxBytes}
+                  >
+                    {(control) => (
+                      <Input
+                        id={control.id}
+                        aria-describedby={control['aria-describedby']}
+                        invalid={control.invalid}
+                        value={bodyKb}
+                        onChange={(event) => setBodyKb(event.target.value)}
+                        inputMode="numeric"
+                        autoComplete="off"
+                        disabled={pending}
+                      />
+                    )}
+                  </Field>
+                  <Field
+                    id="project-bodyRetentionDays"
+                    label={LABELS.bodyRetentionDays}
+                    hint={`Then deleted (1 to ${BODY_RETENTION_DAYS_MAX} days).`}
+                    error={errors.fields.bodyRetentionDays}
+                  >
+                    {(control) => (
+                      <Input
+                        id={control.id}
+                        aria-describedby={control['aria-describedby']}
+                        invalid={control.invalid}
+                        value={bodyDays}
+                        onChange={(event) => setBodyDays(event.target.value)}
+                        inputMode="numeric"
+                        autoComplete="off"
+                        disabled={pending}
+                      />
+                    )}
+                  </Field>
+                </div>
+              </>
+            ) : initial.storeBodies ? (
+              <InlineAlert tone="info">
+                Bodies already stored stay until their retention ({initial.bodyDays} days) ends.
+              </InlineAlert>
+            ) : null}
+          </fieldset>
         </form>
       </Dialog>
     </>
