@@ -4,6 +4,7 @@ import { formErrorsFromZod, parseOptionalNumber, type FormErrors } from '@/compo
 export const PRICE_LABELS = {
   model: 'Model',
   inputUsdPerMTokens: 'Input price',
+  cachedInputUsdPerMTokens: 'Cached input price',
   outputUsdPerMTokens: 'Output price',
 } as const;
 
@@ -14,6 +15,8 @@ const MAX_MODEL_LENGTH = 256;
 export interface PriceFormValues {
   model: string;
   input: string;
+  /** Empty: cached prompt tokens cost the input price. */
+  cached: string;
   output: string;
 }
 
@@ -22,7 +25,8 @@ export type PriceFormResult =
 
 /**
  * The form's text as a model id and a `PUT /api/prices/:model` body, checked with the API's own schema;
- * an empty price is "required" rather than "not a number".
+ * an empty input or output price is "required" rather than "not a number", an empty cached input price
+ * means "the input price" (null).
  */
 export function parsePriceForm(values: PriceFormValues): PriceFormResult {
   const fields: FormErrors['fields'] = {};
@@ -34,7 +38,12 @@ export function parsePriceForm(values: PriceFormValues): PriceFormResult {
 
   const input = parseOptionalNumber(values.input);
   const output = parseOptionalNumber(values.output);
-  const parsed = putModelPriceSchema.safeParse({ inputUsdPerMTokens: input, outputUsdPerMTokens: output });
+  const cached = parseOptionalNumber(values.cached);
+  const parsed = putModelPriceSchema.safeParse({
+    inputUsdPerMTokens: input,
+    cachedInputUsdPerMTokens: cached,
+    outputUsdPerMTokens: output,
+  });
   if (!parsed.success) Object.assign(fields, formErrorsFromZod(parsed.error, PRICE_LABELS).fields);
   if (input === null) fields.inputUsdPerMTokens = `${PRICE_LABELS.inputUsdPerMTokens} is required.`;
   if (output === null) fields.outputUsdPerMTokens = `${PRICE_LABELS.outputUsdPerMTokens} is required.`;

@@ -15,7 +15,7 @@ import {
   PageHeader,
   Skeleton,
 } from '@/components/ui';
-import { formatDateTime, formatInteger, formatMs, formatUsd } from '@/components/ui/format';
+import { formatDateTime, formatInteger, formatMs } from '@/components/ui/format';
 import { LogsIcon } from '@/components/ui/icons';
 import { Table, Td, Th } from '@/components/ui/table';
 import { keyOptionsQueryOptions } from '@/features/keys/queries';
@@ -23,6 +23,7 @@ import { projectOptionsQueryOptions } from '@/features/projects/queries';
 import { isApiError } from '@/lib/api-client';
 import { logDetailQueryOptions } from '../queries';
 import { RequestBodiesCard } from './request-bodies-card';
+import { PriceUsed } from './price-used';
 import { StatusBadge } from './status-badge';
 import styles from './logs.module.css';
 
@@ -118,9 +119,9 @@ function LogDetail({ log }: { log: RequestLogDetail }) {
     ['Time to first token', formatMs(log.ttftMs)],
     [
       'Tokens',
-      `${formatInteger(log.totalTokens)} tokens (${formatInteger(log.promptTokens)} in, ${formatInteger(log.completionTokens)} out)`,
+      `${formatInteger(log.totalTokens)} tokens (${formatInteger(log.promptTokens)} in${log.cachedTokens > 0 ? `, ${formatInteger(log.cachedTokens)} of them cached` : ''}, ${formatInteger(log.completionTokens)} out)`,
     ],
-    ['Cost', `${formatUsd(log.costUsd)} USD`],
+    ['Cost', <PriceUsed key="c" log={log} />],
     ['Attempts', formatInteger(log.attemptCount)],
     ['End user', log.endUser ?? '—'],
   ];

@@ -17,11 +17,12 @@ import styles from './prices.module.css';
 export type PriceFormTarget = { mode: 'edit'; price: ModelPrice } | { mode: 'add'; model: string };
 
 const FORM_ID = 'model-price-form';
-const ORDER = ['model', 'inputUsdPerMTokens', 'outputUsdPerMTokens'] as const;
+const ORDER = ['model', 'inputUsdPerMTokens', 'outputUsdPerMTokens', 'cachedInputUsdPerMTokens'] as const;
 const FIELD_IDS: Readonly<Record<(typeof ORDER)[number], string>> = {
   model: 'price-model',
   inputUsdPerMTokens: 'price-input',
   outputUsdPerMTokens: 'price-output',
+  cachedInputUsdPerMTokens: 'price-cached-input',
 };
 /** The API's largest page: enough to find an existing price among the models a search matches. */
 const EXISTING_LOOKUP_LIMIT = 500;
@@ -37,6 +38,9 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
   const [model, setModel] = useState(editing ? editing.model : target.mode === 'add' ? target.model : '');
   const [input, setInput] = useState(editing ? String(editing.inputUsdPerMTokens) : '');
   const [output, setOutput] = useState(editing ? String(editing.outputUsdPerMTokens) : '');
+  const [cached, setCached] = useState(
+    editing?.cachedInputUsdPerMTokens != null ? String(editing.cachedInputUsdPerMTokens) : '',
+  );
   const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
   const [checking, setChecking] = useState(false);
   const pending = save.isPending || checking;
@@ -58,11 +62,12 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
-    const parsed = parsePriceForm({ model, input, output });
+    const parsed = parsePriceForm({ model, input, cached, output });
     if (!parsed.ok) return showErrors(parsed.errors);
     if (
       editing &&
       parsed.body.inputUsdPerMTokens === editing.inputUsdPerMTokens &&
+      parsed.body.cachedInputUsdPerMTokens === editing.cachedInputUsdPerMTokens &&
       parsed.body.outputUsdPerMTokens === editing.outputUsdPerMTokens
     ) {
       onClose();
@@ -93,7 +98,7 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
         onSuccess: (saved) => {
           toast.success(
             `Price of ${saved.model} saved`,
-            `New requests cost ${formatPrice(saved.inputUsdPerMTokens)} input and ${formatPrice(saved.outputUsdPerMTokens)} output per 1M tokens.`,
+            `New requests cost ${formatPrice(saved.inputUsdPerMTokens)} input, ${formatPrice(saved.cachedInputUsdPerMTokens ?? saved.inputUsdPerMTokens)} cached input and ${formatPrice(saved.outputUsdPerMTokens)} output per 1M tokens.`,
           );
           onClose();
         },
@@ -181,6 +186,24 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
           >
             {(control) => <PriceInput {...control} value={output} onChange={setOutput} disabled={pending} />}
           </Field>
+          <div className={styles.wideField}>
+            <Field
+              id={FIELD_IDS.cachedInputUsdPerMTokens}
+              label={PRICE_LABELS.cachedInputUsdPerMTokens}
+              hint={cachedHint(builtIn)}
+              error={errors.fields.cachedInputUsdPerMTokens}
+            >
+              {(control) => (
+                <PriceInput
+                  {...control}
+                  value={cached}
+                  onChange={setCached}
+                  disabled={pending}
+                  placeholder="same as input"
+                />
+              )}
+            </Field>
+          </div>
         </div>
       </form>
     </Dialog>
@@ -193,6 +216,15 @@ function figureHint(tokens: 'prompt' | 'completion', builtIn: number | undefined
   return builtIn === undefined ? `${per}.` : `${per}; built-in ${formatPrice(builtIn)}.`;
 }
 
+/** What a cached price is, that empty means the input price, and the built-in figure if any. */
+function cachedHint(builtIn: ModelPrice['defaultPrice']): string {
+  const per =
+    "USD per million prompt tokens served from the provider's prompt cache. Leave empty to cost them at the input price";
+  if (builtIn === null) return `${per}.`;
+  const figure = builtIn.cachedInputUsdPerMTokens;
+  return `${per}; built-in ${figure === null ? 'the input price' : formatPrice(figure)}.`;
+}
+
 interface PriceInputProps {
   id: string;
   'aria-describedby': string | undefined;
@@ -201,9 +233,10 @@ interface PriceInputProps {
   onChange: (value: string) => void;
   disabled: boolean;
   autoFocus?: boolean;
+  placeholder?: string;
 }
 
-function PriceInput({ value, onChange, autoFocus, ...control }: PriceInputProps) {
+function PriceInput({ value, onChange, autoFocus, placeholder = '0.00', ...control }: PriceInputProps) {
   return (
     <Input
       {...control}
@@ -211,7 +244,7 @@ function PriceInput({ value, onChange, autoFocus, ...control }: PriceInputProps)
       inputMode="decimal"
       autoComplete="off"
       spellCheck={false}
-      placeholder="0.00"
+      placeholder={placeholder}
       value={value}
       onChange={(event) => onChange(event.target.value)}
       data-autofocus={autoFocus || undefined}

@@ -19,7 +19,7 @@ import styles from './prices.module.css';
 
 /** Typing settles for this long before the search goes to the URL (and the API). */
 const SEARCH_SETTLE_MS = 250;
-const COLUMNS = 5;
+const COLUMNS = 6;
 
 /** Every model price with where it comes from; search, edit, reset to the built-in price, add. */
 export function PricesPage() {
@@ -77,8 +77,9 @@ export function PricesPage() {
         onClearSearch={() => setSearch('')}
       />
       <p className={styles.footnote}>
-        Cached prompt tokens are costed at the input price: the gateway does not count them apart yet. A
-        change applies to new requests on every instance at once; logged requests keep their cost.
+        Prompt tokens the provider served from its prompt cache cost the cached input price (the input price
+        where a model has none). A change applies to new requests on every instance at once; logged requests
+        keep their cost, and each request in Logs shows the price it was costed with.
       </p>
 
       {writable && formTarget ? (
@@ -208,8 +209,9 @@ function PriceList({ search, writable, onEdit, onRemove, onAdd, onClearSearch }:
           <thead>
             <tr>
               <Th>Model</Th>
-              <Th align="end">Input / 1M tokens</Th>
-              <Th align="end">Output / 1M tokens</Th>
+              <Th align="end">Input / 1M</Th>
+              <Th align="end">Cached input / 1M</Th>
+              <Th align="end">Output / 1M</Th>
               <Th>Source</Th>
               <Th>
                 <span className="visually-hidden">Actions</span>
@@ -270,12 +272,15 @@ function PriceRow({ price, writable, onEdit, onRemove }: PriceRowProps) {
         <Figure label="Input" value={price.inputUsdPerMTokens} builtIn={builtIn?.inputUsdPerMTokens} />
       </Td>
       <Td align="end" nowrap className={`${styles.cell} ${styles.figureCell}`}>
+        <CachedFigure price={price} />
+      </Td>
+      <Td align="end" nowrap className={`${styles.cell} ${styles.figureCell}`}>
         <Figure label="Output" value={price.outputUsdPerMTokens} builtIn={builtIn?.outputUsdPerMTokens} />
       </Td>
       <Td className={`${styles.cell} ${styles.sourceCell}`}>
         <Source price={price} />
       </Td>
-      <Td nowrap className={`${styles.cell} ${styles.actionsCell}`}>
+      <Td className={`${styles.cell} ${styles.actionsCell}`}>
         {writable ? (
           <div className={styles.actions}>
             <Button
@@ -325,6 +330,30 @@ function Figure({ label, value, builtIn }: { label: string; value: number; built
       </span>
       <span className={styles.figure}>{formatPrice(value)}</span>
       {differs ? <span className={styles.sub}>built-in {formatPrice(builtIn)}</span> : null}
+    </>
+  );
+}
+
+/** The cached input price; none set means cached prompt tokens cost the input price, and says so. */
+function CachedFigure({ price }: { price: ModelPrice }) {
+  const value = price.cachedInputUsdPerMTokens;
+  const builtIn = price.defaultPrice;
+  const differs = builtIn !== null && builtIn.cachedInputUsdPerMTokens !== value;
+  return (
+    <>
+      <span className={styles.cellLabel} aria-hidden="true">
+        Cached input / 1M
+      </span>
+      <span className={styles.figure}>{formatPrice(value ?? price.inputUsdPerMTokens)}</span>
+      {value === null ? <span className={styles.sub}>same as input</span> : null}
+      {differs ? (
+        <span className={styles.sub}>
+          built-in{' '}
+          {builtIn.cachedInputUsdPerMTokens === null
+            ? 'same as input'
+            : formatPrice(builtIn.cachedInputUsdPerMTokens)}
+        </span>
+      ) : null}
     </>
   );
 }
