@@ -9,15 +9,20 @@ import { E2E } from '../playwright.config';
  */
 test.describe.configure({ mode: 'serial' });
 
-const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
+const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts', 'prices');
 const HIDE_TOASTS = 'section[aria-label="Notifications"] { display: none !important; }';
 
 interface ApiPrice {
   model: string;
   inputUsdPerMTokens: number;
+  cachedInputUsdPerMTokens: number | null;
   outputUsdPerMTokens: number;
   source: 'default' | 'operator';
-  defaultPrice: { inputUsdPerMTokens: number; outputUsdPerMTokens: number } | null;
+  defaultPrice: {
+    inputUsdPerMTokens: number;
+    cachedInputUsdPerMTokens: number | null;
+    outputUsdPerMTokens: number;
+  } | null;
 }
 
 async function login(page: Page) {
@@ -75,12 +80,12 @@ test('an operator edits a price, resets it to the default and prices a new model
   await expect(row).toContainText('Built-in default');
   await row.getByRole('button', { name: 'Edit price of gpt-4o-mini' }).click();
   const dialog = page.getByRole('dialog', { name: 'Edit the price of gpt-4o-mini' });
-  await expect(dialog.getByLabel('Input price')).toHaveValue('0.15');
-  await dialog.getByLabel('Input price').fill('-1');
+  await expect(dialog.getByLabel('Input price', { exact: true })).toHaveValue('0.15');
+  await dialog.getByLabel('Input price', { exact: true }).fill('-1');
   await dialog.getByRole('button', { name: 'Save price' }).click();
   await expect(dialog.getByText('Must be 0 or more.')).toBeVisible();
-  await expect(dialog.getByLabel('Input price')).toBeFocused();
-  await dialog.getByLabel('Input price').fill('0.2');
+  await expect(dialog.getByLabel('Input price', { exact: true })).toBeFocused();
+  await dialog.getByLabel('Input price', { exact: true }).fill('0.2');
   await dialog.getByRole('button', { name: 'Save price' }).click();
   await expect(dialog).toBeHidden();
   await expect(row).toContainText('$0.20');
@@ -109,6 +114,49 @@ test('an operator edits a price, resets it to the default and prices a new model
     source: 'default',
   });
 
+  // --- the cached input price: listed with its built-in figure, emptied (= the input price), set again
+  await search(page, 'gpt-4.1-nano');
+  const nano = page.getByRole('table', { name: 'Model prices' }).locator('tbody tr').first();
+  await expect(nano).toContainText('$0.025');
+  await nano.getByRole('button', { name: 'Edit price of gpt-4.1-nano' }).click();
+  const nanoDialog = page.getByRole('dialog', { name: 'Edit the price of gpt-4.1-nano' });
+  const cachedField = nanoDialog.getByLabel('Cached input price');
+  await expect(cachedField).toHaveValue('0.025');
+  await expect(nanoDialog).toContainText('Leave empty to cost them at the input price; built-in $0.025.');
+  await cachedField.fill('');
+  await nanoDialog.getByRole('button', { name: 'Save price' }).click();
+  await expect(nanoDialog).toBeHidden();
+  await expect(nano).toContainText('same as input');
+  await expect(nano).toContainText('built-in $0.025');
+  expect(await apiPrice('gpt-4.1-nano')).toMatchObject({
+    cachedInputUsdPerMTokens: null,
+    source: 'operator',
+  });
+
+  await nano.getByRole('button', { name: 'Edit price of gpt-4.1-nano' }).click();
+  await expect(cachedField).toHaveValue('');
+  await cachedField.fill('-0.01');
+  await nanoDialog.getByRole('button', { name: 'Save price' }).click();
+  await expect(nanoDialog.getByText('Must be 0 or more.')).toBeVisible();
+  await expect(cachedField).toBeFocused();
+  await cachedField.fill('0.02');
+  await nanoDialog.getByRole('button', { name: 'Save price' }).click();
+  await expect(nanoDialog).toBeHidden();
+  await expect(nano).toContainText('$0.02');
+  await expect(nano).not.toContainText('same as input');
+  // Six columns still leave every action of the row whole on screen.
+  await expect(nano.getByRole('button', { name: 'Reset gpt-4.1-nano to its built-in price' })).toBeInViewport(
+    {
+      ratio: 1,
+    },
+  );
+  expect(await apiPrice('gpt-4.1-nano')).toMatchObject({
+    inputUsdPerMTokens: 0.1,
+    cachedInputUsdPerMTokens: 0.02,
+    outputUsdPerMTokens: 0.4,
+  });
+  await shot(page, 'prices-cached-1280');
+
   // --- a model without a price: the empty search offers to add one
   const model = 'acme/e2e-llama-70b';
   expect(await apiPrice(model)).toBeUndefined();
@@ -117,7 +165,7 @@ test('an operator edits a price, resets it to the default and prices a new model
   await page.getByRole('button', { name: `Add a price for ${model}` }).click();
   const add = page.getByRole('dialog', { name: 'Add a model price' });
   await expect(add.getByLabel('Model', { exact: true })).toHaveValue(model);
-  await add.getByLabel('Input price').fill('0.5');
+  await add.getByLabel('Input price', { exact: true }).fill('0.5');
   await add.getByRole('button', { name: 'Add price' }).click();
   await expect(add.getByText('Output price is required.')).toBeVisible();
   await page.screenshot({ path: path.join(ARTIFACTS, 'prices-add-1280.png'), style: HIDE_TOASTS });
@@ -127,9 +175,12 @@ test('an operator edits a price, resets it to the default and prices a new model
   const added = page.getByRole('row', { name: new RegExp(model) });
   await expect(added).toContainText('$0.50');
   await expect(added).toContainText('$1.50');
+  // No cached price given: cached prompt tokens cost the input price, and the row says so.
+  await expect(added).toContainText('same as input');
   await expect(added).toContainText('Added with the master key');
   expect(await apiPrice(model)).toMatchObject({
     inputUsdPerMTokens: 0.5,
+    cachedInputUsdPerMTokens: null,
     outputUsdPerMTokens: 1.5,
     source: 'operator',
     defaultPrice: null,
@@ -139,7 +190,7 @@ test('an operator edits a price, resets it to the default and prices a new model
   await page.getByRole('button', { name: 'Add model price' }).click();
   const again = page.getByRole('dialog', { name: 'Add a model price' });
   await again.getByLabel('Model', { exact: true }).fill(model.toUpperCase());
-  await again.getByLabel('Input price').fill('9');
+  await again.getByLabel('Input price', { exact: true }).fill('9');
   await again.getByLabel('Output price').fill('9');
   await again.getByRole('button', { name: 'Add price' }).click();
   await expect(again.getByText(`${model} already has a price; edit it in the table instead.`)).toBeVisible();

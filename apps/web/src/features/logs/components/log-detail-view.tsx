@@ -22,8 +22,8 @@ import { keyOptionsQueryOptions } from '@/features/keys/queries';
 import { projectOptionsQueryOptions } from '@/features/projects/queries';
 import { isApiError } from '@/lib/api-client';
 import { logDetailQueryOptions } from '../queries';
-import { RequestBodiesCard } from './request-bodies-card';
 import { PriceUsed } from './price-used';
+import { RequestBodiesCard } from './request-bodies-card';
 import { StatusBadge } from './status-badge';
 import styles from './logs.module.css';
 
