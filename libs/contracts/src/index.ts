@@ -7,5 +7,6 @@ export * from './accounts';
 export * from './chart-colors';
 export * from './attempts';
 export * from './split';
-export * from './playground';
 export * from './alerts';
+export * from './csv';
+export * from './playground';
