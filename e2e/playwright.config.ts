@@ -62,6 +62,8 @@ export default defineConfig({
       ENCRYPTION_KEY: 'e2e-encryption-key-0123456789abcdef0123456789',
       LOG_LEVEL: 'warn',
       LOG_FLUSH_INTERVAL_MS: '200',
+      // Alert rules evaluated every second, so the alerts test sees a firing alert quickly.
+      ALERT_EVALUATION_INTERVAL_MS: '1000',
       SWITCHBOARD_PUBLIC_URL: 'http://switchboard:4000',
       OIDC_ISSUER: 'http://127.0.0.1:4405',
       OIDC_CLIENT_ID: 'switchboard-e2e',

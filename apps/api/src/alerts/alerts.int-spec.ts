@@ -281,9 +281,10 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
   });
 
   it('deployment.cooldown fires once when a deployment is benched and resolves once after a reset', async () => {
+    // It refuses the deployment's key, health probes included (a probe that answered would lift the bench).
     const upstream: FakeUpstream = await startFakeUpstream({
       name: 'benched',
-      fault: { kind: 'status', status: 500 },
+      requireApiKey: 'sk-not-the-deployments-key',
     });
     try {
       const GROUP = 'alerts-cooldown';
@@ -306,7 +307,7 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
       await evaluator.tick();
       expect(forRule(r.id)).toHaveLength(0);
 
-      // The upstream fails: the deployment is benched.
+      // The upstream refuses the key: the deployment is benched.
       await until('the deployment to be benched', async () => {
         await fetch(`${t.url}/v1/chat/completions`, {
           method: 'POST',
@@ -337,7 +338,7 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
       ]);
 
       // Put back into rotation: resolved, once.
-      upstream.configure({ fault: null });
+      upstream.configure({ requireApiKey: null });
       expect((await adminCall(t, 'POST', `/api/deployments/${id}/reset`)).status).toBe(200);
       await evaluator.tick();
       await evaluator.tick();

@@ -29,7 +29,13 @@ export function HistorySection() {
       </div>
       <div className={styles.toolbar}>
         <label htmlFor="alert-history-rule">Rule</label>
-        <Select id="alert-history-rule" compact value={ruleId} onChange={(e) => setRuleId(e.target.value)}>
+        <Select
+          id="alert-history-rule"
+          className={styles.ruleFilter}
+          compact
+          value={ruleId}
+          onChange={(e) => setRuleId(e.target.value)}
+        >
           <option value="">All rules and tests</option>
           {(rules.data ?? []).map((r) => (
             <option key={r.id} value={r.id}>
