@@ -2,7 +2,9 @@ import type { ServerResponse } from 'node:http';
 
 export const SSE_HEADERS: Record<string, string> = {
   'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
+  // no-transform: a compressing proxy (the console's Next.js server in front of the playground) must not
+  // gzip the stream, which would hold events back until its buffer fills.
+  'cache-control': 'no-cache, no-transform',
   connection: 'keep-alive',
   // Tell nginx-style proxies in front of us not to buffer the stream.
   'x-accel-buffering': 'no',

@@ -12,6 +12,7 @@ import {
   PriceIcon,
   UsersIcon,
 } from '@/components/ui/icons';
+import { PlaygroundIcon } from '@/features/playground/components/playground-icon';
 import { BellIcon } from '@/features/alerts/components/bell-icon';
 
 export interface NavItem {
@@ -30,6 +31,7 @@ export const navItems: NavItem[] = [
   { href: '/prices', label: 'Model prices', icon: <PriceIcon />, permission: 'config:read' },
   { href: '/projects', label: 'Projects & keys', icon: <KeyIcon />, permission: 'projects:read' },
   { href: '/logs', label: 'Logs', icon: <LogsIcon />, permission: 'usage:read' },
+  { href: '/playground', label: 'Playground', icon: <PlaygroundIcon />, permission: 'config:write' },
   { href: '/alerts', label: 'Alerts', icon: <BellIcon />, permission: 'config:read' },
   { href: '/import', label: 'Import', icon: <ImportIcon />, permission: 'import:write' },
   { href: '/audit', label: 'Audit', icon: <AuditIcon />, permission: 'audit:read' },
