@@ -102,12 +102,13 @@ test('an operator turns on body storage and reads a redacted request and its ans
   await expect(dialog.getByText('Bodies may contain personal data')).toBeVisible();
   const size = dialog.getByLabel('Max size per body (KB)');
   await expect(size).toHaveValue('32');
-  await size.fill('2000');
   await dialog.getByLabel('Keep bodies for (days)').fill('3');
+  await size.fill('16');
+  await shot(page, 'project-form-1280');
+  await size.fill('2000');
   await dialog.getByRole('button', { name: 'Save changes' }).click();
   await expect(dialog.getByText('Enter a whole number of KB from 1 to 1024.')).toBeVisible();
   await size.fill('16');
-  await shot(page, 'project-form-1280');
   await dialog.getByRole('button', { name: 'Save changes' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByText('up to 16 KB, 3 days')).toBeVisible();
@@ -142,6 +143,11 @@ test('an operator turns on body storage and reads a redacted request and its ans
   await expect(response).toContainText('Hello from bodies.');
   await expect(response).toContainText('"object": "chat.completion"');
   await expect(card.getByRole('button', { name: 'Copy request body' })).toBeVisible();
+  // Each body folds away and opens again.
+  await card.getByText('Request', { exact: true }).click();
+  await expect(request).toBeHidden();
+  await card.getByText('Request', { exact: true }).click();
+  await expect(request).toBeVisible();
   await shot(page, 'log-detail-1280');
 
   await page.setViewportSize({ width: 390, height: 844 });
