@@ -186,7 +186,10 @@ export class KeyRegistry implements GatewayAuth {
    */
   principalById(
     keyId: string,
-  ): { ok: true; principal: Principal } | { ok: false; reason: 'revoked' | 'expired'; message: string } | null {
+  ):
+    | { ok: true; principal: Principal }
+    | { ok: false; reason: 'revoked' | 'expired'; message: string }
+    | null {
     const entry = this.byId.get(keyId);
     if (!entry) return null;
     const { record, label } = entry;
