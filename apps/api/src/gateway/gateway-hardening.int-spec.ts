@@ -186,6 +186,25 @@ describe('gateway hardening (real app, fake upstreams)', () => {
     expect(row.completionTokens).toBeGreaterThan(0);
   });
 
+  it('answers a stream that broke before its first event with an error when no deployment is left, never silence', async () => {
+    const up = await start({ name: 'broken-at-once', fault: { kind: 'midstream', afterChunks: 0 } });
+    await seedRouting(t, [
+      { name: 'broken-at-once-0', modelGroup: 'gpt-4.1-broken-at-once', model: 'gpt-4.1', apiBase: up.url },
+    ]);
+    const res = await chat(
+      t,
+      { model: 'gpt-4.1-broken-at-once', stream: true, messages: [{ role: 'user', content: 'hi' }] },
+      { signal: AbortSignal.timeout(10_000) },
+    );
+    expect(res.status).toBe(502);
+    expect(res.headers.get('content-type')).toMatch(/application\/json/);
+    expect(res.headers.get('x-switchboard-deployment')).toBe('broken-at-once-0');
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect(body.error.message).toContain('broken-at-once-0: stream failed');
+    const row = await logRow(t, res.headers.get('x-request-id')!);
+    expect(row.status).toBe(502);
+  });
+
   it('fails over a stream whose first deployment only ever sent keep-alive pings', async () => {
     const silent = await silentThenBroken(600);
     upstreams.push(silent);

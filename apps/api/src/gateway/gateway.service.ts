@@ -168,7 +168,12 @@ export class GatewayService {
     let prepared: PreparedClaim | null = null;
     try {
       this.assertRoutable(capability, String(client.body.model), principal);
-      const admitting = this.auth.admit(principal, String(client.body.model), estimatedTokens);
+      const admitting = this.auth.admit(
+        principal,
+        String(client.body.model),
+        estimatedTokens,
+        client.body.user,
+      );
       // Key limits shared through Redis: the first deployment's reservation leaves in the same round trip.
       if (admitting instanceof Promise) {
         prepared = this.router.prepare(String(client.body.model), {

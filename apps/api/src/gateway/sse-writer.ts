@@ -19,6 +19,11 @@ export class SseWriter {
   private pingTimer: NodeJS.Timeout | null = null;
   private lastWrite = 0;
   private ended = false;
+  /**
+   * Runs once, right before the headers go out: the gateway takes the response over from fastify only
+   * then, so an attempt that fails before its first event leaves the reply free for an ordinary error.
+   */
+  beforeStart: (() => void) | null = null;
   /** Gets every event as written (not keep-alive pings), for a project that keeps bodies. */
   capture: { appendStream(event: string): void } | null = null;
 
@@ -39,6 +44,8 @@ export class SseWriter {
 
   start(headers: Record<string, string>): void {
     if (this.res.headersSent) return;
+    this.beforeStart?.();
+    this.beforeStart = null;
     // No flushHeaders(): the headers leave in the same write as the first event (or ping), one packet
     // instead of two, which the client sees as an earlier first chunk.
     this.res.writeHead(200, { ...SSE_HEADERS, ...headers });

@@ -44,9 +44,9 @@ export async function streamAttempt(input: StreamAttemptInput): Promise<AttemptR
   const parser = new SseParser();
   const keepAliveMs = input.keepAliveMs ?? KEEPALIVE_MS;
   if (!state.writer) {
-    reply.hijack();
     state.writer = new SseWriter(reply.raw, keepAliveMs, state.observer !== null);
     state.writer.capture = state.capture ?? null;
+    state.writer.beforeStart = () => reply.hijack();
   }
   const writer = state.writer;
   // Early keep-alive: if the first event takes long, send the headers and start pinging.
