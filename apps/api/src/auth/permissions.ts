@@ -76,6 +76,7 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RoutePermission>> = {
   'GET /api/logs/:id': 'usage:read',
   'GET /api/stats/distribution': 'usage:read',
   'GET /api/stats/summary': 'usage:read',
+  'GET /api/stats/end-users': 'usage:read',
   'GET /api/stats/attempts': 'config:read',
   'GET /api/logs/export': 'usage:read',
   'GET /api/audit': 'audit:read',
@@ -123,6 +124,7 @@ export const PROJECT_SCOPED_ROUTES: ReadonlySet<string> = new Set([
   'GET /api/logs/:id',
   'GET /api/stats/distribution',
   'GET /api/stats/summary',
+  'GET /api/stats/end-users',
 ]);
 
 /** The permission a route needs, or null when the table does not name it (then only `admin` may call it). */

@@ -26,6 +26,8 @@ import {
   deploymentTestResultSchema,
   distributionQuerySchema,
   distributionSchema,
+  endUserListSchema,
+  endUserQuerySchema,
   firstAdminSchema,
   importPlanSchema,
   importRequestSchema,
@@ -204,6 +206,7 @@ const S = named({
   RequestLogDetail: requestLogDetailSchema,
   Distribution: distributionSchema,
   UsageSummary: usageSummarySchema,
+  EndUserList: endUserListSchema,
   AttemptStats: attemptStatsSchema,
   ModelPrice: modelPriceSchema,
   ModelPricePage: modelPricePageSchema,
@@ -429,6 +432,11 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
         'GET /api/stats/summary',
         'Headline numbers for a time range',
         { query: usageSummaryQuerySchema, ok: S.UsageSummary },
+      ],
+      [
+        'GET /api/stats/end-users',
+        'Top end users (the `user` field, e.g. from Dify) by requests or spend, counted per hour',
+        { query: endUserQuerySchema, ok: S.EndUserList },
       ],
       [
         'GET /api/stats/attempts',
