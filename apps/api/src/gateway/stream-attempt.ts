@@ -46,7 +46,9 @@ export async function streamAttempt(input: StreamAttemptInput): Promise<AttemptR
   if (!state.writer) {
     state.writer = new SseWriter(reply.raw, keepAliveMs, state.observer !== null);
     state.writer.capture = state.capture ?? null;
-    state.writer.beforeStart = () => reply.hijack();
+    state.writer.beforeStart = () => {
+      reply.hijack();
+    };
   }
   const writer = state.writer;
   // Early keep-alive: if the first event takes long, send the headers and start pinging.
