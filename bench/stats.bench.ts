@@ -145,7 +145,8 @@ async function seedLogs(db: Client, rows: number, end: number): Promise<void> {
            s.prompt * 2.5e-6 + s.completion * 1e-5, s.stream, s.end_user
          FROM (
            SELECT g, 1 + (g % 20)::int AS k, 1 + floor(random() * 9)::int AS d,
-             CASE WHEN random() < 0.7 THEN 'user-' || floor(${END_USERS} * power(random(), 3))::int END AS end_user,
+             -- Each key (a Dify app) has its own end users: ${END_USERS / 20} per key, the low numbers far more active.
+             CASE WHEN random() < 0.7 THEN 'user-' || ((g % 20) * ${END_USERS / 20} + floor(${END_USERS / 20} * power(random(), 3)))::int END AS end_user,
              CASE WHEN r < 0.95 THEN 200 WHEN r < 0.98 THEN 429 ELSE 500 END AS status,
              LEAST(120000, (80 + 900 * -ln(1 - random())))::int AS latency,
              50 + floor(random() * 2000)::int AS prompt, 10 + floor(random() * 500)::int AS completion,
@@ -181,8 +182,9 @@ async function seed(db: Client, rows: number): Promise<boolean> {
     await timed(`${table} from RequestLog`, () => db.query(rollupUpsertSql(table, '"RequestLog"')));
     changed = true;
   }
-  if (await isEmpty('EndUserRollupHour')) {
-    await timed('EndUserRollupHour from RequestLog', () => db.query(endUserRollupUpsertSql('"RequestLog"')));
+  for (const table of ['EndUserRollupHour', 'EndUserRollupDay'] as const) {
+    if (!(await isEmpty(table))) continue;
+    await timed(`${table} from RequestLog`, () => db.query(endUserRollupUpsertSql(table, '"RequestLog"')));
     changed = true;
   }
   if (changed) await timed('vacuum analyze', () => db.query(`VACUUM (ANALYZE)`));
@@ -383,7 +385,7 @@ async function main(): Promise<void> {
     console.log(`${existing.toLocaleString('en')} request logs`);
     const sizes = await db.query<{ table: string; rows: string; size: string }>(
       `SELECT relname AS table, reltuples::bigint::text AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
-       FROM pg_class WHERE relname IN ('RequestLog', 'UsageRollup', 'UsageRollupHour', 'UsageRollupDay', 'EndUserRollupHour')
+       FROM pg_class WHERE relname IN ('RequestLog', 'UsageRollup', 'UsageRollupHour', 'UsageRollupDay', 'EndUserRollupHour', 'EndUserRollupDay')
        ORDER BY relname`,
     );
     const newest = (await db.query<{ t: Date }>(`SELECT max("createdAt") t FROM "RequestLog"`)).rows[0].t;

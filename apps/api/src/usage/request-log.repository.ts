@@ -124,7 +124,9 @@ WITH claim AS (
   RETURNING 1
 ), attempt_rollup AS (${ATTEMPT_ROLLUP_SQL}
   RETURNING 1
-), end_user_rollup AS (${endUserRollupUpsertSql('input')}
+), end_user_rollup AS (${endUserRollupUpsertSql('EndUserRollupHour', 'input')}
+  RETURNING 1
+), end_user_day_rollup AS (${endUserRollupUpsertSql('EndUserRollupDay', 'input')}
   RETURNING 1
 ), key_spend AS (
   UPDATE "VirtualKey" k

@@ -79,17 +79,22 @@ export function summedSketchSql(alias: string): string {
 /** End-user names are counted by their first this-many characters (a btree key has a size limit). */
 export const END_USER_MAX_CHARS = 256;
 
+/** The end-user rollups and the bucket each one counts by. */
+export const END_USER_ROLLUPS = { EndUserRollupHour: 'hour', EndUserRollupDay: 'day' } as const;
+export type EndUserRollupTable = keyof typeof END_USER_ROLLUPS;
+
 /**
- * Adds the rows of `source` that name an end user (the request's `user` field) to EndUserRollupHour,
- * per hour, key, model group and end user. `source` has the RequestLog columns createdAt, keyId,
- * projectId, modelGroup, endUser, status, totalTokens and costUsd. Requests without a `user` add nothing.
+ * Adds the rows of `source` that name an end user (the request's `user` field) to an end-user rollup,
+ * per hour (EndUserRollupHour) or UTC day (EndUserRollupDay), key, model group and end user. `source` has
+ * the RequestLog columns createdAt, keyId, projectId, modelGroup, endUser, status, totalTokens and
+ * costUsd. Requests without a `user` add nothing.
  */
-export function endUserRollupUpsertSql(source: string, where = ''): string {
+export function endUserRollupUpsertSql(table: EndUserRollupTable, source: string, where = ''): string {
   const nil = `'${NIL_UUID}'::uuid`;
   const filter = `${where ? `${where} AND` : 'WHERE'} x."endUser" IS NOT NULL AND x."endUser" <> ''`;
   return `
-INSERT INTO "EndUserRollupHour" AS t (bucket, "keyId", "modelGroup", "endUser", "projectId", requests, errors, "totalTokens", "costUsd")
-SELECT date_trunc('hour', s."createdAt", 'UTC'), COALESCE(s."keyId", ${nil}), s."modelGroup", s."endUser",
+INSERT INTO "${table}" AS t (bucket, "keyId", "modelGroup", "endUser", "projectId", requests, errors, "totalTokens", "costUsd")
+SELECT date_trunc('${END_USER_ROLLUPS[table]}', s."createdAt", 'UTC'), COALESCE(s."keyId", ${nil}), s."modelGroup", s."endUser",
   max(COALESCE(s."projectId", ${nil})::text)::uuid, count(*), count(*) FILTER (WHERE s.status >= 400),
   sum(s."totalTokens"), sum(s."costUsd")
 FROM (SELECT x."createdAt", x."keyId", x."projectId", x."modelGroup", left(x."endUser", ${END_USER_MAX_CHARS}) AS "endUser",

@@ -272,6 +272,59 @@ describe('Overview filters and end users (real PostgreSQL)', () => {
     expect(badSort.status).toBe(400);
   });
 
+  it('over days, counts whole days from the day rollup and the hours around them from the hour rollup, exactly', async () => {
+    const owners = await seedOwners(t.db, { projects: 1, keys: 2, deployments: [{ modelGroup: 'eu-days' }] });
+    const [k0, k1] = owners.keys;
+    const start = Date.parse('2025-09-01T20:00:00.000Z');
+    // Every 37 minutes for four days, two end users on two keys, uneven costs.
+    const rows = Array.from({ length: 160 }, (_, i) =>
+      logEntry({
+        createdAt: new Date(start + i * 37 * MIN),
+        endUser: i % 3 === 0 ? 'dora' : 'eve',
+        keyId: (i % 2 === 0 ? k0 : k1)!.id,
+        projectId: k0!.projectId,
+        modelGroup: 'eu-days',
+        costUsd: 0.001 * ((i % 5) + 1),
+        totalTokens: i,
+        status: i % 11 === 0 ? 500 : 200,
+      }),
+    );
+    await writeLogs(t, rows);
+    // 21:00 on day 1 to 05:00 on day 4: hours of day 1, two whole days, hours of day 4.
+    const range = { from: '2025-09-01T21:00:00.000Z', to: '2025-09-04T05:00:00.000Z', modelGroup: 'eu-days' };
+    const inRange = rows.filter(
+      (r) => r.createdAt.getTime() >= Date.parse(range.from) && r.createdAt.getTime() < Date.parse(range.to),
+    );
+    const expected = ['dora', 'eve'].map((name) => {
+      const mine = inRange.filter((r) => r.endUser === name);
+      return {
+        endUser: name,
+        requests: mine.length,
+        errors: mine.filter((r) => r.status >= 400).length,
+        totalTokens: mine.reduce((sum, r) => sum + r.totalTokens, 0),
+        costUsd: mine.reduce((sum, r) => sum + r.costUsd, 0),
+      };
+    });
+    const answer = await endUsers(t, { ...range, sort: 'cost' });
+    expect([answer.from, answer.to]).toEqual([range.from, range.to]);
+    expect(answer.requests).toBe(inRange.length);
+    const got = answer.endUsers.map((u) => ({
+      endUser: u.endUser,
+      requests: u.requests,
+      errors: u.errors,
+      totalTokens: u.totalTokens,
+      costUsd: Number(u.costUsd.toFixed(9)),
+    }));
+    expect(got.sort((a, b) => a.endUser.localeCompare(b.endUser))).toEqual(
+      expected.map((e) => ({ ...e, costUsd: Number(e.costUsd.toFixed(9)) })),
+    );
+    // The two whole days are read from the day rollup (one row per end user, key and day).
+    const dayRows = await t.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM "EndUserRollupDay" WHERE "modelGroup" = 'eu-days'`,
+    );
+    expect(Number(dayRows.rows[0]!.n)).toBeGreaterThan(0);
+  });
+
   it('keeps a batch whole when end-user names are hostile (very long, NUL, lone surrogate)', async () => {
     const owners = await seedOwners(t.db, { projects: 1, keys: 1, deployments: [{ modelGroup: 'hx' }] });
     const [key] = owners.keys;

@@ -2,7 +2,15 @@ import type { ProjectScope } from '../auth/caller';
 import { Injectable } from '@nestjs/common';
 import type { DistributionQuery, EndUserQuery, StatsFilter } from '@switchboard/contracts';
 import { PrismaService } from '../database/prisma.service';
-import { NIL_UUID, type RollupTable, summedHistogramSql, summedSketchSql } from './rollup-sql';
+import {
+  type EndUserRollupTable,
+  NIL_UUID,
+  type RollupTable,
+  summedHistogramSql,
+  summedSketchSql,
+} from './rollup-sql';
+
+const DAY_MS = 86_400_000;
 
 export type StatsGroupBy = DistributionQuery['groupBy'];
 export type StatsInterval = DistributionQuery['interval'];
@@ -138,8 +146,8 @@ export class UsageStatsRepository {
   }
 
   /**
-   * End users of the hours [from, to) (EndUserRollupHour), the first `limit` by `sort`, and the totals of
-   * all of them, in one statement.
+   * End users of the hours [from, to), the first `limit` by `sort`, and the totals of all of them, in one
+   * statement: whole UTC days from EndUserRollupDay, the hours around them from EndUserRollupHour.
    */
   async topEndUsers(
     from: Date,
@@ -154,9 +162,20 @@ export class UsageStatsRepository {
       params.push(value);
       return `$${params.length}`;
     };
-    const where =
-      `bucket >= ${param(from.toISOString())}::timestamptz AND bucket < ${param(to.toISOString())}::timestamptz` +
-      filterSql(scope, filter, param);
+    const part = (table: EndUserRollupTable, start: Date, end: Date): string =>
+      `SELECT "endUser", "keyId", requests, errors, "totalTokens", "costUsd" FROM "${table}"
+       WHERE bucket >= ${param(start.toISOString())}::timestamptz AND bucket < ${param(end.toISOString())}::timestamptz${filterSql(scope, filter, param)}`;
+    // Whole UTC days from the day rollup, the hours before and after them from the hour rollup.
+    const firstDay = new Date(Math.ceil(from.getTime() / DAY_MS) * DAY_MS);
+    const lastDay = new Date(Math.floor(to.getTime() / DAY_MS) * DAY_MS);
+    const parts =
+      firstDay < lastDay
+        ? [
+            ...(from < firstDay ? [part('EndUserRollupHour', from, firstDay)] : []),
+            part('EndUserRollupDay', firstDay, lastDay),
+            ...(lastDay < to ? [part('EndUserRollupHour', lastDay, to)] : []),
+          ]
+        : [part('EndUserRollupHour', from, to)];
     const nil = `'${NIL_UUID}'::uuid`;
     // One pass over the range: per end user and key, then per end user (with its keys), then the top.
     const rows = await this.prisma.$queryRawUnsafe<
@@ -165,7 +184,7 @@ export class UsageStatsRepository {
       `WITH per_key AS (
          SELECT "endUser", "keyId", sum(requests) AS requests, sum(errors) AS errors,
            sum("totalTokens") AS "totalTokens", sum("costUsd") AS "costUsd"
-         FROM "EndUserRollupHour" WHERE ${where}
+         FROM (${parts.join('\n         UNION ALL ')}) r
          GROUP BY 1, 2
        ), per_user AS (
          SELECT "endUser", sum(requests)::float8 AS requests, sum(errors)::float8 AS errors,
