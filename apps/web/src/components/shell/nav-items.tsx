@@ -3,17 +3,17 @@ import type { Route } from 'next';
 import type { ReactNode } from 'react';
 import {
   AuditIcon,
+  BellIcon,
   DeploymentsIcon,
   ImportIcon,
   KeyIcon,
   LogsIcon,
   ModelGroupsIcon,
   OverviewIcon,
+  PlaygroundIcon,
   PriceIcon,
   UsersIcon,
 } from '@/components/ui/icons';
-import { PlaygroundIcon } from '@/features/playground/components/playground-icon';
-import { BellIcon } from '@/features/alerts/components/bell-icon';
 
 export interface NavItem {
   href: Route;

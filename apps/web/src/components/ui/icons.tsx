@@ -177,3 +177,22 @@ export function ClockIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function BellIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M6 9.5a6 6 0 0 1 12 0c0 4.5 1.5 6 2 6.5H4c.5-.5 2-2 2-6.5Z" />
+      <path d="M10 19.5a2 2 0 0 0 4 0" />
+    </Icon>
+  );
+}
+
+/** A chat bubble with a play mark. */
+export function PlaygroundIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M4.5 5.5h15a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H10l-4.5 3.5v-3.5h-1a1 1 0 0 1-1-1v-9a1 1 0 0 1 1-1Z" />
+      <path d="m10.5 8.5 4 2.5-4 2.5Z" />
+    </Icon>
+  );
+}

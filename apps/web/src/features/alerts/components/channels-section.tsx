@@ -13,7 +13,7 @@ import {
   deleteChannelMutationOptions,
   testChannelMutationOptions,
 } from '../queries';
-import { BellIcon } from './bell-icon';
+import { BellIcon } from '@/components/ui/icons';
 import styles from './alerts.module.css';
 
 interface Props {

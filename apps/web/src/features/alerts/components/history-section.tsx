@@ -9,7 +9,7 @@ import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { Select } from '@/components/ui/select';
 import { Table, Td, Th } from '@/components/ui/table';
 import { ALERT_EVENT_PAGE_SIZE, alertEventsQueryOptions, alertRulesQueryOptions } from '../queries';
-import { BellIcon } from './bell-icon';
+import { BellIcon } from '@/components/ui/icons';
 import styles from './alerts.module.css';
 
 const COLUMNS = 6;

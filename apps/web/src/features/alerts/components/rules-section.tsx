@@ -15,7 +15,7 @@ import {
   deleteRuleMutationOptions,
   saveRuleMutationOptions,
 } from '../queries';
-import { BellIcon } from './bell-icon';
+import { BellIcon } from '@/components/ui/icons';
 import styles from './alerts.module.css';
 
 interface Props {
