@@ -89,7 +89,7 @@ test('an operator edits a key’s limits and models in place; the secret keeps w
   await page.getByRole('button', { name: 'Issue key' }).first().click();
   const issue = page.getByRole('dialog', { name: 'Issue key' });
   await issue.getByLabel('Alias').fill('edit-me');
-  await issue.getByLabel('Requests per minute').fill('60');
+  await issue.getByLabel('Requests per minute', { exact: true }).fill('60');
   const issued = page.waitForResponse(
     (r) => r.request().method() === 'POST' && r.url().endsWith('/api/keys'),
   );
@@ -108,15 +108,15 @@ test('an operator edits a key’s limits and models in place; the secret keeps w
   await card.getByRole('button', { name: 'Edit' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit “edit-me”' });
   await expect(edit.getByLabel('Alias')).toHaveValue('edit-me');
-  await expect(edit.getByLabel('Requests per minute')).toHaveValue('60');
+  await expect(edit.getByLabel('Requests per minute', { exact: true })).toHaveValue('60');
   await expect(edit.getByRole('checkbox', { name: /All model groups/ })).toBeChecked();
-  await edit.getByLabel('Requests per minute').fill('99');
+  await edit.getByLabel('Requests per minute', { exact: true }).fill('99');
   await page.keyboard.press('Escape');
   const discard = page.getByRole('alertdialog', { name: 'Discard changes?' });
   await expect(discard).toBeVisible();
   await discard.getByRole('button', { name: 'Keep editing' }).click();
   await expect(discard).toBeHidden();
-  await expect(edit.getByLabel('Requests per minute')).toHaveValue('99');
+  await expect(edit.getByLabel('Requests per minute', { exact: true })).toHaveValue('99');
   await edit.getByRole('button', { name: 'Cancel' }).click();
   await discard.getByRole('button', { name: 'Discard changes' }).click();
   await expect(edit).toBeHidden();
@@ -124,14 +124,14 @@ test('an operator edits a key’s limits and models in place; the secret keeps w
   await expect(card).toContainText('60 req/min');
 
   await card.getByRole('button', { name: 'Edit' }).click();
-  await expect(edit.getByLabel('Requests per minute')).toHaveValue('60');
+  await expect(edit.getByLabel('Requests per minute', { exact: true })).toHaveValue('60');
   await page.keyboard.press('Escape');
   await expect(edit).toBeHidden();
   await expect(discard).toBeHidden();
 
   // --- the real edit: 120 rpm, one model group and a note; only those fields are sent
   await card.getByRole('button', { name: 'Edit' }).click();
-  await edit.getByLabel('Requests per minute').fill('120');
+  await edit.getByLabel('Requests per minute', { exact: true }).fill('120');
   await edit.getByRole('checkbox', { name: /All model groups/ }).uncheck();
   await edit.getByRole('checkbox', { name: GROUP, exact: true }).check();
   await edit.getByLabel(/Metadata/).fill('{"team": [1');
@@ -179,7 +179,7 @@ test('an operator edits a key’s limits and models in place; the secret keeps w
       await expectWithinWidth(page, card.getByRole('button', { name: action }));
     await shot(page, `keys-${label}`);
     await card.getByRole('button', { name: 'Edit' }).click();
-    await expect(edit.getByLabel('Requests per minute')).toHaveValue('120');
+    await expect(edit.getByLabel('Requests per minute', { exact: true })).toHaveValue('120');
     await expectWithinWidth(page, edit.getByRole('button', { name: 'Save changes' }));
     await page.screenshot({ path: test.info().outputPath(`key-edit-dialog-${label}.png`) });
     await page.keyboard.press('Escape');
