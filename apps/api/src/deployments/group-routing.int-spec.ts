@@ -127,14 +127,15 @@ describe("saving a model group's routing in one request (real PostgreSQL)", () =
     const deps = [await deployment(name, 1), await deployment(name, 1), await deployment(name, 1)];
     const reload = (t.app.get(LiveConfigService) as unknown as { live: { changed(): Promise<void> } }).live;
     const visibleAtReload: (number | null)[] = [];
-    const spy = jest.spyOn(reload, 'changed').mockImplementation(async function (this: unknown) {
+    const reloadNow = reload.changed.bind(reload);
+    const spy = jest.spyOn(reload, 'changed').mockImplementation(async () => {
       // What another connection sees when the reload starts: the commit must come first.
       const row = await t.db.query<{ weight: number | null }>(
         `SELECT weight FROM "Deployment" WHERE id = $1`,
         [deps[2].id],
       );
       visibleAtReload.push(row.rows[0].weight);
-      return spy.getMockImplementation() && Object.getPrototypeOf(reload).changed.call(reload);
+      return reloadNow();
     });
     try {
       const res = await call('PUT', `/api/model-groups/${encodeURIComponent(name)}/routing`, {
