@@ -2,7 +2,7 @@ import { Body, Controller, Post, Req, Res } from '@nestjs/common';
 import { playgroundChatSchema } from '@switchboard/contracts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { actorOf } from '../audit/actor';
+import { MASTER_KEY_ACTOR } from '../audit/actor';
 import type { ProjectScope } from '../auth/caller';
 import { CallerScope } from '../auth/project-scope.decorator';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
@@ -23,9 +23,11 @@ export class PlaygroundController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    // Who sent it, as the request log's end user shows it: a console session opened with the master key
-    // is `master-key` (its audit name is the session id), accounts and API tokens by their audit name.
-    const sender = req.caller?.kind === 'master-key' ? 'master-key' : actorOf(req);
+    // Who sent it, as the request log's end user shows it and the upstream is told it (`user`): an account
+    // (or an API token, which acts for its account) by its id, never its email; the master key, and a
+    // console session opened with it, as `master-key`.
+    const accountId = req.caller?.accountId;
+    const sender = req.caller?.kind !== 'master-key' && accountId ? `account:${accountId}` : MASTER_KEY_ACTOR;
     return this.playground.chat(body, sender, scope, reply);
   }
 }

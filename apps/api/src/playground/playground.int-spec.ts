@@ -302,7 +302,7 @@ describe('POST /api/playground/chat', () => {
     const key = await createKey(t);
     await addAccount(t, 'pg-viewer@example.com', 'viewer');
     await addAccount(t, 'pg-member@example.com', 'project-member', [key.projectId]);
-    await addAccount(t, 'pg-operator@example.com', 'operator');
+    const operatorId = await addAccount(t, 'pg-operator@example.com', 'operator');
     for (const email of ['pg-viewer@example.com', 'pg-member@example.com']) {
       const token = await apiTokenFor(t, email);
       const res = await send(chat(key.id), { authorization: `Bearer ${token}` });
@@ -313,16 +313,22 @@ describe('POST /api/playground/chat', () => {
     const res = await send(chat(key.id), { authorization: `Bearer ${operator}` });
     expect(res.status).toBe(200);
     const summary = summaryOf(parseSse(await res.text()));
-    // The log names who sent it from the console.
-    expect(summary.endUser).toMatch(/^playground:api-token:.*pg-operator@example\.com/);
-    // Console sessions: an account by its email, one opened with the master key as the master key.
+    // The log names who sent it from the console, by account id: an API token acts for its account.
+    expect(summary.endUser).toBe(`playground:account:${operatorId}`);
+    // Console sessions: an account by its id, one opened with the master key as the master key.
+    up.reset();
     const account = await send(chat(key.id, { stream: false }), {
       cookie: await loginCookie(t, 'pg-operator@example.com'),
       ...CSRF_HEADER,
     });
     expect(((await account.json()) as { switchboard: PlaygroundSummary }).switchboard.endUser).toBe(
-      'playground:account:pg-operator@example.com',
+      `playground:account:${operatorId}`,
     );
+    // The upstream is told an opaque end user, never the operator's email.
+    const upstreamBodies = up.requests().map((r) => r.body);
+    expect(upstreamBodies).toHaveLength(1);
+    expect(upstreamBodies[0]).toMatchObject({ user: `playground:account:${operatorId}` });
+    expect(JSON.stringify(upstreamBodies)).not.toContain('example.com');
     const login = await fetch(`${t.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...CSRF_HEADER },

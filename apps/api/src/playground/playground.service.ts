@@ -22,7 +22,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 /**
  * Sends one chat through the data plane as a key picked by id (no secret: virtual keys are stored as hashes),
  * or as the master key. Everything a /v1 request goes through applies: the key's model list and limits,
- * routing, retries and fallbacks, cooldowns, the request log (end user `playground:<actor>`) and spend.
+ * routing, retries and fallbacks, cooldowns, the request log (end user `playground:account:<account id>` or `playground:master-key`) and spend.
  * The answer ends with the request log's figures for the request: an SSE `event: switchboard` after the
  * stream, a `switchboard` object beside a non-stream completion or an error.
  */
