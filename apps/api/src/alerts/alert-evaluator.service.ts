@@ -12,7 +12,13 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { AlertChannel, AlertRule } from '../generated/prisma/client';
 import { Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';
-import { alertMessage, type AlertNotice, type AlertSubject, subjectType } from './alert-message';
+import {
+  alertMessage,
+  type AlertNotice,
+  type AlertSubject,
+  type RetireReason,
+  subjectType,
+} from './alert-message';
 import { budgetFirings, cooldownFirings, errorRateFirings, type Firing, reconcile } from './alert-rules';
 import { AlertSender } from './alert-sender';
 import { AlertsRepository } from './alerts.repository';
@@ -32,6 +38,8 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly abort = new AbortController();
   /** Ticks this instance tried / evaluated (held the lock): for tests and debugging. */
   readonly counts = { ticks: 0, evaluated: 0 };
+  /** "Resolved" notices of retired subjects still being sent (see retire()). */
+  private readonly retiring = new Set<Promise<void>>();
 
   constructor(
     private readonly repo: AlertsRepository,
@@ -53,7 +61,48 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.abort.abort();
-    await this.inFlight;
+    await Promise.all([this.inFlight, ...this.retiring]);
+  }
+
+  /**
+   * Sends "resolved" (saying why) for the subjects `rule` had firing when it was changed, disabled or
+   * deleted, so no receiver is left with an alert that never ends. In the background: the admin request
+   * that retired them does not wait for webhooks. Delivered and failed sends are in the history as usual.
+   */
+  retire(rule: AlertRule, subjects: readonly string[], reason: RetireReason): void {
+    if (subjects.length === 0 || this.stopping) return;
+    const run = this.sendRetired(rule, subjects, reason)
+      .catch((err: unknown) => {
+        if (!this.stopping)
+          this.logger.error(
+            `could not send "resolved" for rule ${rule.name}: ${err instanceof Error ? err.message : String(err)}`,
+          );
+      })
+      .finally(() => this.retiring.delete(run));
+    this.retiring.add(run);
+  }
+
+  /** Resolves once every retirement under way has been sent (for tests). */
+  async retired(): Promise<void> {
+    await Promise.all([...this.retiring]);
+  }
+
+  private async sendRetired(rule: AlertRule, subjects: readonly string[], reason: RetireReason) {
+    const channels = (await this.repo.findChannelsByIds(rule.channelIds)).filter((c) => c.enabled);
+    const kind = rule.kind as AlertRuleKind;
+    for (const subject of subjects) {
+      if (this.stopping) return;
+      const name = await this.subjectName(kind, subject);
+      const notice = this.notice(
+        rule,
+        'resolved',
+        { type: subjectType(kind), id: subject, name },
+        null,
+        undefined,
+        new Date(this.clock.now()),
+      );
+      await this.deliver(rule, channels, { ...notice, reason });
+    }
   }
 
   /** One evaluation now (tests; the timer calls it too). Resolves when done or skipped. */

@@ -69,6 +69,17 @@ describe('alert messages', () => {
       text: '[Switchboard] FIRING rule "primary down": Deployment "gpt-a" is cooling down',
     });
   });
+
+  it('a subject its rule stopped watching is resolved with the reason, not as "back in rotation"', () => {
+    const retired = notice({ state: 'resolved', reason: 'rule_deleted' });
+    expect(webhookPayload(retired)).toMatchObject({
+      state: 'resolved',
+      reason: 'rule_deleted',
+      message:
+        '[Switchboard] RESOLVED rule "primary down": Deployment "gpt-a" is no longer watched (the rule was deleted)',
+    });
+    expect(webhookPayload(notice({ state: 'resolved' }))).not.toHaveProperty('reason');
+  });
 });
 
 describe('webhook URLs', () => {

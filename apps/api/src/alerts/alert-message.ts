@@ -22,7 +22,18 @@ export interface AlertNotice {
   at: Date;
   /** For a test: the channel's name. */
   channelName?: string;
+  /** A "resolved" sent because the rule stopped watching the subject, not because the condition cleared. */
+  reason?: RetireReason;
 }
+
+/** Why a firing subject was resolved without its condition clearing. */
+export type RetireReason = 'rule_changed' | 'rule_disabled' | 'rule_deleted';
+
+const RETIRE_WORDS: Readonly<Record<RetireReason, string>> = {
+  rule_changed: 'the rule was changed and is evaluated afresh',
+  rule_disabled: 'the rule was disabled',
+  rule_deleted: 'the rule was deleted',
+};
 
 const percent = (fraction: number): string => `${roundTo(fraction * 100)} %`;
 const roundTo = (n: number): string => String(Math.round(n * 10) / 10);
@@ -68,6 +79,10 @@ export function alertMessage(n: AlertNotice): string {
     return `[Switchboard] TEST: a test notification for channel "${n.channelName ?? ''}"; alerts will arrive like this.`;
   }
   const label = n.state === 'firing' ? 'FIRING' : 'RESOLVED';
+  if (n.reason && n.subject) {
+    const who = `${SUBJECT_WORDS[n.subject.type]} "${n.subject.name}"`;
+    return `[Switchboard] ${label} rule "${n.rule?.name ?? ''}": ${who} is no longer watched (${RETIRE_WORDS[n.reason]})`;
+  }
   return `[Switchboard] ${label} rule "${n.rule?.name ?? ''}": ${condition(n)}`;
 }
 
@@ -81,6 +96,7 @@ export function webhookPayload(n: AlertNotice) {
     value: n.value,
     threshold: n.threshold,
     message: alertMessage(n),
+    ...(n.reason ? { reason: n.reason } : {}),
     at: n.at.toISOString(),
   };
 }

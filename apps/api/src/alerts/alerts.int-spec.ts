@@ -388,6 +388,73 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
     await adminCall(t, 'DELETE', `/api/alerts/rules/${r.id}`);
   });
 
+  it('a firing subject gets "resolved" once, saying why, when its rule is disabled, changed or deleted', async () => {
+    const project = await createProject(t);
+    const created = await adminCall(t, 'POST', '/api/keys', {
+      projectId: project.id,
+      alias: 'retire-key',
+      maxBudgetUsd: 10,
+    });
+    expect(created.status).toBe(201);
+    const keyId: string = created.body.id;
+    await t.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = 9 WHERE id = $1`, [keyId]);
+    const hook = await channel('retire-hook', 'webhook', `${receiver.url}/retire`);
+    const r = await rule({ name: 'retire 80', kind: 'key.budget', threshold: 80, channelIds: [hook.id] });
+    const mine = () => forRule(r.id).filter((x) => x.body.subject?.id === keyId);
+    const patch = async (body: Record<string, unknown>) => {
+      expect((await adminCall(t, 'PATCH', `/api/alerts/rules/${r.id}`, body)).status).toBe(200);
+      await evaluator.retired();
+    };
+    const said = () => mine().map((x) => [x.body.state, x.body.reason ?? null]);
+
+    await evaluator.tick();
+    expect(said()).toEqual([['firing', null]]);
+
+    // Disabled: the receiver is told the alert is over, and nothing more comes while it is off.
+    await patch({ enabled: false });
+    expect(said()).toEqual([
+      ['firing', null],
+      ['resolved', 'rule_disabled'],
+    ]);
+    expect(mine()[1]!.body.message).toBe(
+      '[Switchboard] RESOLVED rule "retire 80": Key "retire-key" is no longer watched (the rule was disabled)',
+    );
+    await evaluator.tick();
+    expect(said()).toHaveLength(2);
+
+    // Enabled again: evaluated afresh, it fires again.
+    await patch({ enabled: true });
+    await evaluator.tick();
+    expect(said()).toHaveLength(3);
+
+    // Threshold raised above the spend: resolved as changed, and the new rule does not fire.
+    await patch({ threshold: 95 });
+    await evaluator.tick();
+    expect(said().slice(2)).toEqual([
+      ['firing', null],
+      ['resolved', 'rule_changed'],
+    ]);
+    // A change with nothing firing sends nothing; back under the spend, it fires.
+    await patch({ threshold: 85 });
+    await evaluator.tick();
+    expect(said().slice(4)).toEqual([['firing', null]]);
+
+    // Deleted while firing: resolved once, recorded in the history under the rule.
+    expect((await adminCall(t, 'DELETE', `/api/alerts/rules/${r.id}`)).status).toBe(204);
+    await evaluator.retired();
+    await evaluator.tick();
+    expect(said().slice(5)).toEqual([['resolved', 'rule_deleted']]);
+    const history = (await events(r.id)).filter((e) => e.subject === 'retire-key');
+    expect(history.map((e) => e.state)).toEqual([
+      'resolved',
+      'firing',
+      'resolved',
+      'firing',
+      'resolved',
+      'firing',
+    ]);
+  });
+
   it('an error-rate rule waits for minRequests attempts in the window', async () => {
     const upstream = await startFakeUpstream({ name: 'flaky', fault: { kind: 'status', status: 500 } });
     try {

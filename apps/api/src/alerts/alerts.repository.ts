@@ -118,30 +118,39 @@ export class AlertsRepository {
   }
 
   /**
-   * Saves the rule. What it watches may have changed, so its firing subjects are forgotten (without a
-   * "resolved"): the next evaluation starts from what fires then.
+   * Saves the rule. When what it watches changed (or it was disabled), its firing subjects are taken out
+   * of the state and returned as `retired`, for the caller to send their "resolved"; the next evaluation
+   * starts from what fires then.
    */
-  updateRule(id: string, data: RuleData, onWrite: OnWrite<AlertRule>): Promise<AlertRule | null> {
+  updateRule(
+    id: string,
+    data: RuleData,
+    onWrite: OnWrite<AlertRule>,
+  ): Promise<{ before: AlertRule; after: AlertRule; retired: string[] } | null> {
     return this.conflicts('An alert rule', data.name, () =>
       this.prisma.$transaction(async (tx) => {
         const before = await tx.alertRule.findUnique({ where: { id } });
         if (!before) return null;
         const after = await tx.alertRule.update({ where: { id }, data });
-        if (watchChanged(before, after)) await tx.alertState.deleteMany({ where: { ruleId: id } });
+        const retired = watchChanged(before, after) ? await takeStates(tx, id) : [];
         await onWrite({ tx, before, after });
-        return after;
+        return { before, after, retired };
       }),
     );
   }
 
-  deleteRule(id: string, onWrite: OnWrite<AlertRule>): Promise<AlertRule | null> {
+  /** Deletes the rule; its firing subjects are returned as `retired`, for the caller to send "resolved". */
+  deleteRule(
+    id: string,
+    onWrite: OnWrite<AlertRule>,
+  ): Promise<{ before: AlertRule; retired: string[] } | null> {
     return this.prisma.$transaction(async (tx) => {
       const before = await tx.alertRule.findUnique({ where: { id } });
       if (!before) return null;
       await tx.alertRule.delete({ where: { id } });
-      await tx.alertState.deleteMany({ where: { ruleId: id } });
+      const retired = await takeStates(tx, id);
       await onWrite({ tx, before, after: null });
-      return before;
+      return { before, retired };
     });
   }
 
@@ -299,6 +308,13 @@ export class AlertsRepository {
 }
 
 /** Whether a rule now watches something else (then its stored firing subjects mean nothing). */
+/** Removes the rule's firing subjects inside `tx` and returns exactly those removed (one statement). */
+async function takeStates(tx: Prisma.TransactionClient, ruleId: string): Promise<string[]> {
+  const rows = await tx.$queryRaw<{ subject: string }[]>`
+    DELETE FROM "AlertState" WHERE "ruleId" = ${ruleId}::uuid RETURNING subject`;
+  return rows.map((r) => r.subject);
+}
+
 function watchChanged(before: AlertRule, after: AlertRule): boolean {
   return (
     before.kind !== after.kind ||

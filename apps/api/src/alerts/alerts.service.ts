@@ -28,6 +28,7 @@ import type {
   AlertState as StateRow,
 } from '../generated/prisma/client';
 import { alertMessage, type AlertNotice } from './alert-message';
+import { AlertEvaluator } from './alert-evaluator.service';
 import { AlertSender } from './alert-sender';
 import { webhookUrlHint } from './alert-url';
 import { AlertsRepository, type AlertWrite, type RuleData } from './alerts.repository';
@@ -51,6 +52,7 @@ export class AlertsService {
     private readonly audit: AuditService,
     private readonly box: SecretBox,
     private readonly sender: AlertSender,
+    private readonly evaluator: AlertEvaluator,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -155,7 +157,13 @@ export class AlertsService {
       this.recordRule(actor, 'alert_rule.update', w),
     );
     if (!updated) throw ruleNotFound(id);
-    return this.withState(updated);
+    const { before, after, retired } = updated;
+    this.evaluator.retire(
+      before,
+      retired,
+      before.enabled && !after.enabled ? 'rule_disabled' : 'rule_changed',
+    );
+    return this.withState(after);
   }
 
   async deleteRule(id: string, actor: string): Promise<void> {
@@ -163,6 +171,7 @@ export class AlertsService {
       ? await this.repo.deleteRule(id, (w) => this.recordRule(actor, 'alert_rule.delete', w))
       : null;
     if (!deleted) throw ruleNotFound(id);
+    this.evaluator.retire(deleted.before, deleted.retired, 'rule_deleted');
   }
 
   // ---------- history ----------
