@@ -79,4 +79,17 @@ describe('buildProbeRequest', () => {
     const anthropic = buildProbeRequest(getProvider('anthropic'), { ...target, apiBase: null }, 'chat');
     expect(JSON.parse(String(anthropic.body))).toMatchObject({ model: 'm-1', max_tokens: 1 });
   });
+
+  it.each(['o3-mini', 'o1', 'gpt-5', 'gpt-5-mini', 'openai/o4-mini'])(
+    'chat: %s, a reasoning model that refuses max_tokens, gets max_completion_tokens instead',
+    (model) => {
+      for (const provider of ['openai', 'openai-compatible'] as const) {
+        const body = JSON.parse(
+          String(buildProbeRequest(getProvider(provider), { ...target, model }, 'chat').body),
+        );
+        expect(body).not.toHaveProperty('max_tokens');
+        expect(body.max_completion_tokens).toBeGreaterThan(0);
+      }
+    },
+  );
 });

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { getProvider, isProviderName } from '../providers/provider-registry';
 import type { ProviderAdapter, UpstreamRequest, UpstreamTarget } from '../providers/provider.types';
+import { probeTokenLimit } from '../providers/shared/probe-token-limit';
 import { redactSecrets } from '../providers/shared/redact-secrets';
 import { classifyUpstreamError } from '../providers/upstream-error';
 import type { AttemptError } from '../routing/routing.types';
@@ -25,14 +26,18 @@ export interface UpstreamProbeOptions {
 
 /**
  * The smallest request that tells whether the deployment's settings work: `models` is the provider's own
- * free check (e.g. `GET {apiBase}/models`); `chat` a 1-token chat completion, which the provider bills.
+ * free check (e.g. `GET {apiBase}/models`); `chat` a 1-token chat completion (16 completion tokens for a reasoning model), which the provider bills.
  */
 export function buildProbeRequest(adapter: ProviderAdapter, target: UpstreamTarget, mode: ProbeMode) {
   if (mode === 'models') return adapter.buildHealthCheck(target);
   return adapter.buildRequest(
     {
       capability: 'chat',
-      body: { model: target.model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 },
+      body: {
+        model: target.model,
+        messages: [{ role: 'user', content: 'ping' }],
+        ...probeTokenLimit(target.model),
+      },
       stream: false,
     },
     target,

@@ -5,6 +5,7 @@ import {
 } from '../open-ai-base/open-ai-base.adapter';
 import type { Capability, UpstreamTarget } from '../provider.types';
 import { joinUrl } from '../shared/join-url';
+import { probeTokenLimit } from '../shared/probe-token-limit';
 
 export const AZURE_DEFAULT_API_VERSION = '2024-10-21';
 
@@ -49,9 +50,6 @@ export function azureAcceptsStreamUsage(target: UpstreamTarget): boolean {
   return /^\d{4}-\d{2}-\d{2}/.test(version) ? version >= FIRST_API_VERSION_WITH_STREAM_USAGE : true;
 }
 
-// Reasoning models reject `max_tokens`; deployment names usually carry the model name (as Dify assumes too).
-const REASONING_MODEL = /^(o\d|gpt-5)/i;
-
 export const azureConfig: OpenAiBaseConfig = {
   name: 'azure',
   capabilities: new Set<Capability>([
@@ -76,7 +74,7 @@ export const azureConfig: OpenAiBaseConfig = {
       };
     }
     if (capability === 'chat') {
-      const limit = REASONING_MODEL.test(target.model) ? { max_completion_tokens: 16 } : { max_tokens: 1 };
+      const limit = probeTokenLimit(target.model);
       return {
         method: 'POST',
         path: '/chat/completions',
