@@ -1,15 +1,19 @@
 import {
   CAPABILITIES,
   type Capability,
+  capabilitySchema,
   createDeploymentSchema,
   updateDeploymentSchema,
   type CreateDeployment,
   type Deployment,
   MIN_PROBE_INTERVAL_SECONDS,
+  PROBE_MODES,
   type ProbeMode,
   type ProviderKind,
+  providerSchema,
   type UpdateDeployment,
 } from '@switchboard/contracts';
+import { z } from 'zod';
 import { formErrorsFromZod, parseOptionalNumber, type FormErrors } from '@/components/ui/form-errors';
 
 export const PROVIDER_LABELS: Record<ProviderKind, string> = {
@@ -105,8 +109,8 @@ export const FIELD_LABELS = {
   provider: 'Provider',
   model: 'Upstream model',
   apiBase: 'API base',
-  apiKey: 'API key',
   apiVersion: 'API version',
+  apiKey: 'API key',
   weight: 'Weight',
   priority: 'Priority',
   rpmLimit: 'RPM limit',
@@ -141,6 +145,8 @@ export const CAPABILITY_LABELS: Record<Capability, string> = {
 export { CAPABILITIES };
 
 export type DeploymentField = keyof typeof FIELD_LABELS;
+/** The fields in the order the form shows them: focus goes to the first one that needs fixing. */
+export const FIELD_ORDER = Object.keys(FIELD_LABELS) as DeploymentField[];
 
 /** What the inputs hold: text as typed, so half-typed numbers are not lost. */
 export interface DeploymentFormValues {
@@ -281,4 +287,59 @@ export function buildUpdatePatch(values: DeploymentFormValues, current: Deployme
   const parsed = updateDeploymentSchema.safeParse(patch);
   if (!parsed.success) return { ok: false, errors: formErrorsFromZod(parsed.error, FIELD_LABELS) };
   return { ok: true, body: parsed.data };
+}
+
+/** What a valid form becomes: the create body, or the patch of what changed. */
+export type DeploymentFormSubmit =
+  { mode: 'create'; body: CreateDeployment } | { mode: 'edit'; patch: UpdateDeployment };
+
+/** The messages that belong to no field travel as one root error, one message per line. */
+export const joinOtherMessages = (messages: readonly string[]) => messages.join('\n');
+export const splitOtherMessages = (message: string | undefined): string[] =>
+  message ? message.split('\n').filter(Boolean) : [];
+
+/** The inputs' own shape (text as typed); the rules are the contract's, applied in the transform. */
+const formValuesSchema = z.object({
+  name: z.string(),
+  modelGroup: z.string(),
+  provider: providerSchema,
+  model: z.string(),
+  apiBase: z.string(),
+  apiKey: z.string(),
+  clearApiKey: z.boolean(),
+  apiVersion: z.string(),
+  weight: z.string(),
+  priority: z.string(),
+  rpmLimit: z.string(),
+  tpmLimit: z.string(),
+  timeoutMs: z.string(),
+  tags: z.string(),
+  capabilities: z.array(capabilitySchema),
+  enabled: z.boolean(),
+  probeEnabled: z.boolean(),
+  probeIntervalSeconds: z.string(),
+  probeMode: z.enum(PROBE_MODES),
+}) satisfies z.ZodType<DeploymentFormValues, DeploymentFormValues>;
+
+/**
+ * The form's schema (for `zodResolver`): its output is the request, built by buildCreateBody or
+ * buildUpdatePatch (so by the shared contract); each problem comes back on its field's path, worded
+ * with FIELD_LABELS, and the rest on `root`. `current`: the deployment being edited.
+ */
+export function deploymentFormSchema(current?: Deployment) {
+  return formValuesSchema.transform((values, ctx): DeploymentFormSubmit => {
+    const built = current ? buildUpdatePatch(values, current) : buildCreateBody(values);
+    if (built.ok) {
+      return current
+        ? { mode: 'edit', patch: built.body }
+        : { mode: 'create', body: built.body as CreateDeployment };
+    }
+    for (const [field, message] of Object.entries(built.errors.fields)) {
+      if (message !== undefined) ctx.addIssue({ code: 'custom', path: [field], message });
+    }
+    if (built.errors.other.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['root'], message: joinOtherMessages(built.errors.other) });
+    }
+    return z.NEVER;
+  });
 }
