@@ -6,7 +6,7 @@ import type { z } from 'zod';
  * AllExceptionsFilter, which answers 400 `validation_failed` with every problem listed.
  */
 export class ZodValidationPipe<T extends z.ZodTypeAny> implements PipeTransform<unknown, z.output<T>> {
-  constructor(private readonly schema: T) {}
+  constructor(readonly schema: T) {}
 
   transform(value: unknown): z.output<T> {
     return this.schema.parse(value ?? {}) as z.output<T>;

@@ -4,10 +4,8 @@ import {
   accountSchema,
   anyLoginSchema,
   apiTokenSchema,
-  attemptStatsQuerySchema,
   attemptStatsSchema,
   auditEventPageSchema,
-  auditListQuerySchema,
   authOptionsSchema,
   authSessionSchema,
   callerSchema,
@@ -20,26 +18,18 @@ import {
   createKeySchema,
   createModelGroupSchema,
   createProjectSchema,
-  deploymentListQuerySchema,
   deploymentPageSchema,
   deploymentSchema,
   deploymentTestResultSchema,
-  distributionQuerySchema,
   distributionSchema,
   endUserListSchema,
-  endUserQuerySchema,
   firstAdminSchema,
   importPlanSchema,
   importRequestSchema,
-  keyListQuerySchema,
-  logExportQuerySchema,
-  logListQuerySchema,
   modelGroupPageSchema,
   modelGroupSchema,
-  modelPriceListQuerySchema,
   modelPricePageSchema,
   modelPriceSchema,
-  pageQuerySchema,
   projectPageSchema,
   projectSchema,
   putModelPriceSchema,
@@ -53,7 +43,6 @@ import {
   updateModelGroupSchema,
   saveGroupRoutingSchema,
   updateProjectSchema,
-  usageSummaryQuerySchema,
   usageSummarySchema,
   virtualKeyPageSchema,
   virtualKeySchema,
@@ -63,7 +52,6 @@ import { playgroundChatSchema, playgroundCompletionSchema } from '@switchboard/c
 import {
   alertChannelListSchema,
   alertChannelSchema,
-  alertEventListQuerySchema,
   alertEventPageSchema,
   alertRuleListSchema,
   alertRuleSchema,
@@ -73,17 +61,14 @@ import {
   updateAlertChannelSchema,
   updateAlertRuleSchema,
 } from '@switchboard/contracts';
-import { litellmImportQuerySchema } from '../import/litellm-import.dto';
 import {
   litellmDeletedKeysSchema,
   litellmDeleteKeysSchema,
   litellmDeleteModelSchema,
   litellmGeneratedKeySchema,
   litellmGenerateKeySchema,
-  litellmKeyInfoQuerySchema,
   litellmKeyInfoResponseSchema,
   litellmMessageSchema,
-  litellmModelInfoQuerySchema,
   litellmModelListSchema,
   litellmNewModelResponseSchema,
   litellmNewModelSchema,
@@ -275,29 +260,29 @@ const text = (contentType: string, description: string): RouteResponse => ({
 });
 const redirect = (description: string): RouteResponse => ({ status: 302, description });
 
+/** The schemas the document names under `components.schemas`; a handler's body schema found here is named. */
+export const NAMED_SCHEMAS: readonly NamedSchema[] = [...Object.values(S), ...Object.values(A)];
+
 /**
- * Every route outside the OpenAI-compatible data plane (openapi-data-plane.ts), one row each. Who may
- * call a route is not written here: it is read from ROUTE_PERMISSIONS (auth/permissions.ts), which the
- * guard enforces. `openapi.int-spec.ts` fails when a registered route is missing here, an entry names no
- * route, or a protected route here has no permission there.
+ * Every route outside the OpenAI-compatible data plane (openapi-data-plane.ts), one row each: its words
+ * and its answer. Its body and query are not written here: they are the zod schemas its handler validates
+ * with (`@Body`/`@Query(new ZodValidationPipe(…))`, read by handler-schemas.ts); a row states a body only
+ * for what a pipe cannot say (other content types). Who may call a route is read from ROUTE_PERMISSIONS
+ * (auth/permissions.ts), which the guard enforces. `openapi.int-spec.ts` fails when a registered route is
+ * missing here, an entry names no route, or a protected route here has no permission there.
  */
 export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   ...section(
     'Model groups',
     [
-      ['GET /api/model-groups', 'List model groups', { query: pageQuerySchema, ok: S.ModelGroupPage }],
-      ['POST /api/model-groups', 'Create a model group', { body: S.CreateModelGroup, created: S.ModelGroup }],
+      ['GET /api/model-groups', 'List model groups', { ok: S.ModelGroupPage }],
+      ['POST /api/model-groups', 'Create a model group', { created: S.ModelGroup }],
       ['GET /api/model-groups/:name', 'Get a model group', { ok: S.ModelGroup }],
-      [
-        'PATCH /api/model-groups/:name',
-        'Change the routing policy',
-        { body: S.UpdateModelGroup, ok: S.ModelGroup },
-      ],
+      ['PATCH /api/model-groups/:name', 'Change the routing policy', { ok: S.ModelGroup }],
       [
         'PUT /api/model-groups/:name/routing',
         "Save a group's routing in one transaction",
         {
-          body: S.SaveGroupRouting,
           ok: S.ModelGroup,
           description:
             'The policy and the weights / priorities of its deployments, applied together or not at all (each change audited); the answer has the new expectedSplit.',
@@ -314,18 +299,13 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   ...section(
     'Deployments',
     [
-      [
-        'GET /api/deployments',
-        'List deployments',
-        { query: deploymentListQuerySchema, ok: S.DeploymentPage },
-      ],
+      ['GET /api/deployments', 'List deployments', { ok: S.DeploymentPage }],
       [
         'POST /api/deployments',
         'Create a deployment',
         {
           description:
             'Creates its model group (default policy) when missing. The API key is write-only: answers show a hint such as `sk-…abcd`.',
-          body: S.CreateDeployment,
           created: S.Deployment,
         },
       ],
@@ -335,7 +315,6 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
         'Change a deployment',
         {
           description: '`apiKey: null` removes the key; leaving it out keeps it.',
-          body: S.UpdateDeployment,
           ok: S.Deployment,
         },
       ],
@@ -364,10 +343,10 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   ...section(
     'Projects',
     [
-      ['GET /api/projects', 'List projects', { query: pageQuerySchema, ok: S.ProjectPage }],
-      ['POST /api/projects', 'Create a project', { body: S.CreateProject, created: S.Project }],
+      ['GET /api/projects', 'List projects', { ok: S.ProjectPage }],
+      ['POST /api/projects', 'Create a project', { created: S.Project }],
       ['GET /api/projects/:id', 'Get a project', { ok: S.Project }],
-      ['PATCH /api/projects/:id', 'Change a project', { body: S.UpdateProject, ok: S.Project }],
+      ['PATCH /api/projects/:id', 'Change a project', { ok: S.Project }],
       ['DELETE /api/projects/:id', 'Delete a project without active keys'],
     ],
     { params: { id: 'Project id' } },
@@ -375,13 +354,12 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   ...section(
     'Virtual keys',
     [
-      ['GET /api/keys', 'List virtual keys', { query: keyListQuerySchema, ok: S.VirtualKeyPage }],
+      ['GET /api/keys', 'List virtual keys', { ok: S.VirtualKeyPage }],
       [
         'POST /api/keys',
         'Create a virtual key',
         {
           description: 'The answer carries the secret once, as `key`.',
-          body: S.CreateKey,
           created: S.CreatedKey,
         },
       ],
@@ -391,12 +369,12 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
         'The model group names a key can be limited to (for whoever issues keys)',
         { ok: z.object({ data: z.array(z.string()) }) },
       ],
-      ['PATCH /api/keys/:id', 'Change limits, models or metadata', { body: S.UpdateKey, ok: S.VirtualKey }],
+      ['PATCH /api/keys/:id', 'Change limits, models or metadata', { ok: S.VirtualKey }],
       ['POST /api/keys/:id/revoke', 'Revoke a key (idempotent)', { ok: S.VirtualKey }],
       [
         'POST /api/keys/:id/rotate',
         'Replace the secret, optionally keeping the old one for a grace period',
-        { body: S.RotateKey, ok: S.CreatedKey },
+        { ok: S.CreatedKey },
       ],
     ],
     { params: { id: 'Key id' } },
@@ -404,16 +382,11 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
   ...section(
     'Usage',
     [
-      [
-        'GET /api/logs',
-        'List request logs, newest first',
-        { query: logListQuerySchema, ok: S.RequestLogPage },
-      ],
+      ['GET /api/logs', 'List request logs, newest first', { ok: S.RequestLogPage }],
       [
         'GET /api/logs/export',
         'Download the filtered request logs (newest first, at most 100,000) as CSV or JSON lines',
         {
-          query: logExportQuerySchema,
           description:
             'Streams page by page. In CSV, text a spreadsheet would run as a formula (starting with =, +, -, @) gets a leading apostrophe.',
           response: text(
@@ -426,22 +399,18 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
       [
         'GET /api/stats/distribution',
         'Traffic and cost per deployment, project, key or group over time',
-        { query: distributionQuerySchema, ok: S.Distribution },
+        { ok: S.Distribution },
       ],
-      [
-        'GET /api/stats/summary',
-        'Headline numbers for a time range',
-        { query: usageSummaryQuerySchema, ok: S.UsageSummary },
-      ],
+      ['GET /api/stats/summary', 'Headline numbers for a time range', { ok: S.UsageSummary }],
       [
         'GET /api/stats/end-users',
         'Top end users (the `user` field, e.g. from Dify) by requests or spend, counted per hour',
-        { query: endUserQuerySchema, ok: S.EndUserList },
+        { ok: S.EndUserList },
       ],
       [
         'GET /api/stats/attempts',
         'Attempts per deployment over time, failed ones by kind (retries and fallbacks included)',
-        { query: attemptStatsQuerySchema, ok: S.AttemptStats },
+        { ok: S.AttemptStats },
       ],
     ],
     { params: { id: 'Log id' } },
@@ -452,13 +421,9 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
       [
         'GET /api/prices',
         'List model prices, with the source of each (built-in default or set by an operator)',
-        { query: modelPriceListQuerySchema, ok: S.ModelPricePage },
+        { ok: S.ModelPricePage },
       ],
-      [
-        'PUT /api/prices/:model',
-        'Create or replace the price of a model',
-        { body: S.PutModelPrice, ok: S.ModelPrice },
-      ],
+      ['PUT /api/prices/:model', 'Create or replace the price of a model', { ok: S.ModelPrice }],
       [
         'DELETE /api/prices/:model',
         'Reset a model to its built-in price, or delete the price of a model without one',
@@ -480,14 +445,13 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
         {
           description:
             'The URL is write-only (stored encrypted); answers show `urlHint`. Only http and https.',
-          body: A.CreateAlertChannel,
           created: A.AlertChannel,
         },
       ],
       [
         'PATCH /api/alerts/channels/:id',
         'Change a channel',
-        { description: 'Leaving `url` out keeps it.', body: A.UpdateAlertChannel, ok: A.AlertChannel },
+        { description: 'Leaving `url` out keeps it.', ok: A.AlertChannel },
       ],
       ['DELETE /api/alerts/channels/:id', 'Delete a channel (rules stop sending to it)'],
       [
@@ -506,23 +470,20 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
         {
           description:
             'The target (deployment id, model group name or key id) and the channels must exist. `project.budget` is refused: projects have no budget (use `key.budget`).',
-          body: A.CreateAlertRule,
           created: A.AlertRule,
         },
       ],
-      ['PATCH /api/alerts/rules/:id', 'Change an alert rule', { body: A.UpdateAlertRule, ok: A.AlertRule }],
+      ['PATCH /api/alerts/rules/:id', 'Change an alert rule', { ok: A.AlertRule }],
       ['DELETE /api/alerts/rules/:id', 'Delete an alert rule'],
       [
         'GET /api/alerts/events',
         'Alert history, newest first: every notification sent or failed, and tests',
-        { query: alertEventListQuerySchema, ok: A.AlertEventPage },
+        { ok: A.AlertEventPage },
       ],
     ],
     { params: { id: 'Channel or rule id' } },
   ),
-  ...section('Audit', [
-    ['GET /api/audit', 'Audit events, newest first', { query: auditListQuerySchema, ok: S.AuditEventPage }],
-  ]),
+  ...section('Audit', [['GET /api/audit', 'Audit events, newest first', { ok: S.AuditEventPage }]]),
   ...section('Playground', [
     [
       'POST /api/playground/chat',
@@ -542,7 +503,6 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
       {
         description:
           "Creates and updates model groups and deployments; never deletes. `os.environ/NAME` references resolve only from the file's environment_variables and the `env`/`dotenv` sent with it, never from the gateway's environment; a deployment whose reference was not supplied is skipped and listed under `unresolved`. With `dryRun=true` only the plan is answered. Importing the same file twice changes nothing the second time. Keys the file has that Switchboard does not use come back as warnings.",
-        query: litellmImportQuerySchema,
         body: {
           description: 'The file itself, or JSON `{"yaml": "…", "env"?, "dotenv"?, "names"?}`.',
           content: {
@@ -573,46 +533,29 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
       {
         description:
           'Without team_id the key goes to the project "LiteLLM compat". budget_duration maps onto daily (1d, 24h), weekly (7d, 1w) or monthly (30d, 1mo) periods.',
-        body: S.LiteLLMGenerateKey,
         ok: S.LiteLLMGeneratedKey,
       },
     ],
-    [
-      'GET /key/info',
-      'LiteLLM /key/info',
-      { query: litellmKeyInfoQuerySchema, ok: S.LiteLLMKeyInfoResponse },
-    ],
-    [
-      'POST /key/delete',
-      'LiteLLM /key/delete (revokes)',
-      { body: S.LiteLLMDeleteKeys, ok: S.LiteLLMDeletedKeys },
-    ],
-    [
-      'POST /model/new',
-      'LiteLLM /model/new (adds a deployment)',
-      { body: S.LiteLLMNewModel, ok: S.LiteLLMNewModelResponse },
-    ],
-    [
-      'GET /model/info',
-      'LiteLLM /model/info (lists deployments)',
-      { query: litellmModelInfoQuerySchema, ok: S.LiteLLMModelList },
-    ],
-    ['POST /model/delete', 'LiteLLM /model/delete', { body: S.LiteLLMDeleteModel, ok: S.LiteLLMMessage }],
+    ['GET /key/info', 'LiteLLM /key/info', { ok: S.LiteLLMKeyInfoResponse }],
+    ['POST /key/delete', 'LiteLLM /key/delete (revokes)', { ok: S.LiteLLMDeletedKeys }],
+    ['POST /model/new', 'LiteLLM /model/new (adds a deployment)', { ok: S.LiteLLMNewModelResponse }],
+    ['GET /model/info', 'LiteLLM /model/info (lists deployments)', { ok: S.LiteLLMModelList }],
+    ['POST /model/delete', 'LiteLLM /model/delete', { ok: S.LiteLLMMessage }],
   ]),
   ...section(
     'Accounts',
     [
-      ['GET /api/accounts', 'List operator accounts', { query: pageQuerySchema, ok: S.AccountPage }],
+      ['GET /api/accounts', 'List operator accounts', { ok: S.AccountPage }],
       [
         'POST /api/accounts',
         'Invite an account (answers a one-time set-password link, valid 72 h)',
-        { body: S.CreateAccount, created: S.AccountInvite },
+        { created: S.AccountInvite },
       ],
       ['GET /api/accounts/:id', 'One account', { ok: S.Account }],
       [
         'PATCH /api/accounts/:id',
         'Change name, role, projects or status (the last active admin cannot be demoted or disabled)',
-        { body: S.UpdateAccount, ok: S.Account },
+        { ok: S.Account },
       ],
       [
         'POST /api/accounts/:id/reset-password',
@@ -627,14 +570,14 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
       [
         'POST /api/me/password',
         'Change your password (needs the current one); your other console sessions end',
-        { body: S.ChangePassword },
+        {},
       ],
       ['POST /api/me/sessions/revoke', 'Sign out everywhere: every console session of your account ends'],
       ['GET /api/me/tokens', "The caller's live personal API tokens", { ok: z.array(S.ApiToken.schema) }],
       [
         'POST /api/me/tokens',
         "Create a personal API token (sb-admin-…, shown once; acts with the account's role)",
-        { body: S.CreateApiToken, created: S.CreatedApiToken },
+        { created: S.CreatedApiToken },
       ],
       ['DELETE /api/me/tokens/:id', 'Revoke one of your personal API tokens'],
     ],
@@ -646,17 +589,17 @@ export const DOCUMENTED_ROUTES: readonly DocumentedRoute[] = [
       [
         'POST /api/auth/login',
         'Sign in with an email and password, or the master key (sets the session cookie)',
-        { body: S.Login, ok: sessionExpiry },
+        { ok: sessionExpiry },
       ],
       [
         'POST /api/auth/setup',
         'Create the first admin account (only while none exists; needs the master key) and sign in',
-        { body: S.FirstAdmin, created: sessionExpiry },
+        { created: sessionExpiry },
       ],
       [
         'POST /api/auth/set-password',
         'Set a password with the one-time token from an invite or reset (single use)',
-        { body: S.SetPassword },
+        {},
       ],
       [
         'GET /api/auth/oidc/login',

@@ -1,10 +1,15 @@
 import { validate } from '@readme/openapi-parser';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { createDeploymentSchema, logListQuerySchema } from '@switchboard/contracts';
+import { ZodObject } from 'zod';
 import http from 'node:http';
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src';
 import { ROUTE_PERMISSIONS } from '../auth/permissions';
 import { seedRouting } from '../testing/seed';
 import type { TestApp } from '../testing/test-app';
-import type { OpenApiDocument, OpenApiOperation } from './openapi-document';
+import { readHandlerSchemas } from './handler-schemas';
+import { openApiPath, type OpenApiDocument, type OpenApiOperation } from './openapi-document';
+import { NAMED_SCHEMAS } from './openapi-routes';
 import { DOCS_CSP } from './openapi-html';
 import { createRecordingTestApp, type RegisteredRoute } from './testing/registered-routes';
 
@@ -164,6 +169,34 @@ describe('API reference at /api/docs', () => {
     ).toEqual({
       $ref: '#/components/schemas/AdminError',
     });
+  });
+
+  it('documents each body and query with the very schema its handler validates with', () => {
+    const handlers = readHandlerSchemas(t.app.get(DiscoveryService), t.app.get(MetadataScanner));
+    const named = new Map(NAMED_SCHEMAS.map((n) => [n.schema, n.name]));
+    expect(handlers.size).toBeGreaterThan(40);
+    for (const [route, { body, query }] of handlers) {
+      const [method, path] = route.split(' ') as [string, string];
+      const op = operation(method, openApiPath(path));
+      if (query instanceof ZodObject) {
+        const documented = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+        expect([route, documented]).toEqual([route, Object.keys(query.shape)]);
+      }
+      const name = body && named.get(body);
+      if (name) {
+        expect([route, op.requestBody?.content['application/json']?.schema]).toEqual([
+          route,
+          { $ref: `#/components/schemas/${name}` },
+        ]);
+      } else if (body) {
+        expect([route, op.requestBody]).toEqual([
+          route,
+          expect.objectContaining({ content: expect.any(Object) }),
+        ]);
+      }
+    }
+    expect(handlers.get('POST /api/deployments')?.body).toBe(createDeploymentSchema);
+    expect(handlers.get('GET /api/logs')?.query).toBe(logListQuerySchema);
   });
 
   it('documents what the data plane adds to OpenAI: keys, headers and error codes', () => {

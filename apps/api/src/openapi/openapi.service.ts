@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { AdminError } from '../common/errors';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document';
 import { type DocsAsset, loadDocsAssets, renderDocsPage } from './openapi-html';
-import { DOCUMENTED_ROUTES } from './openapi-routes';
+import { readHandlerSchemas, withHandlerSchemas } from './handler-schemas';
+import { DOCUMENTED_ROUTES, NAMED_SCHEMAS } from './openapi-routes';
 
 /** Keep in step with the root package.json. */
 export const API_VERSION = '0.1.0';
@@ -19,8 +21,17 @@ export class OpenApiService {
   private assets: Map<string, DocsAsset> | null = null;
   private html: string | null = null;
 
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+  ) {}
+
+  /** The route table, with each body and query taken from the zod schema its handler validates with. */
   document(): OpenApiDocument {
-    this.doc ??= buildOpenApiDocument(DOCUMENTED_ROUTES, API_VERSION);
+    this.doc ??= buildOpenApiDocument(
+      withHandlerSchemas(DOCUMENTED_ROUTES, readHandlerSchemas(this.discovery, this.scanner), NAMED_SCHEMAS),
+      API_VERSION,
+    );
     return this.doc;
   }
 
