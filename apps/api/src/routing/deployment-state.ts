@@ -1,5 +1,11 @@
 import type { Capability } from '@switchboard/contracts';
-import type { AttemptError, CooldownReason, ModelGroupPolicy, RateLimitInfo } from './routing.types';
+import type {
+  AttemptError,
+  CooldownReason,
+  ModelGroupPolicy,
+  ProbeResult,
+  RateLimitInfo,
+} from './routing.types';
 import { USAGE_WINDOW_MS } from './usage-counters';
 
 /** What the upstream's `x-ratelimit-*` headers said last, with absolute expiry times. */
@@ -14,18 +20,6 @@ export interface UpstreamLimits {
   sentSince: number;
   /** When the report came (epoch ms): the newest report of any instance wins. */
   reportedAt: number;
-}
-
-/** One health check or connection test, as the console shows it ("Last probe: OK 12 ms, 20 s ago"). */
-export interface ProbeResult {
-  /** When it finished (epoch ms). */
-  at: number;
-  ok: boolean;
-  /** The upstream's HTTP status; null when it could not be reached. */
-  status: number | null;
-  latencyMs: number;
-  /** Secrets already redacted. */
-  message: string;
 }
 
 export interface DeploymentLiveState {

@@ -8,11 +8,10 @@ import {
   type DeploymentStateOptions,
   failureCategory,
   InMemoryDeploymentState,
-  type ProbeResult,
   type SharedDeploymentView,
   type UpstreamLimits,
 } from './deployment-state';
-import type { AttemptError, CooldownReason } from './routing.types';
+import type { AttemptError, CooldownReason, ProbeResult } from './routing.types';
 import { SharedCooldowns } from './shared-cooldowns';
 import { USAGE_WINDOW_MS, type UsageWindow } from './usage-counters';
 

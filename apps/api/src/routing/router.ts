@@ -8,7 +8,6 @@ import {
   isProviderRefusal,
   isRateLimitError,
   isUnsupportedRoute,
-  type ProbeResult,
 } from './deployment-state';
 import type { GroupEntry, RegistryIndex, RouterRegistry } from './router-registry';
 import type {
@@ -23,6 +22,7 @@ import type {
   ExpectedShare,
   FailureReason,
   PickOptions,
+  ProbeResult,
   RandomSource,
   RoutedDeployment,
   Sleep,

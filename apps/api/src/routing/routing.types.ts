@@ -1,5 +1,4 @@
 import type { Capability, ProbeMode } from '@switchboard/contracts';
-import type { ProbeResult } from './deployment-state';
 
 /**
  * Types shared by the router core. The router is pure and in-memory: clock, randomness and sleep are
@@ -201,4 +200,16 @@ export interface ExpectedShare {
   deploymentId: string;
   /** Fraction of the group's traffic in [0, 1]; the shares of a group sum to 1. */
   share: number;
+}
+
+/** One health check or connection test, as the console shows it ("Last probe: OK 12 ms, 20 s ago"). */
+export interface ProbeResult {
+  /** When it finished (epoch ms). */
+  at: number;
+  ok: boolean;
+  /** The upstream's HTTP status; null when it could not be reached. */
+  status: number | null;
+  latencyMs: number;
+  /** Secrets already redacted. */
+  message: string;
 }
