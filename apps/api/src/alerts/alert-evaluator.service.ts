@@ -273,7 +273,7 @@ export class AlertEvaluator implements OnApplicationBootstrap, OnModuleDestroy {
         url = '';
       }
       const delivery = url
-        ? await this.sender.send(channel.kind as AlertChannelKind, url, notice, this.abort.signal)
+        ? await this.sender.sendWithRetries(channel.kind as AlertChannelKind, url, notice, this.abort.signal)
         : {
             ok: false,
             status: null,

@@ -1,4 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { AlertChannelKind } from '@switchboard/contracts';
 import { Agent, request } from 'undici';
 import { type AlertNotice, slackPayload, webhookPayload } from './alert-message';
@@ -8,6 +9,12 @@ import { redactUrl } from './alert-url';
 export const ALERT_SEND_TIMEOUT_MS = 5_000;
 /** Longest error text kept in the history. */
 const MAX_ERROR_LENGTH = 300;
+/**
+ * Waits before the second and third try of an alert a receiver could not take (unreachable, 429, 5xx):
+ * a Slack or webhook blip of a few seconds does not lose it. A 4xx other than 429 is not retried (the
+ * URL or the receiver's setup is wrong; trying again changes nothing).
+ */
+export const ALERT_RETRY_DELAYS_MS: readonly number[] = [1_000, 4_000];
 
 export interface Delivery {
   ok: boolean;
@@ -61,6 +68,35 @@ export class AlertSender implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * `send`, tried again after each of `delaysMs` while the failure is worth retrying (see
+   * ALERT_RETRY_DELAYS_MS); the last outcome, with how many tries it took when more than one.
+   */
+  async sendWithRetries(
+    kind: AlertChannelKind,
+    url: string,
+    notice: AlertNotice,
+    signal: AbortSignal,
+    delaysMs: readonly number[] = ALERT_RETRY_DELAYS_MS,
+  ): Promise<Delivery> {
+    let delivery = await this.send(kind, url, notice, signal);
+    let tries = 1;
+    for (const delay of delaysMs) {
+      if (delivery.ok || !worthRetrying(delivery) || signal.aborted) break;
+      try {
+        await sleep(delay, undefined, { signal });
+      } catch {
+        break; // shutting down: the last failure stands
+      }
+      delivery = await this.send(kind, url, notice, signal);
+      tries++;
+    }
+    if (tries === 1) return delivery;
+    return delivery.ok
+      ? { ...delivery, error: null }
+      : { ...delivery, error: clip(`${delivery.error ?? 'Failed'} (after ${tries} tries)`) };
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
@@ -75,6 +111,11 @@ function describe(err: unknown, deadline: AbortSignal): string {
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : null;
   const message = typeof e.message === 'string' && e.message ? `: ${e.message}` : '';
   return `Could not reach the receiver${code ? ` (${code})` : ''}${message}`;
+}
+
+/** Unreachable, rate limited or a server error: the receiver may take it a moment later. */
+function worthRetrying(delivery: Delivery): boolean {
+  return delivery.status === null || delivery.status === 429 || delivery.status >= 500;
 }
 
 function clip(text: string): string {

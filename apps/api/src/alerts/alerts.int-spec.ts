@@ -16,11 +16,13 @@ interface Receiver {
   port: number;
   received: { path: string; body: any; contentType: string | undefined }[];
   status: number;
+  /** Answers 503 to this many requests first (a receiver having a blip). */
+  failures: number;
   close(): Promise<void>;
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const r = { received: [], status: 200 } as unknown as Receiver;
+  const r = { received: [], status: 200, failures: 0 } as unknown as Receiver;
   const server: Server = createServer((req: IncomingMessage, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -31,8 +33,9 @@ async function startReceiver(): Promise<Receiver> {
         body: text ? JSON.parse(text) : null,
         contentType: req.headers['content-type'],
       });
-      res.writeHead(r.status, { 'content-type': 'text/plain' });
-      res.end(r.status < 300 ? 'ok' : 'no_service');
+      const status = r.failures > 0 ? (r.failures--, 503) : r.status;
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(status < 300 ? 'ok' : 'no_service');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -89,6 +92,7 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
   });
   beforeEach(() => {
     receiver.status = 200;
+    receiver.failures = 0;
   });
 
   async function channel(name: string, kind: 'webhook' | 'slack', url: string) {
@@ -453,6 +457,48 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
       'resolved',
       'firing',
     ]);
+  });
+
+  it('an alert the receiver could not take (5xx) is tried again, up to three times; a 4xx is not', async () => {
+    const project = await createProject(t);
+    const created = await adminCall(t, 'POST', '/api/keys', {
+      projectId: project.id,
+      alias: 'retry-key',
+      maxBudgetUsd: 10,
+    });
+    await t.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = 9.5 WHERE id = $1`, [created.body.id]);
+    const hook = await channel('retry-hook', 'webhook', `${receiver.url}/retry`);
+    const fire = async (name: string) => {
+      const r = await rule({
+        name,
+        kind: 'key.budget',
+        target: created.body.id,
+        threshold: 90,
+        channelIds: [hook.id],
+      });
+      await evaluator.tick();
+      const history = (await events(r.id)).map((e) => [e.state, e.delivery, e.responseStatus, e.error]);
+      receiver.status = 200; // the rule's "resolved" on deletion goes through at once
+      await adminCall(t, 'DELETE', `/api/alerts/rules/${r.id}`);
+      await evaluator.retired();
+      return { sent: forRule(r.id).filter((x) => x.body.state === 'firing').length, history };
+    };
+
+    // A blip: one 503, then the alert goes through on the second try.
+    receiver.failures = 1;
+    expect(await fire('retry once')).toEqual({ sent: 2, history: [['firing', 'delivered', 200, null]] });
+
+    // Down for good: three tries, then a failed row that says so.
+    receiver.status = 500;
+    const down = await fire('retry down');
+    expect(down.sent).toBe(3);
+    expect(down.history).toEqual([['firing', 'failed', 500, expect.stringContaining('(after 3 tries)')]]);
+
+    // A 4xx means the URL or the receiver is wrong: one try.
+    receiver.status = 404;
+    const wrong = await fire('retry 404');
+    expect(wrong.sent).toBe(1);
+    expect(wrong.history).toEqual([['firing', 'failed', 404, expect.not.stringContaining('tries')]]);
   });
 
   it('an error-rate rule waits for minRequests attempts in the window', async () => {
