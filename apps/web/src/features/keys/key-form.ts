@@ -1,12 +1,13 @@
 import {
   type BudgetPeriod,
+  budgetPeriodSchema,
   type CreateKey,
   createKeySchema,
   type UpdateKey,
   updateKeySchema,
   type VirtualKey,
 } from '@switchboard/contracts';
-import type { ZodError } from 'zod';
+import { z, type ZodError } from 'zod';
 import {
   formErrorsFromZod,
   hasFormErrors,
@@ -29,6 +30,7 @@ export const KEY_FIELD_LABELS = {
   metadata: 'Metadata',
 } as const;
 export type KeyField = keyof typeof KEY_FIELD_LABELS;
+/** The fields in the order the form shows them: focus goes to the first one that needs fixing. */
 export const KEY_FIELD_ORDER = Object.keys(KEY_FIELD_LABELS) as KeyField[];
 
 /** What the inputs hold: text as typed, so a half-typed number is not lost. */
@@ -59,13 +61,21 @@ export function localToday(): string {
 }
 
 const text = (value: number | null) => (value === null ? '' : String(value));
+const sorted = (list: readonly string[]) => [...list].sort();
+
+/** `models` with `name` ticked or unticked, still sorted. */
+export function toggleModel(models: readonly string[], name: string, ticked: boolean): string[] {
+  const rest = models.filter((model) => model !== name);
+  return ticked ? sorted([...rest, name]) : rest;
+}
 
 /** A new key's defaults, or `key`'s current settings. */
 export function keyFormValues(key?: VirtualKey): KeyFormValues {
   return {
     alias: key?.alias ?? '',
     allModels: (key?.models.length ?? 0) === 0,
-    models: key?.models ?? [],
+    // Kept sorted (ticking keeps the order), so unticking and ticking again leaves the form unchanged.
+    models: sorted(key?.models ?? []),
     rpmLimit: text(key?.rpmLimit ?? null),
     tpmLimit: text(key?.tpmLimit ?? null),
     maxParallel: text(key?.maxParallel ?? null),
@@ -77,17 +87,6 @@ export function keyFormValues(key?: VirtualKey): KeyFormValues {
     expiresOn: key?.expiresAt ? localDate(new Date(key.expiresAt)) : '',
     metadata: key && Object.keys(key.metadata).length > 0 ? JSON.stringify(key.metadata, null, 2) : '',
   };
-}
-
-const sorted = (list: readonly string[]) => [...list].sort();
-
-/** Whether the operator has typed or ticked anything since the form opened. */
-export function keyFormChanged(values: KeyFormValues, initial: KeyFormValues): boolean {
-  return (Object.keys(values) as (keyof KeyFormValues)[]).some((field) =>
-    field === 'models'
-      ? sorted(values.models).join('\n') !== sorted(initial.models).join('\n')
-      : values[field] !== initial[field],
-  );
 }
 
 type KeySettings = Omit<CreateKey, 'projectId'>;
@@ -172,4 +171,86 @@ export function buildKeyPatch(values: KeyFormValues, initial: KeyFormValues): Bu
     if (!same(value, before[field as keyof KeySettings])) patch[field] = value;
   }
   return verdict(updateKeySchema.safeParse(patch), problems);
+}
+
+/** The form value each contract field is typed in: the expiry is picked as a day, not an instant. */
+export const KEY_FORM_FIELDS = {
+  alias: 'alias',
+  models: 'models',
+  rpmLimit: 'rpmLimit',
+  tpmLimit: 'tpmLimit',
+  maxParallel: 'maxParallel',
+  endUserRpmLimit: 'endUserRpmLimit',
+  endUserDailyBudgetUsd: 'endUserDailyBudgetUsd',
+  maxBudgetUsd: 'maxBudgetUsd',
+  budgetPeriod: 'budgetPeriod',
+  expiresAt: 'expiresOn',
+  metadata: 'metadata',
+} as const satisfies Record<KeyField, keyof KeyFormValues>;
+export type KeyFormField = (typeof KEY_FORM_FIELDS)[KeyField];
+
+const isKeyField = (field: string): field is KeyField => field in KEY_FORM_FIELDS;
+
+/**
+ * Form errors (contract field names, e.g. from formErrorsFromApi) on the form's own fields, in the
+ * form's order; the messages that belong to no field, as one.
+ */
+export function keyFormErrors(errors: FormErrors): {
+  fields: [KeyFormField, string][];
+  other: string | null;
+} {
+  const fields: [KeyFormField, string][] = [];
+  const other = [...errors.other];
+  for (const field of KEY_FIELD_ORDER) {
+    const message = errors.fields[field];
+    if (message !== undefined) fields.push([KEY_FORM_FIELDS[field], message]);
+  }
+  for (const [field, message] of Object.entries(errors.fields)) {
+    if (message !== undefined && !isKeyField(field)) other.push(message);
+  }
+  return { fields, other: other.length > 0 ? other.join(' ') : null };
+}
+
+/** The inputs' own shape (text as typed); the rules are the contract's, applied in the transform. */
+const keyFormValuesSchema = z.object({
+  alias: z.string(),
+  allModels: z.boolean(),
+  models: z.array(z.string()),
+  rpmLimit: z.string(),
+  tpmLimit: z.string(),
+  maxParallel: z.string(),
+  endUserRpmLimit: z.string(),
+  endUserDailyBudgetUsd: z.string(),
+  maxBudgetUsd: z.string(),
+  budgetPeriod: budgetPeriodSchema,
+  expiresOn: z.string(),
+  metadata: z.string(),
+}) satisfies z.ZodType<KeyFormValues, KeyFormValues>;
+
+/** What a valid form becomes: a new key's body, or the patch of what changed. */
+export type KeyRequest = { kind: 'create'; body: CreateKey } | { kind: 'edit'; patch: UpdateKey };
+
+/**
+ * The form's schema (for `zodResolver`): its output is the request, built by buildCreateKeyBody or
+ * buildKeyPatch (so checked by the shared contract). Each problem comes back on its input's path,
+ * worded with KEY_FIELD_LABELS; the rest on `root`.
+ * `target`: the project a new key is issued in, or the values an edit opened with.
+ */
+export function keyFormSchema(target: { projectId: string } | { initial: KeyFormValues }) {
+  return keyFormValuesSchema.transform((values, ctx): KeyRequest => {
+    let errors: FormErrors;
+    if ('projectId' in target) {
+      const built = buildCreateKeyBody(target.projectId, values);
+      if (built.ok) return { kind: 'create', body: built.body };
+      errors = built.errors;
+    } else {
+      const built = buildKeyPatch(values, target.initial);
+      if (built.ok) return { kind: 'edit', patch: built.body };
+      errors = built.errors;
+    }
+    const { fields, other } = keyFormErrors(errors);
+    for (const [field, message] of fields) ctx.addIssue({ code: 'custom', path: [field], message });
+    if (other !== null) ctx.addIssue({ code: 'custom', path: ['root'], message: other });
+    return z.NEVER;
+  });
 }

@@ -1,26 +1,30 @@
 'use client';
 
+import { zodResolver } from '@hookform/resolvers/zod';
 import { BUDGET_PERIODS, type BudgetPeriod, type CreatedKey, type VirtualKey } from '@switchboard/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEventHandler } from 'react';
+import { Controller, useForm, useWatch, type FieldErrors, type UseFormReturn } from 'react-hook-form';
 import { Button, Field, Input, Skeleton } from '@/components/ui';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';
-import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
+import { formErrorsFromApi } from '@/components/ui/form-errors';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
 import { toast } from '@/components/ui/toast';
+import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import {
-  buildCreateKeyBody,
-  buildKeyPatch,
   KEY_FIELD_LABELS as LABELS,
   KEY_FIELD_ORDER,
-  type KeyField,
-  keyFormChanged,
+  KEY_FORM_FIELDS,
+  type KeyFormField,
+  keyFormErrors,
+  keyFormSchema,
   type KeyFormValues,
   keyFormValues,
+  type KeyRequest,
   localToday,
+  toggleModel,
 } from '../key-form';
 import { createKeyMutationOptions, modelGroupNamesQueryOptions, updateKeyMutationOptions } from '../queries';
 import { keyName } from './key-card';
@@ -35,7 +39,21 @@ export const PERIOD_LABELS: Record<BudgetPeriod, string> = {
 };
 
 const FORM_ID = 'key-form';
-const fieldId = (field: KeyField) => `key-${field}`;
+const fieldId = (field: KeyFormField) => `key-${field}`;
+const FORM_FIELD_ORDER = KEY_FIELD_ORDER.map((field) => KEY_FORM_FIELDS[field]);
+
+type KeyForm = UseFormReturn<KeyFormValues, unknown, KeyRequest>;
+
+/** The models' messages belong to the first checkbox, "All model groups". */
+function focusField(field: KeyFormField) {
+  document.getElementById(field === 'models' ? 'key-models-all' : fieldId(field))?.focus();
+}
+
+/** Focus goes to the first field, in the form's order, that needs fixing. */
+function focusFirstInvalid(errors: FieldErrors<KeyFormValues>) {
+  const first = FORM_FIELD_ORDER.find((field) => errors[field]);
+  if (first) focusField(first);
+}
 
 type KeyFormDialogProps = {
   open: boolean;
@@ -58,8 +76,8 @@ type KeyFormDialogProps = {
 
 /**
  * Issue a key, or edit one without reissuing it: alias, allowed model groups, limits, budget, expiry and
- * metadata, validated with the shared contract. An edit sends only what changed. Closing with changes
- * typed asks first. Give it a new `key` each time it opens so it starts from a clean form.
+ * metadata, validated with the shared contract (keyFormSchema). An edit sends only what changed. Closing
+ * with changes typed asks first. Give it a new `key` each time it opens so it starts from a clean form.
  */
 export function KeyFormDialog(props: KeyFormDialogProps) {
   const { open, onClose, projectName, apiKey } = props;
@@ -67,77 +85,72 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
   const update = useMutation(updateKeyMutationOptions());
   const pending = create.isPending || update.isPending;
   const [initial] = useState(() => keyFormValues(apiKey));
-  const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const [schema] = useState(() =>
+    keyFormSchema(props.projectId !== undefined ? { projectId: props.projectId } : { initial }),
+  );
+  const form: KeyForm = useForm<KeyFormValues, unknown, KeyRequest>({
+    resolver: zodResolver(schema),
+    defaultValues: initial,
+    // Focus follows the form's order (focusFirstInvalid), not the order fields were registered in.
+    shouldFocusError: false,
+  });
   const [created, setCreated] = useState<CreatedKey | null>(null);
-  const [confirmingDiscard, setConfirmingDiscard] = useState(false);
+  // The first field the API refused: focused once the form is enabled again.
+  const refusedField = useRef<KeyFormField | null>(null);
+  const discard = useDiscardChanges({
+    dirty: form.formState.isDirty,
+    onClose,
+    busy: pending,
+    description: apiKey
+      ? `What you changed in “${keyName(apiKey)}” is not saved; the key keeps its current settings.`
+      : 'The key is not created and what you typed is lost.',
+  });
 
-  const changed = keyFormChanged(values, initial);
+  useEffect(() => {
+    if (pending || refusedField.current === null) return;
+    focusField(refusedField.current);
+    refusedField.current = null;
+  }, [pending]);
 
-  function requestClose() {
-    if (pending) return;
-    if (changed) setConfirmingDiscard(true);
-    else onClose();
+  function onApiError(error: Error) {
+    const { fields, other } = keyFormErrors(formErrorsFromApi(error, LABELS));
+    for (const [field, message] of fields) form.setError(field, { type: 'server', message });
+    if (other !== null) form.setError('root', { type: 'server', message: other });
+    refusedField.current = fields[0]?.[0] ?? null;
   }
 
-  function showErrors(next: FormErrors) {
-    setErrors(next);
-    const first = KEY_FIELD_ORDER.find((field) => next.fields[field]);
-    if (first) document.getElementById(first === 'models' ? 'key-models-all' : fieldId(first))?.focus();
-  }
-
-  function submit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function send(request: KeyRequest) {
     if (pending) return;
-    const onError = (error: Error) => setErrors(formErrorsFromApi(error, LABELS));
-
-    if (apiKey) {
-      const built = buildKeyPatch(values, initial);
-      if (!built.ok) return showErrors(built.errors);
-      setErrors(NO_FORM_ERRORS);
-      if (Object.keys(built.body).length === 0) {
-        toast.info('Nothing to save', `“${keyName(apiKey)}” already has these settings.`);
-        return onClose();
-      }
-      update.mutate(
-        { id: apiKey.id, body: built.body },
-        {
-          onSuccess: (saved) => {
-            toast.success('Key saved', `“${keyName(saved)}” uses the new settings from its next request on.`);
-            onClose();
-          },
-          onError,
-        },
-      );
+    if (request.kind === 'create') {
+      // The dialog itself turns into the confirmation, with the secret.
+      create.mutate(request.body, { onSuccess: setCreated, onError: onApiError });
       return;
     }
-
-    const built = buildCreateKeyBody(props.projectId, values);
-    if (!built.ok) return showErrors(built.errors);
-    setErrors(NO_FORM_ERRORS);
-    // The dialog itself turns into the confirmation, with the secret.
-    create.mutate(built.body, { onSuccess: setCreated, onError });
+    if (!apiKey) return;
+    if (Object.keys(request.patch).length === 0) {
+      toast.info('Nothing to save', `“${keyName(apiKey)}” already has these settings.`);
+      return onClose();
+    }
+    update.mutate(
+      { id: apiKey.id, body: request.patch },
+      {
+        onSuccess: (saved) => {
+          toast.success('Key saved', `“${keyName(saved)}” uses the new settings from its next request on.`);
+          onClose();
+        },
+        onError: onApiError,
+      },
+    );
   }
+
+  const onSubmit: FormEventHandler<HTMLFormElement> = (event) => {
+    if (pending) return event.preventDefault();
+    void form.handleSubmit(send, focusFirstInvalid)(event);
+  };
 
   return (
     <>
-      {/* First, so that on "Discard" it closes before the form and focus goes back to what opened the form. */}
-      <ConfirmDialog
-        open={confirmingDiscard}
-        onCancel={() => setConfirmingDiscard(false)}
-        onConfirm={() => {
-          setConfirmingDiscard(false);
-          onClose();
-        }}
-        title="Discard changes?"
-        description={
-          apiKey
-            ? `What you changed in “${keyName(apiKey)}” is not saved; the key keeps its current settings.`
-            : 'The key is not created and what you typed is lost.'
-        }
-        confirmLabel="Discard changes"
-        cancelLabel="Keep editing"
-      />
+      {discard.prompt}
       {created ? (
         <Dialog
           open={open}
@@ -157,7 +170,7 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
       ) : (
         <Dialog
           open={open}
-          onClose={requestClose}
+          onClose={discard.requestClose}
           title={apiKey ? `Edit “${keyName(apiKey)}”` : 'Issue key'}
           description={
             apiKey ? (
@@ -171,7 +184,7 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
           size="lg"
           footer={
             <>
-              <Button variant="ghost" onClick={requestClose} disabled={pending}>
+              <Button variant="ghost" onClick={discard.requestClose} disabled={pending}>
                 Cancel
               </Button>
               <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
@@ -180,14 +193,7 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
             </>
           }
         >
-          <KeyForm
-            values={values}
-            onChange={(patch) => setValues((current) => ({ ...current, ...patch }))}
-            errors={errors}
-            editing={apiKey !== undefined}
-            pending={pending}
-            onSubmit={submit}
-          />
+          <KeyForm form={form} editing={apiKey !== undefined} pending={pending} onSubmit={onSubmit} />
         </Dialog>
       )}
     </>
@@ -195,25 +201,27 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
 }
 
 function KeyForm({
-  values,
-  onChange,
-  errors,
+  form,
   editing,
   pending,
   onSubmit,
 }: {
-  values: KeyFormValues;
-  onChange: (patch: Partial<KeyFormValues>) => void;
-  errors: FormErrors;
+  form: KeyForm;
   editing: boolean;
   pending: boolean;
-  onSubmit: (event: FormEvent<HTMLFormElement>) => void;
+  onSubmit: FormEventHandler<HTMLFormElement>;
 }) {
+  const { control, register } = form;
+  const { errors } = form.formState;
   const groups = useQuery(modelGroupNamesQueryOptions());
-  const noBudget = values.maxBudgetUsd.trim() === '';
+  const [allModels, models, maxBudgetUsd] = useWatch({
+    control,
+    name: ['allModels', 'models', 'maxBudgetUsd'],
+  });
+  const noBudget = maxBudgetUsd.trim() === '';
   // A model group deleted since the key was issued is still allowed until the operator unticks it.
   const groupNames = groups.data
-    ? [...groups.data, ...values.models.filter((name) => !groups.data.includes(name)).sort()]
+    ? [...groups.data, ...models.filter((name) => !groups.data.includes(name)).sort()]
     : [];
 
   const numberField = (
@@ -221,15 +229,14 @@ function KeyForm({
     hint: string,
     placeholder = 'No limit',
   ) => (
-    <Field id={fieldId(field)} label={LABELS[field]} hint={hint} error={errors.fields[field]}>
+    <Field id={fieldId(field)} label={LABELS[field]} hint={hint} error={errors[field]?.message}>
       {(control) => (
         <Input
+          {...register(field)}
           id={control.id}
           aria-describedby={control['aria-describedby']}
           invalid={control.invalid}
           inputMode={field === 'endUserDailyBudgetUsd' ? 'decimal' : 'numeric'}
-          value={values[field]}
-          onChange={(event) => onChange({ [field]: event.target.value })}
           placeholder={placeholder}
           autoComplete="off"
           disabled={pending}
@@ -240,12 +247,12 @@ function KeyForm({
 
   return (
     <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
-      {errors.other.length > 0 ? (
+      {errors.root?.message ? (
         <InlineAlert
           tone="danger"
           title={editing ? 'The key could not be saved' : 'The key could not be created'}
         >
-          {errors.other.join(' ')}
+          {errors.root.message}
         </InlineAlert>
       ) : null}
 
@@ -253,15 +260,14 @@ function KeyForm({
         id={fieldId('alias')}
         label={LABELS.alias}
         hint="A name you will recognise, e.g. dify-prod."
-        error={errors.fields.alias}
+        error={errors.alias?.message}
       >
         {(control) => (
           <Input
+            {...register('alias')}
             id={control.id}
             aria-describedby={control['aria-describedby']}
             invalid={control.invalid}
-            value={values.alias}
-            onChange={(event) => onChange({ alias: event.target.value })}
             maxLength={128}
             autoComplete="off"
             data-autofocus
@@ -270,17 +276,13 @@ function KeyForm({
         )}
       </Field>
 
-      <fieldset
-        className={styles.fieldset}
-        aria-describedby={errors.fields.models ? 'key-models-error' : undefined}
-      >
+      <fieldset className={styles.fieldset} aria-describedby={errors.models ? 'key-models-error' : undefined}>
         <legend className={styles.legend}>{LABELS.models}</legend>
         <label className={styles.checkRow}>
           <input
+            {...register('allModels', { deps: ['models'] })}
             id="key-models-all"
             type="checkbox"
-            checked={values.allModels}
-            onChange={(event) => onChange({ allModels: event.target.checked })}
             disabled={pending}
           />
           <span>
@@ -297,32 +299,32 @@ function KeyForm({
         ) : groupNames.length === 0 ? (
           <p className={styles.hint}>No model groups exist yet; the key will be allowed all of them.</p>
         ) : (
-          <div className={styles.modelGrid} role="group" aria-label="Model groups">
-            {groupNames.map((name) => (
-              <label
-                key={name}
-                className={`${styles.checkRow} ${values.allModels ? styles.checkDisabled : ''}`}
-              >
-                <input
-                  type="checkbox"
-                  checked={values.allModels || values.models.includes(name)}
-                  disabled={values.allModels || pending}
-                  onChange={(event) =>
-                    onChange({
-                      models: event.target.checked
-                        ? [...values.models, name]
-                        : values.models.filter((model) => model !== name),
-                    })
-                  }
-                />
-                <code>{name}</code>
-              </label>
-            ))}
-          </div>
+          <Controller
+            control={control}
+            name="models"
+            render={({ field }) => (
+              <div className={styles.modelGrid} role="group" aria-label="Model groups">
+                {groupNames.map((name) => (
+                  <label key={name} className={`${styles.checkRow} ${allModels ? styles.checkDisabled : ''}`}>
+                    <input
+                      type="checkbox"
+                      checked={allModels || field.value.includes(name)}
+                      disabled={allModels || pending}
+                      onChange={(event) =>
+                        field.onChange(toggleModel(field.value, name, event.target.checked))
+                      }
+                      onBlur={field.onBlur}
+                    />
+                    <code>{name}</code>
+                  </label>
+                ))}
+              </div>
+            )}
+          />
         )}
-        {errors.fields.models ? (
+        {errors.models?.message ? (
           <p id="key-models-error" className={styles.fieldError}>
-            {errors.fields.models}
+            {errors.models.message}
           </p>
         ) : null}
       </fieldset>
@@ -356,16 +358,15 @@ function KeyForm({
             id={fieldId('maxBudgetUsd')}
             label={LABELS.maxBudgetUsd}
             hint="Requests are refused once spent."
-            error={errors.fields.maxBudgetUsd}
+            error={errors.maxBudgetUsd?.message}
           >
             {(control) => (
               <Input
+                {...register('maxBudgetUsd')}
                 id={control.id}
                 aria-describedby={control['aria-describedby']}
                 invalid={control.invalid}
                 inputMode="decimal"
-                value={values.maxBudgetUsd}
-                onChange={(event) => onChange({ maxBudgetUsd: event.target.value })}
                 placeholder="No budget"
                 autoComplete="off"
                 disabled={pending}
@@ -382,15 +383,14 @@ function KeyForm({
                   ? 'A new period starts counting when you change it.'
                   : undefined
             }
-            error={errors.fields.budgetPeriod}
+            error={errors.budgetPeriod?.message}
           >
             {(control) => (
               <Select
+                {...register('budgetPeriod')}
                 id={control.id}
                 aria-describedby={control['aria-describedby']}
                 invalid={control.invalid}
-                value={values.budgetPeriod}
-                onChange={(event) => onChange({ budgetPeriod: event.target.value as BudgetPeriod })}
                 disabled={pending || noBudget}
               >
                 {BUDGET_PERIODS.map((value) => (
@@ -402,20 +402,19 @@ function KeyForm({
             )}
           </Field>
           <Field
-            id={fieldId('expiresAt')}
+            id={fieldId('expiresOn')}
             label={LABELS.expiresAt}
             hint="Empty: never expires."
-            error={errors.fields.expiresAt}
+            error={errors.expiresOn?.message}
           >
             {(control) => (
               <Input
+                {...register('expiresOn')}
                 id={control.id}
                 aria-describedby={control['aria-describedby']}
                 invalid={control.invalid}
                 type="date"
                 min={localToday()}
-                value={values.expiresOn}
-                onChange={(event) => onChange({ expiresOn: event.target.value })}
                 disabled={pending}
               />
             )}
@@ -427,16 +426,15 @@ function KeyForm({
         id={fieldId('metadata')}
         label={`${LABELS.metadata} (optional)`}
         hint={'A JSON object kept with the key for your own bookkeeping, e.g. {"team": "search"}.'}
-        error={errors.fields.metadata}
+        error={errors.metadata?.message}
       >
         {(control) => (
           <Textarea
+            {...register('metadata')}
             id={control.id}
             aria-describedby={control['aria-describedby']}
             invalid={control.invalid}
             className={styles.metadata}
-            value={values.metadata}
-            onChange={(event) => onChange({ metadata: event.target.value })}
             rows={3}
             spellCheck={false}
             placeholder="{}"
