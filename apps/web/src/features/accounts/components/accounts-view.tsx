@@ -3,13 +3,14 @@
 import type { Account, AccountInvite } from '@switchboard/contracts';
 import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import { useMemo, useState, type ReactNode } from 'react';
-import { Badge, Button, Card, EmptyState, ErrorState, PageHeader, Skeleton } from '@/components/ui';
+import { Badge, Button, Card, EmptyState, PageHeader, Skeleton } from '@/components/ui';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { Dialog } from '@/components/ui/dialog';
 import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { UsersIcon } from '@/components/ui/icons';
-import { Table, Td, Th } from '@/components/ui/table';
+import { RowActions, Table, Td, Th } from '@/components/ui/table';
 import { toast } from '@/components/ui/toast';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import { ROLE_LABELS } from '@/features/auth/roles';
 import { can, useCaller } from '@/features/auth/use-caller';
 import { PlusIcon } from '@/features/projects/components/projects-view';
@@ -71,12 +72,7 @@ export function AccountsView() {
       />
 
       {query.isError && !query.data ? (
-        <ErrorState
-          title="Could not load accounts"
-          message={query.error.message}
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
+        <QueryErrorState title="Could not load accounts" query={query} />
       ) : query.isPending ? (
         <Card padding="none" className={styles.tableCard} aria-busy="true">
           <span className="visually-hidden" role="status">
@@ -128,7 +124,7 @@ export function AccountsView() {
                 projectNames={projectNames}
                 actions={
                   writable ? (
-                    <div className={styles.actions}>
+                    <RowActions>
                       <Button
                         size="sm"
                         onClick={() => open({ kind: 'edit', account })}
@@ -152,7 +148,7 @@ export function AccountsView() {
                       >
                         {account.status === 'active' ? 'Disable' : 'Enable'}
                       </Button>
-                    </div>
+                    </RowActions>
                   ) : null
                 }
               />
@@ -211,7 +207,7 @@ function AccountRow({
   const [now] = useState(() => Date.now());
   return (
     <tr>
-      <Th scope="row" nowrap={false} className={styles.accountCell}>
+      <Th scope="row" nowrap={false}>
         <span id={rowId(account)} className={styles.name}>
           {account.displayName}
         </span>
@@ -260,7 +256,7 @@ function AccountRow({
         )}
       </Td>
       {actions ? (
-        <Td align="end" nowrap className={styles.actionsCell}>
+        <Td align="end" nowrap stack="full">
           {actions}
         </Td>
       ) : null}
@@ -279,7 +275,7 @@ function AccountsTable({
   actions: boolean;
 }) {
   const table = (
-    <Table caption="Accounts" captionHidden className={styles.table}>
+    <Table caption="Accounts" captionHidden stackBelow={760}>
       <thead>
         <tr>
           <Th>Account</Th>

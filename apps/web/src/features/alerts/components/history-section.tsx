@@ -3,13 +3,14 @@
 import type { AlertEvent } from '@switchboard/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Badge, Card, CardHeader, EmptyState, ErrorState, Skeleton } from '@/components/ui';
+import { Badge, Card, CardHeader, EmptyState, Skeleton } from '@/components/ui';
 import { CursorPager, useCursorPages } from '@/components/ui/cursor-pager';
 import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { Select } from '@/components/ui/select';
 import { Table, Td, Th } from '@/components/ui/table';
 import { ALERT_EVENT_PAGE_SIZE, alertEventsQueryOptions, alertRulesQueryOptions } from '../queries';
 import { BellIcon } from '@/components/ui/icons';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import styles from './alerts.module.css';
 
 const COLUMNS = 6;
@@ -59,14 +60,7 @@ function HistoryTable({ ruleId }: { ruleId: string | undefined }) {
   const rows = page?.data ?? null;
 
   if (list.isError && !page) {
-    return (
-      <ErrorState
-        title="Could not load the alert history"
-        message={list.error.message}
-        onRetry={() => void list.refetch()}
-        retrying={list.isFetching}
-      />
-    );
+    return <QueryErrorState title="Could not load the alert history" query={list} />;
   }
   if (rows && rows.length === 0 && pages.pageNumber === 1) {
     return (
@@ -82,7 +76,7 @@ function HistoryTable({ ruleId }: { ruleId: string | undefined }) {
       <Table
         caption="Alert history"
         captionHidden
-        className={styles.table}
+        stackBelow={760}
         aria-busy={list.isPlaceholderData || undefined}
       >
         <thead>
@@ -125,33 +119,27 @@ function HistoryTable({ ruleId }: { ruleId: string | undefined }) {
 function EventRow({ event }: { event: AlertEvent }) {
   return (
     <tr>
-      <Td nowrap className={styles.cell}>
-        <span className={styles.cellLabel}>Time</span>
+      <Td nowrap data-label="Time" className={styles.cell}>
         <time dateTime={event.createdAt} title={formatDateTime(event.createdAt)}>
           {formatRelative(event.createdAt)}
         </time>
       </Td>
-      <Td className={styles.cell}>
-        <span className={styles.cellLabel}>Rule</span>
+      <Td data-label="Rule" className={styles.cell}>
         {event.ruleName ?? <span className={styles.sub}>Test</span>}
       </Td>
-      <Td className={`${styles.cell} ${styles.wide}`}>
-        <span className={styles.cellLabel}>Subject</span>
+      <Td data-label="Subject" stack="full" className={styles.cell}>
         {event.subject ?? '—'}
         <span className={`${styles.sub} ${styles.message}`} title={event.message}>
           {event.message}
         </span>
       </Td>
-      <Td className={styles.cell}>
-        <span className={styles.cellLabel}>State</span>
+      <Td data-label="State" className={styles.cell}>
         <Badge tone={STATE_TONE[event.state]}>{event.state}</Badge>
       </Td>
-      <Td className={styles.cell}>
-        <span className={styles.cellLabel}>Channel</span>
+      <Td data-label="Channel" className={styles.cell}>
         {event.channelName ?? '—'}
       </Td>
-      <Td className={styles.cell}>
-        <span className={styles.cellLabel}>Delivery</span>
+      <Td data-label="Delivery" className={styles.cell}>
         <Badge tone={event.delivery === 'delivered' ? 'success' : 'danger'}>
           {event.delivery}
           {event.responseStatus !== null ? ` · HTTP ${event.responseStatus}` : ''}

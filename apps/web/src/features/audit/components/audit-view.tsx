@@ -5,20 +5,12 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Route } from 'next';
 import Link from 'next/link';
 import { type ReactNode, useId, useState } from 'react';
-import {
-  Badge,
-  type BadgeTone,
-  Button,
-  Card,
-  EmptyState,
-  ErrorState,
-  Field,
-  Skeleton,
-} from '@/components/ui';
+import { Badge, type BadgeTone, Button, Card, EmptyState, Field, Skeleton } from '@/components/ui';
 import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { AuditIcon } from '@/components/ui/icons';
 import { Table, Th } from '@/components/ui/table';
 import { Select } from '@/components/ui/select';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import type { AuditFilters } from '../api';
 import { ACTIONS, actionVerb, TARGET_TYPES, targetTypeLabel } from '../audit-catalog';
 import { auditListQueryOptions } from '../queries';
@@ -124,12 +116,7 @@ export function AuditView() {
       </Card>
 
       {events.isError && !events.data ? (
-        <ErrorState
-          title="Could not load the audit log"
-          message={events.error.message}
-          onRetry={() => void events.refetch()}
-          retrying={events.isFetching}
-        />
+        <QueryErrorState title="Could not load the audit log" query={events} />
       ) : events.isPending ? (
         <Card padding="none" className={styles.tableCard} aria-busy="true">
           <span className="visually-hidden" role="status">

@@ -6,18 +6,11 @@ import type { Route } from 'next';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import type { ReactNode } from 'react';
-import {
-  buttonClassName,
-  Card,
-  CardHeader,
-  EmptyState,
-  ErrorState,
-  PageHeader,
-  Skeleton,
-} from '@/components/ui';
+import { buttonClassName, Card, CardHeader, EmptyState, PageHeader, Skeleton } from '@/components/ui';
 import { formatDateTime, formatInteger, formatMs } from '@/components/ui/format';
 import { LogsIcon } from '@/components/ui/icons';
 import { Table, Td, Th } from '@/components/ui/table';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import { keyOptionsQueryOptions } from '@/features/keys/queries';
 import { projectOptionsQueryOptions } from '@/features/projects/queries';
 import { isApiError } from '@/lib/api-client';
@@ -56,12 +49,7 @@ export function LogDetailView({ id }: { id: string }) {
             }
           />
         ) : (
-          <ErrorState
-            title="Could not load this request"
-            message={log.error.message}
-            onRetry={() => void log.refetch()}
-            retrying={log.isFetching}
-          />
+          <QueryErrorState title="Could not load this request" query={log} />
         )}
       </>
     );

@@ -5,10 +5,11 @@ import type { Route } from 'next';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { Button, buttonClassName, Card, EmptyState, ErrorState, Skeleton } from '@/components/ui';
+import { Button, buttonClassName, Card, EmptyState, Skeleton } from '@/components/ui';
 import { formatCount, formatDateTime, formatMs, formatTimestamp, formatUsd } from '@/components/ui/format';
 import { LogsIcon } from '@/components/ui/icons';
-import { Table, Td, Th } from '@/components/ui/table';
+import { CellLine, FigureTd, Table, Td, Th } from '@/components/ui/table';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import { keyOptionsQueryOptions } from '@/features/keys/queries';
 import { projectOptionsQueryOptions } from '@/features/projects/queries';
 import {
@@ -110,12 +111,7 @@ export function LogsView() {
       </div>
 
       {logs.isError && !logs.data ? (
-        <ErrorState
-          title="Could not load request logs"
-          message={logs.error.message}
-          onRetry={() => void logs.refetch()}
-          retrying={logs.isFetching}
-        />
+        <QueryErrorState title="Could not load request logs" query={logs} />
       ) : logs.isPending ? (
         <Card padding="none" className={styles.tableCard} aria-busy="true">
           <span className="visually-hidden" role="status">
@@ -162,7 +158,7 @@ export function LogsView() {
           <LogsTable>
             {rows.map((log) => (
               <tr key={log.id}>
-                <Td>
+                <Td stack="full">
                   <Link
                     href={`/logs/${log.id}${detailSearch ? `?${detailSearch}` : ''}` as Route}
                     className={styles.timeLink}
@@ -179,9 +175,9 @@ export function LogsView() {
                   <Line text={log.keyId ? (keyNames.get(log.keyId) ?? shortId(log.keyId)) : null} sub />
                 </Td>
                 <Td data-label="Model group / deployment">
-                  <code className={`${styles.code} ${styles.line}`} title={log.modelGroup}>
+                  <CellLine as="code" className={styles.code} title={log.modelGroup}>
                     {log.modelGroup}
-                  </code>
+                  </CellLine>
                   <Line text={log.deploymentName} sub />
                 </Td>
                 <Td data-label="Status">
@@ -201,20 +197,11 @@ export function LogsView() {
                     ) : null}
                   </span>
                 </Td>
-                <Td align="end" nowrap data-label="Latency">
-                  {formatMs(log.latencyMs)}
-                </Td>
-                <Td
-                  align="end"
-                  nowrap
-                  data-label="Tokens"
-                  title={`${log.promptTokens} in, ${log.completionTokens} out`}
-                >
+                <FigureTd label="Latency">{formatMs(log.latencyMs)}</FigureTd>
+                <FigureTd label="Tokens" title={`${log.promptTokens} in, ${log.completionTokens} out`}>
                   {formatCount(log.totalTokens)}
-                </Td>
-                <Td align="end" nowrap data-label="Cost">
-                  {formatUsd(log.costUsd)}
-                </Td>
+                </FigureTd>
+                <FigureTd label="Cost">{formatUsd(log.costUsd)}</FigureTd>
               </tr>
             ))}
           </LogsTable>
@@ -241,19 +228,18 @@ function shortId(id: string): string {
 
 /** One value on one line (cut with its whole text in the tooltip), or a dash when there is none. */
 function Line({ text, sub = false }: { text: string | null; sub?: boolean }) {
-  const className = sub ? `${styles.line} ${styles.subLine}` : styles.line;
-  if (text === null) return <span className={`${className} ${styles.muted}`}>—</span>;
+  const className = [sub ? styles.subLine : '', text === null ? styles.muted : ''].filter(Boolean).join(' ');
   return (
-    <span className={className} title={text}>
-      {text}
-    </span>
+    <CellLine className={className || undefined} title={text ?? undefined}>
+      {text ?? '—'}
+    </CellLine>
   );
 }
 
 /** `inert` for the skeleton: same size as the real table, but not yet something to read or tab into. */
 function LogsTable({ children, inert }: { children: React.ReactNode; inert?: boolean }) {
   const table = (
-    <Table caption="Request logs" captionHidden dense className={styles.logTable}>
+    <Table caption="Request logs" captionHidden dense stackBelow={880} className={styles.logTable}>
       <colgroup>
         {COLUMNS.map((column) => (
           <col key={column.label} className={'col' in column ? column.col : undefined} />

@@ -11,7 +11,6 @@ import {
   Card,
   CardHeader,
   EmptyState,
-  ErrorState,
   PageHeader,
   Skeleton,
 } from '@/components/ui';
@@ -21,6 +20,7 @@ import { KeyIcon } from '@/components/ui/icons';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Table, Td, Th } from '@/components/ui/table';
 import { toast } from '@/components/ui/toast';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import { callerName, ROLE_DESCRIPTIONS, ROLE_LABELS } from '@/features/auth/roles';
 import type { Caller } from '@/features/auth/schemas';
 import { can, useCaller } from '@/features/auth/use-caller';
@@ -165,12 +165,7 @@ function MyTokens() {
       </div>
 
       {tokens.isError ? (
-        <ErrorState
-          title="Could not load your tokens"
-          message={tokens.error.message}
-          onRetry={() => void tokens.refetch()}
-          retrying={tokens.isFetching}
-        />
+        <QueryErrorState title="Could not load your tokens" query={tokens} />
       ) : tokens.isPending ? (
         <div aria-busy="true" className={styles.tableHeader}>
           <span className="visually-hidden" role="status">
@@ -186,7 +181,7 @@ function MyTokens() {
           actions={createButton}
         />
       ) : (
-        <Table caption="Personal API tokens" captionHidden className={styles.table}>
+        <Table caption="Personal API tokens" captionHidden stackBelow={640}>
           <thead>
             <tr>
               <Th>Name</Th>
@@ -204,10 +199,10 @@ function MyTokens() {
               const expired = token.expiresAt !== null && new Date(token.expiresAt).getTime() <= now;
               return (
                 <tr key={token.id}>
-                  <Th scope="row" nowrap={false} className={styles.nameCell}>
+                  <Th scope="row" nowrap={false} stack="head">
                     <span id={`token-${token.id}`}>{token.name}</span>
                   </Th>
-                  <Td mono nowrap data-label="Token" className={styles.tokenCell}>
+                  <Td mono nowrap data-label="Token" stack="full">
                     {token.hint}
                   </Td>
                   <Td nowrap data-label="Expires">
@@ -239,7 +234,7 @@ function MyTokens() {
                   <Td nowrap muted data-label="Created">
                     {formatDate(token.createdAt)}
                   </Td>
-                  <Td align="end" className={styles.actionsCell}>
+                  <Td align="end" stack="end">
                     <Button
                       size="sm"
                       variant="ghost"

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { Button, Card, EmptyState, ErrorState, PageHeader, Skeleton } from '@/components/ui';
 import { CursorPager, useCursorPages } from '@/components/ui/cursor-pager';
 import { ModelGroupsIcon } from '@/components/ui/icons';
-import { Table, Td, Th } from '@/components/ui/table';
+import { RowActions, Table, Td, Th } from '@/components/ui/table';
 import { useCan } from '@/features/auth/use-caller';
 import { modelGroupHref } from '../links';
 import { MODEL_GROUP_PAGE_SIZE, modelGroupListQueryOptions } from '../queries';
@@ -68,7 +68,7 @@ export function ModelGroupsPage() {
   } else {
     body = (
       <Card padding="none" className={styles.tableCard}>
-        <Table caption="Model groups" captionHidden className={styles.table}>
+        <Table caption="Model groups" captionHidden stackBelow={880} className={styles.table}>
           <colgroup>
             <col />
             <col className={styles.colStrategy} />
@@ -134,8 +134,8 @@ export function ModelGroupsPage() {
                       {group.cooldownSeconds} s
                       <span className={styles.sub}>at fail {group.allowedFails + 1} in a minute</span>
                     </Td>
-                    <Td className={styles.actionsCell}>
-                      <div className={styles.actions}>
+                    <Td stack="full">
+                      <RowActions>
                         <Link
                           href={modelGroupHref(group.name)}
                           className={styles.actionLink}
@@ -156,7 +156,7 @@ export function ModelGroupsPage() {
                             Delete
                           </Button>
                         ) : null}
-                      </div>
+                      </RowActions>
                     </Td>
                   </tr>
                 ))}

@@ -4,11 +4,12 @@ import type { Distribution } from '@switchboard/contracts';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useState } from 'react';
-import { Button, Card, ErrorState, Skeleton } from '@/components/ui';
+import { Button, Card, Skeleton } from '@/components/ui';
 import { formatCount, formatInteger, formatMs, formatPercent, formatUsd } from '@/components/ui/format';
-import { Table, Td, Th } from '@/components/ui/table';
+import { FigureTd, Table, Td, Th } from '@/components/ui/table';
 import { TIME_RANGE_SPECS, type TimeRange } from '@/components/ui/time-range';
 import { SegmentedControl } from '@/components/ui/segmented-control';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import type { StatsGroupBy } from '../api';
 import { csvFilename, downloadCsv } from '../download-csv';
 import { hasStatsFilter, type OverviewFilters, statsFilter } from '../filters';
@@ -97,12 +98,7 @@ export function DistributionCard({ filters, groupBy }: DistributionCardProps) {
 
       {query.isError && !query.data ? (
         <div className={styles.distributionBody}>
-          <ErrorState
-            title={`Could not load traffic by ${noun.one}`}
-            message={query.error.message}
-            onRetry={() => void query.refetch()}
-            retrying={query.isFetching}
-          />
+          <QueryErrorState title={`Could not load traffic by ${noun.one}`} query={query} />
         </div>
       ) : !query.data ? (
         <DistributionSkeleton caption={`Requests by ${noun.one}`} groupTitle={noun.title} />
@@ -147,7 +143,9 @@ function DistributionTable({
     <Table
       caption={`Requests by ${noun.one}`}
       captionHidden
-      className={`${styles.distributionTable} ${styles.stackTable}`}
+      stackBelow={720}
+      stackColumns={3}
+      className={styles.distributionTable}
     >
       <thead>
         <DistributionHeaderRow groupTitle={noun.title} />
@@ -163,10 +161,8 @@ function DistributionTable({
               />
               <span className={styles.groupLabel}>{group.label}</span>
             </Th>
-            <Td align="end" nowrap data-label="Requests">
-              {formatInteger(group.totals.requests)}
-            </Td>
-            <Td align="end" nowrap data-label="Share">
+            <FigureTd label="Requests">{formatInteger(group.totals.requests)}</FigureTd>
+            <FigureTd label="Share">
               <span className={styles.share}>
                 <span className={styles.shareBar} aria-hidden="true">
                   <span
@@ -179,13 +175,8 @@ function DistributionTable({
                 </span>
                 {formatPercent(group.totals.share)}
               </span>
-            </Td>
-            <Td
-              align="end"
-              nowrap
-              data-label="Errors"
-              className={group.totals.errors > 0 ? styles.errorText : undefined}
-            >
+            </FigureTd>
+            <FigureTd label="Errors" className={group.totals.errors > 0 ? styles.errorText : undefined}>
               {formatInteger(group.totals.errors)}
               {group.totals.requests > 0 && group.totals.errors > 0 ? (
                 <span className={styles.muted}>
@@ -193,19 +184,11 @@ function DistributionTable({
                   ({formatPercent(group.totals.errors / group.totals.requests)})
                 </span>
               ) : null}
-            </Td>
-            <Td align="end" nowrap data-label="Latency p50">
-              {approxMs(group.totals.latencyP50Ms)}
-            </Td>
-            <Td align="end" nowrap data-label="Latency p95">
-              {approxMs(group.totals.latencyP95Ms)}
-            </Td>
-            <Td align="end" nowrap data-label="Tokens">
-              {formatCount(group.totals.totalTokens)}
-            </Td>
-            <Td align="end" nowrap data-label="Cost (USD)">
-              {formatUsd(group.totals.costUsd)}
-            </Td>
+            </FigureTd>
+            <FigureTd label="Latency p50">{approxMs(group.totals.latencyP50Ms)}</FigureTd>
+            <FigureTd label="Latency p95">{approxMs(group.totals.latencyP95Ms)}</FigureTd>
+            <FigureTd label="Tokens">{formatCount(group.totals.totalTokens)}</FigureTd>
+            <FigureTd label="Cost (USD)">{formatUsd(group.totals.costUsd)}</FigureTd>
           </tr>
         ))}
       </tbody>
@@ -214,27 +197,13 @@ function DistributionTable({
           <Th scope="row" className={styles.groupCell}>
             {noun.all}
           </Th>
-          <Td align="end" nowrap data-label="Requests">
-            {formatInteger(totals.requests)}
-          </Td>
-          <Td align="end" nowrap data-label="Share">
-            100 %
-          </Td>
-          <Td align="end" nowrap data-label="Errors">
-            {formatInteger(totals.errors)}
-          </Td>
-          <Td align="end" nowrap data-label="Latency p50">
-            {approxMs(totals.latencyP50Ms)}
-          </Td>
-          <Td align="end" nowrap data-label="Latency p95">
-            {approxMs(totals.latencyP95Ms)}
-          </Td>
-          <Td align="end" nowrap data-label="Tokens">
-            {formatCount(totals.totalTokens)}
-          </Td>
-          <Td align="end" nowrap data-label="Cost (USD)">
-            {formatUsd(totals.costUsd)}
-          </Td>
+          <FigureTd label="Requests">{formatInteger(totals.requests)}</FigureTd>
+          <FigureTd label="Share">100 %</FigureTd>
+          <FigureTd label="Errors">{formatInteger(totals.errors)}</FigureTd>
+          <FigureTd label="Latency p50">{approxMs(totals.latencyP50Ms)}</FigureTd>
+          <FigureTd label="Latency p95">{approxMs(totals.latencyP95Ms)}</FigureTd>
+          <FigureTd label="Tokens">{formatCount(totals.totalTokens)}</FigureTd>
+          <FigureTd label="Cost (USD)">{formatUsd(totals.costUsd)}</FigureTd>
         </tr>
       </tfoot>
     </Table>

@@ -3,11 +3,12 @@
 import type { EndUserList } from '@switchboard/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Button, Card, ErrorState, Skeleton } from '@/components/ui';
+import { Button, Card, Skeleton } from '@/components/ui';
 import { formatCount, formatInteger, formatPercent, formatUsd } from '@/components/ui/format';
 import { SegmentedControl } from '@/components/ui/segmented-control';
-import { Table, Td, Th } from '@/components/ui/table';
+import { FigureTd, Table, Td, Th } from '@/components/ui/table';
 import { TIME_RANGE_SPECS } from '@/components/ui/time-range';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import type { EndUserSort } from '../api';
 import { csvFilename, downloadCsv } from '../download-csv';
 import { hasStatsFilter, type OverviewFilters, statsFilter } from '../filters';
@@ -84,12 +85,7 @@ export function EndUsersCard({ filters }: { filters: OverviewFilters }) {
 
       {query.isError && !data ? (
         <div className={styles.distributionBody}>
-          <ErrorState
-            title="Could not load the top end users"
-            message={query.error.message}
-            onRetry={() => void query.refetch()}
-            retrying={query.isFetching}
-          />
+          <QueryErrorState title="Could not load the top end users" query={query} />
         </div>
       ) : !data ? (
         <div className={styles.distributionBody} aria-busy="true">
@@ -117,7 +113,9 @@ export function EndUsersCard({ filters }: { filters: OverviewFilters }) {
           <Table
             caption="Top end users"
             captionHidden
-            className={`${styles.distributionTable} ${styles.stackTable}`}
+            stackBelow={720}
+            stackColumns={3}
+            className={styles.distributionTable}
           >
             <thead>
               <tr>
@@ -135,27 +133,14 @@ export function EndUsersCard({ filters }: { filters: OverviewFilters }) {
                   <Th scope="row" nowrap={false} className={styles.groupCell}>
                     <span className={styles.groupLabel}>{user.endUser}</span>
                   </Th>
-                  <Td align="end" nowrap data-label="Requests">
-                    {formatInteger(user.requests)}
-                  </Td>
-                  <Td align="end" nowrap data-label="Share">
-                    {formatPercent(user.share)}
-                  </Td>
-                  <Td align="end" nowrap data-label="Spend (USD)">
-                    {formatUsd(user.costUsd)}
-                  </Td>
-                  <Td align="end" nowrap data-label="Tokens">
-                    {formatCount(user.totalTokens)}
-                  </Td>
-                  <Td
-                    align="end"
-                    nowrap
-                    data-label="Errors"
-                    className={user.errors > 0 ? styles.errorText : undefined}
-                  >
+                  <FigureTd label="Requests">{formatInteger(user.requests)}</FigureTd>
+                  <FigureTd label="Share">{formatPercent(user.share)}</FigureTd>
+                  <FigureTd label="Spend (USD)">{formatUsd(user.costUsd)}</FigureTd>
+                  <FigureTd label="Tokens">{formatCount(user.totalTokens)}</FigureTd>
+                  <FigureTd label="Errors" className={user.errors > 0 ? styles.errorText : undefined}>
                     {formatInteger(user.errors)}
-                  </Td>
-                  <Td data-label="Keys" className={styles.keysCell}>
+                  </FigureTd>
+                  <Td data-label="Keys" stack="full" className={styles.keysCell}>
                     {keysText(user)}
                   </Td>
                 </tr>

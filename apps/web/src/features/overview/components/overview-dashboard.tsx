@@ -4,9 +4,10 @@ import { useQuery } from '@tanstack/react-query';
 import type { Route } from 'next';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useMemo } from 'react';
-import { Card, ErrorState } from '@/components/ui';
+import { Card } from '@/components/ui';
 import { TIME_RANGE_SPECS } from '@/components/ui/time-range';
 import { TimeRangePicker } from '@/components/ui/time-range-picker';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import {
   hasStatsFilter,
   type OverviewFilters,
@@ -53,12 +54,7 @@ export function OverviewDashboard() {
       </Card>
 
       {summary.isError && !summary.data ? (
-        <ErrorState
-          title="Could not load the gateway metrics"
-          message={summary.error.message}
-          onRetry={() => void summary.refetch()}
-          retrying={summary.isFetching}
-        />
+        <QueryErrorState title="Could not load the gateway metrics" query={summary} />
       ) : (
         <StatCards summary={summary.data} />
       )}

@@ -5,11 +5,12 @@ import { useQuery } from '@tanstack/react-query';
 import type { Route } from 'next';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useState } from 'react';
-import { Badge, Button, Card, EmptyState, ErrorState, Input, PageHeader, Skeleton } from '@/components/ui';
+import { Badge, Button, Card, EmptyState, Input, PageHeader, Skeleton } from '@/components/ui';
 import { CursorPager, useCursorPages } from '@/components/ui/cursor-pager';
 import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { PriceIcon } from '@/components/ui/icons';
-import { Table, Td, Th } from '@/components/ui/table';
+import { CellLine, FigureTd, RowActions, Table, Td, Th } from '@/components/ui/table';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import { useCan } from '@/features/auth/use-caller';
 import { canReset, changeText, formatPrice } from '../price-source';
 import { PRICE_PAGE_SIZE, priceListQueryOptions } from '../queries';
@@ -159,14 +160,7 @@ function PriceList({ search, writable, onEdit, onRemove, onAdd, onClearSearch }:
   const rows = page?.data ?? null;
 
   if (list.isError && !page) {
-    return (
-      <ErrorState
-        title="Could not load model prices"
-        message={list.error.message}
-        onRetry={() => void list.refetch()}
-        retrying={list.isFetching}
-      />
-    );
+    return <QueryErrorState title="Could not load model prices" query={list} />;
   }
 
   if (rows && rows.length === 0 && pages.pageNumber === 1) {
@@ -203,7 +197,8 @@ function PriceList({ search, writable, onEdit, onRemove, onAdd, onClearSearch }:
         <Table
           caption="Model prices"
           captionHidden
-          className={styles.table}
+          stackBelow={720}
+          stackColumns={3}
           aria-busy={list.isPlaceholderData || undefined}
         >
           <thead>
@@ -223,7 +218,7 @@ function PriceList({ search, writable, onEdit, onRemove, onAdd, onClearSearch }:
               ? Array.from({ length: 6 }, (_, i) => (
                   <tr key={i} aria-hidden="true">
                     {Array.from({ length: COLUMNS }, (_, c) => (
-                      <td key={c} className={styles.cell}>
+                      <td key={c}>
                         <Skeleton width={c === 0 ? 150 : 80} height={14} />
                       </td>
                     ))}
@@ -263,26 +258,26 @@ function PriceRow({ price, writable, onEdit, onRemove }: PriceRowProps) {
   const builtIn = price.defaultPrice;
   return (
     <tr>
-      <th scope="row" className={`${styles.cell} ${styles.modelCell}`}>
-        <span className={styles.model} title={price.model}>
+      <Th scope="row" nowrap={false} stack="head" className={styles.modelCell}>
+        <CellLine className={styles.model} title={price.model}>
           {price.model}
-        </span>
-      </th>
-      <Td align="end" nowrap className={`${styles.cell} ${styles.figureCell}`}>
-        <Figure label="Input" value={price.inputUsdPerMTokens} builtIn={builtIn?.inputUsdPerMTokens} />
-      </Td>
-      <Td align="end" nowrap className={`${styles.cell} ${styles.figureCell}`}>
+        </CellLine>
+      </Th>
+      <FigureTd label="Input / 1M">
+        <Figure value={price.inputUsdPerMTokens} builtIn={builtIn?.inputUsdPerMTokens} />
+      </FigureTd>
+      <FigureTd label="Cached input / 1M">
         <CachedFigure price={price} />
-      </Td>
-      <Td align="end" nowrap className={`${styles.cell} ${styles.figureCell}`}>
-        <Figure label="Output" value={price.outputUsdPerMTokens} builtIn={builtIn?.outputUsdPerMTokens} />
-      </Td>
-      <Td className={`${styles.cell} ${styles.sourceCell}`}>
+      </FigureTd>
+      <FigureTd label="Output / 1M">
+        <Figure value={price.outputUsdPerMTokens} builtIn={builtIn?.outputUsdPerMTokens} />
+      </FigureTd>
+      <Td stack="full">
         <Source price={price} />
       </Td>
-      <Td className={`${styles.cell} ${styles.actionsCell}`}>
+      <Td stack="end">
         {writable ? (
-          <div className={styles.actions}>
+          <RowActions wrap>
             <Button
               size="sm"
               variant="secondary"
@@ -312,7 +307,7 @@ function PriceRow({ price, writable, onEdit, onRemove }: PriceRowProps) {
                 Delete
               </Button>
             ) : null}
-          </div>
+          </RowActions>
         ) : null}
       </Td>
     </tr>
@@ -320,14 +315,10 @@ function PriceRow({ price, writable, onEdit, onRemove }: PriceRowProps) {
 }
 
 /** One figure, with the built-in one under it when the operator's differs. */
-function Figure({ label, value, builtIn }: { label: string; value: number; builtIn: number | undefined }) {
+function Figure({ value, builtIn }: { value: number; builtIn: number | undefined }) {
   const differs = builtIn !== undefined && builtIn !== value;
   return (
     <>
-      {/* Narrow screens show rows as cards without the header: each figure names itself. */}
-      <span className={styles.cellLabel} aria-hidden="true">
-        {label} / 1M tokens
-      </span>
       <span className={styles.figure}>{formatPrice(value)}</span>
       {differs ? <span className={styles.sub}>built-in {formatPrice(builtIn)}</span> : null}
     </>
@@ -341,9 +332,6 @@ function CachedFigure({ price }: { price: ModelPrice }) {
   const differs = builtIn !== null && builtIn.cachedInputUsdPerMTokens !== value;
   return (
     <>
-      <span className={styles.cellLabel} aria-hidden="true">
-        Cached input / 1M
-      </span>
       <span className={styles.figure}>{formatPrice(value ?? price.inputUsdPerMTokens)}</span>
       {value === null ? <span className={styles.sub}>same as input</span> : null}
       {differs ? (

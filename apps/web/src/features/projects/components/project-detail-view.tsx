@@ -4,20 +4,12 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import {
-  Badge,
-  Button,
-  buttonClassName,
-  Card,
-  EmptyState,
-  ErrorState,
-  PageHeader,
-  Skeleton,
-} from '@/components/ui';
+import { Badge, Button, buttonClassName, Card, EmptyState, PageHeader, Skeleton } from '@/components/ui';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { formatDate, formatInteger, formatUsd } from '@/components/ui/format';
 import { KeyIcon } from '@/components/ui/icons';
 import { toast } from '@/components/ui/toast';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import { useCan } from '@/features/auth/use-caller';
 import { KeyFormDialog } from '@/features/keys/components/key-form-dialog';
 import { ProjectKeys } from '@/features/keys/components/project-keys';
@@ -66,12 +58,7 @@ export function ProjectDetailView({ projectId, publicUrl }: { projectId: string;
             }
           />
         ) : (
-          <ErrorState
-            title="Could not load this project"
-            message={project.error.message}
-            onRetry={() => void project.refetch()}
-            retrying={project.isFetching}
-          />
+          <QueryErrorState title="Could not load this project" query={project} />
         )}
       </>
     );

@@ -4,10 +4,11 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Route } from 'next';
 import Link from 'next/link';
 import { useState } from 'react';
-import { Badge, Button, Card, EmptyState, ErrorState, PageHeader, Skeleton } from '@/components/ui';
+import { Badge, Button, Card, EmptyState, PageHeader, Skeleton } from '@/components/ui';
 import { formatDate, formatInteger, formatUsd } from '@/components/ui/format';
 import { KeyIcon } from '@/components/ui/icons';
-import { Table, Td, Th } from '@/components/ui/table';
+import { FigureTd, Table, Td, Th } from '@/components/ui/table';
+import { QueryErrorState } from '@/components/ui/query-error-state';
 import { useCan } from '@/features/auth/use-caller';
 import { projectListQueryOptions } from '../queries';
 import { ProjectFormDialog } from './project-form-dialog';
@@ -43,12 +44,7 @@ export function ProjectsView() {
       />
 
       {query.isError && !query.data ? (
-        <ErrorState
-          title="Could not load projects"
-          message={query.error.message}
-          onRetry={() => void query.refetch()}
-          retrying={query.isFetching}
-        />
+        <QueryErrorState title="Could not load projects" query={query} />
       ) : query.isPending ? (
         <Card padding="none" className={styles.tableCard} aria-busy="true">
           <span className="visually-hidden" role="status">
@@ -99,7 +95,7 @@ export function ProjectsView() {
           <ProjectsTable>
             {projects.map((project) => (
               <tr key={project.id}>
-                <Th scope="row" nowrap={false} className={styles.projectCell}>
+                <Th scope="row" nowrap={false}>
                   <Link href={`/projects/${project.id}` as Route} className={styles.projectLink}>
                     {project.name}
                   </Link>
@@ -107,7 +103,7 @@ export function ProjectsView() {
                     <p className={styles.projectDescription}>{project.description}</p>
                   ) : null}
                 </Th>
-                <Td data-label="Tags" className={styles.tagsCell}>
+                <Td data-label="Tags" stack="full">
                   {project.tags.length > 0 ? (
                     <span className={styles.tags}>
                       {project.tags.map((tag) => (
@@ -118,12 +114,8 @@ export function ProjectsView() {
                     <span className={styles.muted}>—</span>
                   )}
                 </Td>
-                <Td align="end" nowrap data-label="Active keys">
-                  {formatInteger(project.keyCount)}
-                </Td>
-                <Td align="end" nowrap data-label="Spend (USD)">
-                  {formatUsd(project.spendUsd)}
-                </Td>
+                <FigureTd label="Active keys">{formatInteger(project.keyCount)}</FigureTd>
+                <FigureTd label="Spend (USD)">{formatUsd(project.spendUsd)}</FigureTd>
                 <Td nowrap muted data-label="Created">
                   {formatDate(project.createdAt)}
                 </Td>
@@ -150,7 +142,7 @@ export function ProjectsView() {
 /** `inert` for the skeleton: same size as the real table, but not yet something to read or tab into. */
 function ProjectsTable({ children, inert }: { children: React.ReactNode; inert?: boolean }) {
   const table = (
-    <Table caption="Projects" captionHidden className={styles.table}>
+    <Table caption="Projects" captionHidden stackBelow={640} stackColumns={3}>
       <thead>
         <tr>
           <Th>Project</Th>
