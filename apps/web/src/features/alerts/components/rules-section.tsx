@@ -2,9 +2,7 @@
 
 import type { AlertRule } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
-import { Badge, Button, Card, CardHeader, EmptyState, ErrorState, Skeleton } from '@/components/ui';
-import { ConfirmDialog } from '@/components/ui/confirm-dialog';
+import { Badge, Button } from '@/components/ui';
 import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { Switch } from '@/components/ui/switch';
 import { toast } from '@/components/ui/toast';
@@ -15,7 +13,7 @@ import {
   deleteRuleMutationOptions,
   saveRuleMutationOptions,
 } from '../queries';
-import { BellIcon } from '@/components/ui/icons';
+import { AlertListSection } from './alert-list-section';
 import styles from './alerts.module.css';
 
 interface Props {
@@ -27,89 +25,32 @@ export function RulesSection({ writable, onEdit }: Props) {
   const rules = useQuery(alertRulesQueryOptions());
   const channels = useQuery(alertChannelsQueryOptions());
   const channelName = new Map((channels.data ?? []).map((c) => [c.id, c.name]));
-  const [removing, setRemoving] = useState<AlertRule | null>(null);
-  const queryClient = useQueryClient();
-  const remove = useMutation(deleteRuleMutationOptions(queryClient));
-
-  let body;
-  if (rules.isError && !rules.data) {
-    body = (
-      <ErrorState
-        title="Could not load alert rules"
-        message={rules.error.message}
-        onRetry={() => void rules.refetch()}
-        retrying={rules.isFetching}
-      />
-    );
-  } else if (!rules.data) {
-    body = (
-      <div className={styles.item} aria-hidden="true">
-        <Skeleton width={260} height={14} />
-      </div>
-    );
-  } else if (rules.data.length === 0) {
-    body = (
-      <EmptyState
-        icon={<BellIcon size={22} />}
-        title="No rules yet"
-        description="A rule watches deployments cooling down, error rates of deployments or model groups, or keys nearing their budget."
-        actions={
-          writable ? (
-            <Button variant="primary" onClick={() => onEdit(null)}>
-              Add rule
-            </Button>
-          ) : null
-        }
-      />
-    );
-  } else {
-    body = (
-      <ul className={styles.list} aria-label="Alert rules">
-        {rules.data.map((rule) => (
-          <RuleItem
-            key={rule.id}
-            rule={rule}
-            channels={rule.channelIds.map((id) => channelName.get(id) ?? 'deleted channel')}
-            writable={writable}
-            onEdit={() => onEdit(rule)}
-            onRemove={() => {
-              remove.reset();
-              setRemoving(rule);
-            }}
-          />
-        ))}
-      </ul>
-    );
-  }
-
   return (
-    <Card padding="none">
-      <div className={styles.header}>
-        <CardHeader
-          title="Rules"
-          description="What is watched, and what fires right now (refreshed every few seconds)."
+    <AlertListSection
+      noun="rule"
+      description="What is watched, and what fires right now (refreshed every few seconds)."
+      list={rules}
+      skeletonWidth={260}
+      empty={{
+        title: 'No rules yet',
+        description:
+          'A rule watches deployments cooling down, error rates of deployments or model groups, or keys nearing their budget.',
+      }}
+      deleteDescription="It stops firing at once (no “resolved” is sent). Its history stays."
+      deleteMutation={deleteRuleMutationOptions}
+      writable={writable}
+      onAdd={() => onEdit(null)}
+      renderItem={(rule, onRemove) => (
+        <RuleItem
+          key={rule.id}
+          rule={rule}
+          channels={rule.channelIds.map((id) => channelName.get(id) ?? 'deleted channel')}
+          writable={writable}
+          onEdit={() => onEdit(rule)}
+          onRemove={onRemove}
         />
-      </div>
-      {body}
-      <ConfirmDialog
-        open={removing !== null}
-        onCancel={() => setRemoving(null)}
-        onConfirm={() =>
-          removing &&
-          remove.mutate(removing.id, {
-            onSuccess: () => {
-              toast.success(`Rule ${removing.name} deleted`);
-              setRemoving(null);
-            },
-          })
-        }
-        title={`Delete rule ${removing?.name ?? ''}?`}
-        description="It stops firing at once (no “resolved” is sent). Its history stays."
-        confirmLabel="Delete rule"
-        pending={remove.isPending}
-        error={remove.error?.message ?? null}
-      />
-    </Card>
+      )}
+    />
   );
 }
 
