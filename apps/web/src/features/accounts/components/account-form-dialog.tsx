@@ -13,13 +13,13 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Field, Input } from '@/components/ui';
 import { Dialog } from '@/components/ui/dialog';
+import { FormDialog } from '@/components/ui/form-dialog';
 import {
   formErrorsFromApi,
   formErrorsFromZod,
   NO_FORM_ERRORS,
   type FormErrors,
 } from '@/components/ui/form-errors';
-import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
 import { useDiscardChanges } from '@/components/ui/unsaved-changes';
@@ -145,108 +145,84 @@ export function AccountFormDialog({ open, onClose, account }: AccountFormDialogP
   }
 
   return (
-    <>
-      {discard.prompt}
-      <Dialog
-        open={open}
-        onClose={discard.requestClose}
-        title={account ? `Edit ${account.displayName}` : 'Invite an account'}
-        description={
-          account
-            ? 'Changes apply at the account’s next request.'
-            : 'You get a one-time link to send; with it the person sets a password and signs in.'
-        }
-        footer={
-          <>
-            <Button variant="ghost" onClick={discard.requestClose} disabled={pending}>
-              Cancel
-            </Button>
-            <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
-              {account ? 'Save changes' : 'Create account'}
-            </Button>
-          </>
-        }
-      >
-        <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
-          {errors.other.length > 0 ? (
-            <InlineAlert tone="danger" title="The account could not be saved">
-              {errors.other.join(' ')}
-            </InlineAlert>
-          ) : null}
-
-          {account ? null : (
-            <Field id="account-email" label={LABELS.email} error={errors.fields.email}>
-              {(control) => (
-                <Input
-                  id={control.id}
-                  aria-describedby={control['aria-describedby']}
-                  invalid={control.invalid}
-                  type="email"
-                  value={email}
-                  onChange={(event) => setEmail(event.target.value)}
-                  autoComplete="off"
-                  spellCheck={false}
-                  maxLength={254}
-                  required
-                  data-autofocus
-                  disabled={pending}
-                />
-              )}
-            </Field>
-          )}
-
-          <Field id="account-displayName" label={LABELS.displayName} error={errors.fields.displayName}>
-            {(control) => (
-              <Input
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
-                value={displayName}
-                onChange={(event) => setDisplayName(event.target.value)}
-                autoComplete="off"
-                maxLength={128}
-                required
-                data-autofocus={account ? true : undefined}
-                disabled={pending}
-              />
-            )}
-          </Field>
-
-          <Field
-            id="account-role"
-            label={LABELS.role}
-            hint={ROLE_DESCRIPTIONS[role]}
-            error={errors.fields.role}
-          >
-            {(control) => (
-              <Select
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
-                value={role}
-                onChange={(event) => setRole(event.target.value as Role)}
-                disabled={pending}
-              >
-                {ROLES.map((value) => (
-                  <option key={value} value={value}>
-                    {ROLE_LABELS[value]}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-
-          {role === 'project-member' ? (
-            <ProjectPicker
-              value={projectIds}
-              onChange={setProjectIds}
+    <FormDialog
+      prompt={discard.prompt}
+      open={open}
+      onClose={discard.requestClose}
+      title={account ? `Edit ${account.displayName}` : 'Invite an account'}
+      description={
+        account
+          ? 'Changes apply at the account’s next request.'
+          : 'You get a one-time link to send; with it the person sets a password and signs in.'
+      }
+      formId={FORM_ID}
+      formClassName={styles.form}
+      onSubmit={onSubmit}
+      pending={pending}
+      submitLabel={account ? 'Save changes' : 'Create account'}
+      otherErrors={errors.other}
+      errorTitle="The account could not be saved"
+    >
+      {account ? null : (
+        <Field id="account-email" label={LABELS.email} error={errors.fields.email}>
+          {(control) => (
+            <Input
+              {...control}
+              type="email"
+              value={email}
+              onChange={(event) => setEmail(event.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={254}
+              required
+              data-autofocus
               disabled={pending}
-              error={errors.fields.projectIds}
             />
-          ) : null}
-        </form>
-      </Dialog>
-    </>
+          )}
+        </Field>
+      )}
+
+      <Field id="account-displayName" label={LABELS.displayName} error={errors.fields.displayName}>
+        {(control) => (
+          <Input
+            {...control}
+            value={displayName}
+            onChange={(event) => setDisplayName(event.target.value)}
+            autoComplete="off"
+            maxLength={128}
+            required
+            data-autofocus={account ? true : undefined}
+            disabled={pending}
+          />
+        )}
+      </Field>
+
+      <Field id="account-role" label={LABELS.role} hint={ROLE_DESCRIPTIONS[role]} error={errors.fields.role}>
+        {(control) => (
+          <Select
+            {...control}
+            value={role}
+            onChange={(event) => setRole(event.target.value as Role)}
+            disabled={pending}
+          >
+            {ROLES.map((value) => (
+              <option key={value} value={value}>
+                {ROLE_LABELS[value]}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+
+      {role === 'project-member' ? (
+        <ProjectPicker
+          value={projectIds}
+          onChange={setProjectIds}
+          disabled={pending}
+          error={errors.fields.projectIds}
+        />
+      ) : null}
+    </FormDialog>
   );
 }
 

@@ -3,10 +3,9 @@
 import { ALERT_CHANNEL_KINDS, type AlertChannel, type AlertChannelKind } from '@switchboard/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Field, Input } from '@/components/ui';
-import { Dialog } from '@/components/ui/dialog';
+import { Field, Input } from '@/components/ui';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
-import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import { toast } from '@/components/ui/toast';
@@ -72,104 +71,87 @@ export function ChannelFormDialog({
   }
 
   return (
-    <>
-      {discard.prompt}
-      <Dialog
-        open
-        onClose={discard.requestClose}
-        title={channel ? `Edit channel ${channel.name}` : 'Add an alert channel'}
-        description="Alerts are POSTed to this URL as JSON (5 s limit, redirects not followed)."
-        footer={
-          <>
-            <Button variant="ghost" onClick={discard.requestClose} disabled={save.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" form={FORM_ID} variant="primary" loading={save.isPending}>
-              {channel ? 'Save channel' : 'Add channel'}
-            </Button>
-          </>
+    <FormDialog
+      prompt={discard.prompt}
+      open
+      onClose={discard.requestClose}
+      title={channel ? `Edit channel ${channel.name}` : 'Add an alert channel'}
+      description="Alerts are POSTed to this URL as JSON (5 s limit, redirects not followed)."
+      formId={FORM_ID}
+      formClassName={styles.form}
+      onSubmit={onSubmit}
+      pending={save.isPending}
+      submitLabel={channel ? 'Save channel' : 'Add channel'}
+      otherErrors={errors.other}
+      errorTitle="The channel could not be saved"
+    >
+      <Field id="channel-name" label={CHANNEL_LABELS.name} hint="e.g. ops-slack" error={errors.fields.name}>
+        {(control) => (
+          <Input
+            {...control}
+            value={values.name}
+            onChange={(e) => set('name', e.target.value)}
+            maxLength={128}
+            autoComplete="off"
+            data-autofocus
+          />
+        )}
+      </Field>
+      <Field
+        id="channel-kind"
+        label={CHANNEL_LABELS.kind}
+        hint={
+          values.kind === 'slack'
+            ? 'Receives {"text": "[Switchboard] FIRING …"}: Slack, Mattermost, Rocket.Chat and other compatible hooks.'
+            : 'Receives {"event": "switchboard.alert", "state", "rule", "subject", "value", "threshold", "message", "at"}.'
         }
+        error={errors.fields.kind}
       >
-        <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={save.isPending}>
-          {errors.other.length > 0 ? (
-            <InlineAlert tone="danger" title="The channel could not be saved">
-              {errors.other.join(' ')}
-            </InlineAlert>
-          ) : null}
-          <Field
-            id="channel-name"
-            label={CHANNEL_LABELS.name}
-            hint="e.g. ops-slack"
-            error={errors.fields.name}
+        {(control) => (
+          <Select
+            {...control}
+            value={values.kind}
+            onChange={(e) => set('kind', e.target.value as AlertChannelKind)}
           >
-            {(control) => (
-              <Input
-                {...control}
-                value={values.name}
-                onChange={(e) => set('name', e.target.value)}
-                maxLength={128}
-                autoComplete="off"
-                data-autofocus
-              />
-            )}
-          </Field>
-          <Field
-            id="channel-kind"
-            label={CHANNEL_LABELS.kind}
-            hint={
-              values.kind === 'slack'
-                ? 'Receives {"text": "[Switchboard] FIRING …"}: Slack, Mattermost, Rocket.Chat and other compatible hooks.'
-                : 'Receives {"event": "switchboard.alert", "state", "rule", "subject", "value", "threshold", "message", "at"}.'
-            }
-            error={errors.fields.kind}
-          >
-            {(control) => (
-              <Select
-                {...control}
-                value={values.kind}
-                onChange={(e) => set('kind', e.target.value as AlertChannelKind)}
-              >
-                {ALERT_CHANNEL_KINDS.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {CHANNEL_KIND_TEXT[kind]}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field
-            id="channel-url"
-            label={CHANNEL_LABELS.url}
-            hint={
-              channel
-                ? `Stored: ${channel.urlHint}. Leave empty to keep it; type a new URL to replace it.`
-                : 'http:// or https://. Stored encrypted and never shown again (it usually carries a secret).'
-            }
-            error={errors.fields.url}
-          >
-            {(control) => (
-              <Input
-                {...control}
-                type="url"
-                value={values.url}
-                onChange={(e) => set('url', e.target.value)}
-                placeholder={channel ? channel.urlHint : 'https://hooks.slack.com/services/…'}
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={2048}
-              />
-            )}
-          </Field>
-          <label className={styles.toggle} htmlFor="channel-enabled">
-            <Switch
-              id="channel-enabled"
-              checked={values.enabled}
-              onCheckedChange={(checked) => set('enabled', checked)}
-            />
-            Enabled: rules send to it
-          </label>
-        </form>
-      </Dialog>
-    </>
+            {ALERT_CHANNEL_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {CHANNEL_KIND_TEXT[kind]}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+      <Field
+        id="channel-url"
+        label={CHANNEL_LABELS.url}
+        hint={
+          channel
+            ? `Stored: ${channel.urlHint}. Leave empty to keep it; type a new URL to replace it.`
+            : 'http:// or https://. Stored encrypted and never shown again (it usually carries a secret).'
+        }
+        error={errors.fields.url}
+      >
+        {(control) => (
+          <Input
+            {...control}
+            type="url"
+            value={values.url}
+            onChange={(e) => set('url', e.target.value)}
+            placeholder={channel ? channel.urlHint : 'https://hooks.slack.com/services/…'}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={2048}
+          />
+        )}
+      </Field>
+      <label className={styles.toggle} htmlFor="channel-enabled">
+        <Switch
+          id="channel-enabled"
+          checked={values.enabled}
+          onCheckedChange={(checked) => set('enabled', checked)}
+        />
+        Enabled: rules send to it
+      </label>
+    </FormDialog>
   );
 }

@@ -5,6 +5,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Button, Field, Input } from '@/components/ui';
 import { Dialog } from '@/components/ui/dialog';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { formatDateTime } from '@/components/ui/format';
 import {
   formErrorsFromApi,
@@ -12,7 +13,6 @@ import {
   NO_FORM_ERRORS,
   type FormErrors,
 } from '@/components/ui/form-errors';
-import { InlineAlert } from '@/components/ui/inline-alert';
 import { OneTimeSecret } from '@/components/ui/one-time-secret';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
@@ -108,77 +108,55 @@ export function CreateTokenDialog({ open, onClose }: { open: boolean; onClose: (
   }
 
   return (
-    <>
-      {discard.prompt}
-      <Dialog
-        open={open}
-        onClose={discard.requestClose}
-        title="New API token"
-        description="A personal token for scripts and CI that call the admin API. It can do what your role can."
-        footer={
-          <>
-            <Button variant="ghost" onClick={discard.requestClose} disabled={create.isPending}>
-              Cancel
-            </Button>
-            <Button type="submit" form={FORM_ID} variant="primary" loading={create.isPending}>
-              Create token
-            </Button>
-          </>
-        }
+    <FormDialog
+      prompt={discard.prompt}
+      open={open}
+      onClose={discard.requestClose}
+      title="New API token"
+      description="A personal token for scripts and CI that call the admin API. It can do what your role can."
+      formId={FORM_ID}
+      formClassName={styles.form}
+      onSubmit={onSubmit}
+      pending={create.isPending}
+      submitLabel="Create token"
+      otherErrors={errors.other}
+      errorTitle="The token could not be created"
+    >
+      <Field
+        id="api-token-name"
+        label={LABELS.name}
+        hint="What uses it, e.g. terraform or nightly-export."
+        error={errors.fields.name}
       >
-        <form
-          id={FORM_ID}
-          className={styles.form}
-          onSubmit={onSubmit}
-          noValidate
-          aria-busy={create.isPending}
-        >
-          {errors.other.length > 0 ? (
-            <InlineAlert tone="danger" title="The token could not be created">
-              {errors.other.join(' ')}
-            </InlineAlert>
-          ) : null}
-          <Field
-            id="api-token-name"
-            label={LABELS.name}
-            hint="What uses it, e.g. terraform or nightly-export."
-            error={errors.fields.name}
+        {(control) => (
+          <Input
+            {...control}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            autoComplete="off"
+            maxLength={64}
+            required
+            data-autofocus
+            disabled={create.isPending}
+          />
+        )}
+      </Field>
+      <Field id="api-token-expiry" label={LABELS.expiresInDays} error={errors.fields.expiresInDays}>
+        {(control) => (
+          <Select
+            {...control}
+            value={expiry}
+            onChange={(event) => setExpiry(event.target.value)}
+            disabled={create.isPending}
           >
-            {(control) => (
-              <Input
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-                autoComplete="off"
-                maxLength={64}
-                required
-                data-autofocus
-                disabled={create.isPending}
-              />
-            )}
-          </Field>
-          <Field id="api-token-expiry" label={LABELS.expiresInDays} error={errors.fields.expiresInDays}>
-            {(control) => (
-              <Select
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
-                value={expiry}
-                onChange={(event) => setExpiry(event.target.value)}
-                disabled={create.isPending}
-              >
-                {EXPIRY_CHOICES.map((choice) => (
-                  <option key={choice.value} value={choice.value}>
-                    {choice.label}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-        </form>
-      </Dialog>
-    </>
+            {EXPIRY_CHOICES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </Select>
+        )}
+      </Field>
+    </FormDialog>
   );
 }

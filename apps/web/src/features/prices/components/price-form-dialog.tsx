@@ -3,10 +3,9 @@
 import type { ModelPrice } from '@switchboard/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Button, Field, Input } from '@/components/ui';
-import { Dialog } from '@/components/ui/dialog';
+import { Field, Input } from '@/components/ui';
+import { FormDialog } from '@/components/ui/form-dialog';
 import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
-import { InlineAlert } from '@/components/ui/inline-alert';
 import { toast } from '@/components/ui/toast';
 import { PRICE_LABELS, parsePriceForm } from '../price-form';
 import { formatPrice } from '../price-source';
@@ -109,7 +108,7 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
 
   const builtIn = editing?.defaultPrice ?? null;
   return (
-    <Dialog
+    <FormDialog
       open
       onClose={() => {
         if (!pending) onClose();
@@ -120,93 +119,82 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
           ? 'New requests are costed with it at once, on every instance. Requests already logged keep their cost.'
           : 'For a model without a price of its own. New requests to it are costed with it at once.'
       }
-      footer={
-        <>
-          <Button variant="ghost" onClick={onClose} disabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
-            {editing ? 'Save price' : 'Add price'}
-          </Button>
-        </>
-      }
+      formId={FORM_ID}
+      formClassName={styles.form}
+      onSubmit={onSubmit}
+      pending={pending}
+      submitLabel={editing ? 'Save price' : 'Add price'}
+      otherErrors={errors.other}
+      errorTitle="The price could not be saved"
     >
-      <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
-        {errors.other.length > 0 ? (
-          <InlineAlert tone="danger" title="The price could not be saved">
-            {errors.other.join(' ')}
-          </InlineAlert>
-        ) : null}
+      {editing ? null : (
+        <Field
+          id={FIELD_IDS.model}
+          label={PRICE_LABELS.model}
+          hint="The upstream model id, e.g. mistral-large-2411. Longer ids that start with it (dated versions, provider/ prefixes) use the same price."
+          error={errors.fields.model}
+        >
+          {(control) => (
+            <Input
+              {...control}
+              value={model}
+              onChange={(event) => setModel(event.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={256}
+              placeholder="mistral-large-2411"
+              data-autofocus
+              disabled={pending}
+            />
+          )}
+        </Field>
+      )}
 
-        {editing ? null : (
+      <div className={styles.priceFields}>
+        <Field
+          id={FIELD_IDS.inputUsdPerMTokens}
+          label={PRICE_LABELS.inputUsdPerMTokens}
+          hint={figureHint('prompt', builtIn?.inputUsdPerMTokens)}
+          error={errors.fields.inputUsdPerMTokens}
+        >
+          {(control) => (
+            <PriceInput
+              {...control}
+              value={input}
+              onChange={setInput}
+              disabled={pending}
+              autoFocus={editing !== null}
+            />
+          )}
+        </Field>
+        <Field
+          id={FIELD_IDS.outputUsdPerMTokens}
+          label={PRICE_LABELS.outputUsdPerMTokens}
+          hint={figureHint('completion', builtIn?.outputUsdPerMTokens)}
+          error={errors.fields.outputUsdPerMTokens}
+        >
+          {(control) => <PriceInput {...control} value={output} onChange={setOutput} disabled={pending} />}
+        </Field>
+        <div className={styles.wideField}>
           <Field
-            id={FIELD_IDS.model}
-            label={PRICE_LABELS.model}
-            hint="The upstream model id, e.g. mistral-large-2411. Longer ids that start with it (dated versions, provider/ prefixes) use the same price."
-            error={errors.fields.model}
-          >
-            {(control) => (
-              <Input
-                {...control}
-                value={model}
-                onChange={(event) => setModel(event.target.value)}
-                autoComplete="off"
-                spellCheck={false}
-                maxLength={256}
-                placeholder="mistral-large-2411"
-                data-autofocus
-                disabled={pending}
-              />
-            )}
-          </Field>
-        )}
-
-        <div className={styles.priceFields}>
-          <Field
-            id={FIELD_IDS.inputUsdPerMTokens}
-            label={PRICE_LABELS.inputUsdPerMTokens}
-            hint={figureHint('prompt', builtIn?.inputUsdPerMTokens)}
-            error={errors.fields.inputUsdPerMTokens}
+            id={FIELD_IDS.cachedInputUsdPerMTokens}
+            label={PRICE_LABELS.cachedInputUsdPerMTokens}
+            hint={cachedHint(builtIn)}
+            error={errors.fields.cachedInputUsdPerMTokens}
           >
             {(control) => (
               <PriceInput
                 {...control}
-                value={input}
-                onChange={setInput}
+                value={cached}
+                onChange={setCached}
                 disabled={pending}
-                autoFocus={editing !== null}
+                placeholder="same as input"
               />
             )}
           </Field>
-          <Field
-            id={FIELD_IDS.outputUsdPerMTokens}
-            label={PRICE_LABELS.outputUsdPerMTokens}
-            hint={figureHint('completion', builtIn?.outputUsdPerMTokens)}
-            error={errors.fields.outputUsdPerMTokens}
-          >
-            {(control) => <PriceInput {...control} value={output} onChange={setOutput} disabled={pending} />}
-          </Field>
-          <div className={styles.wideField}>
-            <Field
-              id={FIELD_IDS.cachedInputUsdPerMTokens}
-              label={PRICE_LABELS.cachedInputUsdPerMTokens}
-              hint={cachedHint(builtIn)}
-              error={errors.fields.cachedInputUsdPerMTokens}
-            >
-              {(control) => (
-                <PriceInput
-                  {...control}
-                  value={cached}
-                  onChange={setCached}
-                  disabled={pending}
-                  placeholder="same as input"
-                />
-              )}
-            </Field>
-          </div>
         </div>
-      </form>
-    </Dialog>
+      </div>
+    </FormDialog>
   );
 }
 

@@ -14,12 +14,11 @@ import { useMutation } from '@tanstack/react-query';
 import { useRouter } from 'next/navigation';
 import type { Route } from 'next';
 import { useState, type FormEvent } from 'react';
-import { Button, Field, Input } from '@/components/ui';
-import { Dialog } from '@/components/ui/dialog';
+import { Field, Input } from '@/components/ui';
+import { FormDialog } from '@/components/ui/form-dialog';
 import {
   formErrorsFromApi,
   formErrorsFromZod,
-  hasFormErrors,
   NO_FORM_ERRORS,
   type FormErrors,
 } from '@/components/ui/form-errors';
@@ -174,162 +173,140 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
   }
 
   return (
-    <>
-      {discard.prompt}
-      <Dialog
-        open={open}
-        onClose={discard.requestClose}
-        title={project ? 'Edit project' : 'New project'}
-        description={
-          project
-            ? undefined
-            : 'A project groups virtual keys and their spend, e.g. one per team, app or environment.'
-        }
-        footer={
-          <>
-            <Button variant="ghost" onClick={discard.requestClose} disabled={pending}>
-              Cancel
-            </Button>
-            <Button type="submit" form={FORM_ID} variant="primary" loading={pending}>
-              {project ? 'Save changes' : 'Create project'}
-            </Button>
-          </>
-        }
+    <FormDialog
+      prompt={discard.prompt}
+      open={open}
+      onClose={discard.requestClose}
+      title={project ? 'Edit project' : 'New project'}
+      description={
+        project
+          ? undefined
+          : 'A project groups virtual keys and their spend, e.g. one per team, app or environment.'
+      }
+      formId={FORM_ID}
+      formClassName={styles.form}
+      onSubmit={onSubmit}
+      pending={pending}
+      submitLabel={project ? 'Save changes' : 'Create project'}
+      otherErrors={errors.other}
+      errorTitle="The project could not be saved"
+    >
+      <Field
+        id="project-name"
+        label={LABELS.name}
+        error={errors.fields.name}
+        hint="Shown in logs and usage tables."
       >
-        <form id={FORM_ID} className={styles.form} onSubmit={onSubmit} noValidate aria-busy={pending}>
-          {hasFormErrors(errors) && errors.other.length > 0 ? (
-            <InlineAlert tone="danger" title="The project could not be saved">
-              {errors.other.join(' ')}
+        {(control) => (
+          <Input
+            {...control}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            autoComplete="off"
+            maxLength={128}
+            required
+            data-autofocus
+            disabled={pending}
+          />
+        )}
+      </Field>
+      <Field
+        id="project-description"
+        label={`${LABELS.description} (optional)`}
+        error={errors.fields.description}
+      >
+        {(control) => (
+          <Textarea
+            {...control}
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            maxLength={2000}
+            rows={3}
+            disabled={pending}
+          />
+        )}
+      </Field>
+      <Field
+        id="project-tags"
+        label={`${LABELS.tags} (optional)`}
+        hint="Comma-separated, e.g. team-search, production."
+        error={errors.fields.tags}
+      >
+        {(control) => (
+          <Input
+            {...control}
+            value={tags}
+            onChange={(event) => setTags(event.target.value)}
+            autoComplete="off"
+            disabled={pending}
+          />
+        )}
+      </Field>
+      <fieldset className={styles.bodies}>
+        <legend className={styles.bodiesLegend}>Request bodies</legend>
+        <label className={styles.toggle} htmlFor="project-storeBodies">
+          <Switch
+            id="project-storeBodies"
+            checked={storeBodies}
+            onCheckedChange={setStoreBodies}
+            disabled={pending}
+          />
+          {LABELS.storeBodies}
+        </label>
+        <p className={styles.bodiesHint}>
+          Off by default. Kept bodies are shown in each request&apos;s log detail, with credentials (API keys,
+          tokens, passwords) replaced by [redacted].
+        </p>
+        {storeBodies ? (
+          <>
+            <InlineAlert tone="warn" title="Bodies may contain personal data">
+              Prompts and answers are stored as sent (redacted of credentials only). Turn this on only where
+              your privacy rules allow it, and keep the retention short.
             </InlineAlert>
-          ) : null}
-          <Field
-            id="project-name"
-            label={LABELS.name}
-            error={errors.fields.name}
-            hint="Shown in logs and usage tables."
-          >
-            {(control) => (
-              <Input
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
-                value={name}
-                onChange={(event) => setName(event.target.value)}
-                autoComplete="off"
-                maxLength={128}
-                required
-                data-autofocus
-                disabled={pending}
-              />
-            )}
-          </Field>
-          <Field
-            id="project-description"
-            label={`${LABELS.description} (optional)`}
-            error={errors.fields.description}
-          >
-            {(control) => (
-              <Textarea
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
-                value={description}
-                onChange={(event) => setDescription(event.target.value)}
-                maxLength={2000}
-                rows={3}
-                disabled={pending}
-              />
-            )}
-          </Field>
-          <Field
-            id="project-tags"
-            label={`${LABELS.tags} (optional)`}
-            hint="Comma-separated, e.g. team-search, production."
-            error={errors.fields.tags}
-          >
-            {(control) => (
-              <Input
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
-                value={tags}
-                onChange={(event) => setTags(event.target.value)}
-                autoComplete="off"
-                disabled={pending}
-              />
-            )}
-          </Field>
-          <fieldset className={styles.bodies}>
-            <legend className={styles.bodiesLegend}>Request bodies</legend>
-            <label className={styles.toggle} htmlFor="project-storeBodies">
-              <Switch
-                id="project-storeBodies"
-                checked={storeBodies}
-                onCheckedChange={setStoreBodies}
-                disabled={pending}
-              />
-              {LABELS.storeBodies}
-            </label>
-            <p className={styles.bodiesHint}>
-              Off by default. Kept bodies are shown in each request&apos;s log detail, with credentials (API
-              keys, tokens, passwords) replaced by [redacted].
-            </p>
-            {storeBodies ? (
-              <>
-                <InlineAlert tone="warn" title="Bodies may contain personal data">
-                  Prompts and answers are stored as sent (redacted of credentials only). Turn this on only
-                  where your privacy rules allow it, and keep the retention short.
-                </InlineAlert>
-                <div className={styles.bodiesRow}>
-                  <Field
-                    id="project-bodyMaxBytes"
-                    label={LABELS.bodyMaxBytes}
-                    hint={`Each body is cut there (${BODY_MAX_BYTES_MIN / 1024} to ${BODY_MAX_BYTES_MAX / 1024} KB).`}
-                    error={errors.fields.bodyMaxBytes}
-                  >
-                    {(control) => (
-                      <Input
-                        id={control.id}
-                        aria-describedby={control['aria-describedby']}
-                        invalid={control.invalid}
-                        value={bodyKb}
-                        onChange={(event) => setBodyKb(event.target.value)}
-                        inputMode="numeric"
-                        autoComplete="off"
-                        disabled={pending}
-                      />
-                    )}
-                  </Field>
-                  <Field
-                    id="project-bodyRetentionDays"
-                    label={LABELS.bodyRetentionDays}
-                    hint={`Then deleted (1 to ${BODY_RETENTION_DAYS_MAX} days).`}
-                    error={errors.fields.bodyRetentionDays}
-                  >
-                    {(control) => (
-                      <Input
-                        id={control.id}
-                        aria-describedby={control['aria-describedby']}
-                        invalid={control.invalid}
-                        value={bodyDays}
-                        onChange={(event) => setBodyDays(event.target.value)}
-                        inputMode="numeric"
-                        autoComplete="off"
-                        disabled={pending}
-                      />
-                    )}
-                  </Field>
-                </div>
-              </>
-            ) : initial.storeBodies ? (
-              <InlineAlert tone="info">
-                Bodies already stored stay until their retention ({initial.bodyDays} days) ends.
-              </InlineAlert>
-            ) : null}
-          </fieldset>
-        </form>
-      </Dialog>
-    </>
+            <div className={styles.bodiesRow}>
+              <Field
+                id="project-bodyMaxBytes"
+                label={LABELS.bodyMaxBytes}
+                hint={`Each body is cut there (${BODY_MAX_BYTES_MIN / 1024} to ${BODY_MAX_BYTES_MAX / 1024} KB).`}
+                error={errors.fields.bodyMaxBytes}
+              >
+                {(control) => (
+                  <Input
+                    {...control}
+                    value={bodyKb}
+                    onChange={(event) => setBodyKb(event.target.value)}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    disabled={pending}
+                  />
+                )}
+              </Field>
+              <Field
+                id="project-bodyRetentionDays"
+                label={LABELS.bodyRetentionDays}
+                hint={`Then deleted (1 to ${BODY_RETENTION_DAYS_MAX} days).`}
+                error={errors.fields.bodyRetentionDays}
+              >
+                {(control) => (
+                  <Input
+                    {...control}
+                    value={bodyDays}
+                    onChange={(event) => setBodyDays(event.target.value)}
+                    inputMode="numeric"
+                    autoComplete="off"
+                    disabled={pending}
+                  />
+                )}
+              </Field>
+            </div>
+          </>
+        ) : initial.storeBodies ? (
+          <InlineAlert tone="info">
+            Bodies already stored stay until their retention ({initial.bodyDays} days) ends.
+          </InlineAlert>
+        ) : null}
+      </fieldset>
+    </FormDialog>
   );
 }
 
