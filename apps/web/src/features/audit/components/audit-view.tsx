@@ -5,11 +5,11 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Route } from 'next';
 import Link from 'next/link';
 import { type ReactNode, useId, useState } from 'react';
-import { Badge, type BadgeTone, Button, Card, EmptyState, Field, Skeleton } from '@/components/ui';
+import { Badge, type BadgeTone, Button, Card, EmptyState, Skeleton } from '@/components/ui';
 import { formatDateTime, formatRelative } from '@/components/ui/format';
 import { AuditIcon } from '@/components/ui/icons';
 import { Table, Th } from '@/components/ui/table';
-import { Select } from '@/components/ui/select';
+import { FilterSelect } from '@/components/ui/filter-select';
 import { QueryErrorState } from '@/components/ui/query-error-state';
 import type { AuditFilters } from '../api';
 import { ACTIONS, actionVerb, TARGET_TYPES, targetTypeLabel } from '../audit-catalog';
@@ -73,40 +73,22 @@ export function AuditView() {
           aria-label="Audit filters"
           onSubmit={(event) => event.preventDefault()}
         >
-          <Field id="audit-target-type" label="Target type">
-            {(control) => (
-              <Select
-                id={control.id}
-                value={filters.targetType ?? ''}
-                onChange={(event) =>
-                  setFilters({ targetType: event.target.value || undefined, action: undefined })
-                }
-              >
-                <option value="">All targets</option>
-                {TARGET_TYPES.map((type) => (
-                  <option key={type.value} value={type.value}>
-                    {type.label}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
-          <Field id="audit-action" label="Action">
-            {(control) => (
-              <Select
-                id={control.id}
-                value={filters.action ?? ''}
-                onChange={(event) => setFilters({ ...filters, action: event.target.value || undefined })}
-              >
-                <option value="">All actions</option>
-                {actions.map((action) => (
-                  <option key={action.value} value={action.value}>
-                    {action.value}
-                  </option>
-                ))}
-              </Select>
-            )}
-          </Field>
+          <FilterSelect
+            id="audit-target-type"
+            label="Target type"
+            value={filters.targetType}
+            onChange={(targetType) => setFilters({ targetType, action: undefined })}
+            anyLabel="All targets"
+            options={TARGET_TYPES}
+          />
+          <FilterSelect
+            id="audit-action"
+            label="Action"
+            value={filters.action}
+            onChange={(action) => setFilters({ ...filters, action })}
+            anyLabel="All actions"
+            options={actions.map((action) => ({ value: action.value, label: action.value }))}
+          />
           <div className={styles.filterActions}>
             <Button variant="ghost" onClick={() => setFilters({})} disabled={!filtered}>
               Reset filters
