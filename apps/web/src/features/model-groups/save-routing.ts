@@ -1,15 +1,13 @@
-import type { Deployment, ModelGroup, UpdateDeployment, UpdateModelGroup } from '@switchboard/contracts';
+import type { ModelGroup } from '@switchboard/contracts';
 import { mutationOptions, type QueryClient } from '@tanstack/react-query';
 import { deploymentKeys } from '@/features/deployments/queries';
 import { saveGroupRouting } from './api';
+import type { RoutingChangeSet } from './policy-form';
 import { modelGroupKeys } from './queries';
 
-export interface RoutingChanges {
+/** A group's changed policy fields (`null`: unchanged) and the weight / priority edits of its deployments. */
+export interface RoutingChanges extends RoutingChangeSet {
   group: string;
-  /** Changed policy fields only; `null` when the policy is unchanged. */
-  policy: UpdateModelGroup | null;
-  /** Weight / priority edits of the group's deployments. */
-  deployments: { deployment: Deployment; patch: Pick<UpdateDeployment, 'weight' | 'priority'> }[];
 }
 
 /**
@@ -23,7 +21,7 @@ export const saveRoutingMutationOptions = (queryClient: QueryClient) =>
     mutationFn: ({ group, policy, deployments }: RoutingChanges): Promise<ModelGroup> =>
       saveGroupRouting(group, {
         ...(policy ? { policy } : {}),
-        deployments: deployments.map(({ deployment, patch }) => ({ id: deployment.id, ...patch })),
+        deployments,
       }),
     onSuccess: (group) => {
       queryClient.setQueryData(modelGroupKeys.detail(group.name), group);

@@ -1,6 +1,6 @@
 'use client';
 
-import { useId } from 'react';
+import { useId, type Ref } from 'react';
 import { Select } from '@/components/ui/select';
 import { CloseIcon } from '@/components/ui/icons';
 import styles from './fallbacks-picker.module.css';
@@ -11,6 +11,8 @@ interface FallbacksPickerProps {
   value: string[];
   options: readonly string[];
   onChange: (next: string[]) => void;
+  /** The "Add fallback" select, focused when the list is the first invalid field. */
+  addRef?: Ref<HTMLSelectElement>;
   error?: string | null;
   disabled?: boolean;
   /** Shows the list only: no reordering, removing or adding. */
@@ -26,6 +28,7 @@ export function FallbacksPicker({
   value,
   options,
   onChange,
+  addRef,
   error,
   disabled,
   readOnly = false,
@@ -104,6 +107,7 @@ export function FallbacksPicker({
           </label>
           <Select
             id={`${id}-add`}
+            ref={addRef}
             compact
             value=""
             disabled={available.length === 0}

@@ -1,17 +1,21 @@
 'use client';
 
-import {
-  ROUTING_STRATEGIES,
-  type Deployment,
-  type ModelGroup,
-  type RoutingStrategyName,
-  type UpdateDeployment,
-} from '@switchboard/contracts';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { ROUTING_STRATEGIES, type Deployment, type ModelGroup } from '@switchboard/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Route } from 'next';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useId, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  Controller,
+  get,
+  useForm,
+  useWatch,
+  type FieldErrors,
+  type KeepStateOptions,
+  type UseFormRegisterReturn,
+} from 'react-hook-form';
 import {
   Button,
   buttonClassName,
@@ -24,7 +28,7 @@ import {
   PageHeader,
   Skeleton,
 } from '@/components/ui';
-import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
+import { formErrorsFromApi } from '@/components/ui/form-errors';
 import { ModelGroupsIcon } from '@/components/ui/icons';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
@@ -38,15 +42,17 @@ import {
 import { groupDeploymentsQueryOptions } from '@/features/deployments/queries';
 import { useCan } from '@/features/auth/use-caller';
 import {
-  buildPolicyPatch,
-  changedNumber,
-  checkDeploymentNumber,
-  draftNumber,
+  editedFields,
+  hasField,
   POLICY_LABELS,
-  policyValuesOf,
-  type NumberDrafts,
+  routingChanges,
+  routingFormSchema,
+  routingValuesOf,
+  typedNumber,
   type PolicyField,
-  type PolicyValues,
+  type RoutingFieldPath,
+  type RoutingFormValues,
+  type RoutingValues,
 } from '../policy-form';
 import { modelGroupDetailQueryOptions, modelGroupNamesQueryOptions } from '../queries';
 import { saveRoutingMutationOptions } from '../save-routing';
@@ -125,6 +131,20 @@ function EditorSkeleton({ name }: { name: string }) {
 
 type SaveNotice = { kind: 'applied'; at: number } | null;
 
+/** Where the editor's fields sit on the page, top to bottom: the first invalid one gets the focus. */
+const POLICY_FIELD_ORDER = [
+  'numRetries',
+  'allowedFails',
+  'cooldownSeconds',
+  'maxCooldownSeconds',
+  'timeoutMs',
+  'streamIdleTimeoutMs',
+  'fallbacks',
+] as const satisfies readonly PolicyField[];
+
+/** A background refresh keeps what the operator typed and the errors shown. */
+const REBASE: KeepStateOptions = { keepErrors: true, keepIsSubmitted: true, keepSubmitCount: true };
+
 function PolicyEditor({ group }: { group: ModelGroup }) {
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -136,35 +156,59 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
   const readOnly = !useCan('config:write');
   const locked = save.isPending || readOnly;
 
-  // Edits are kept as drafts over the live data, so the 3-second refreshes never overwrite typing.
-  const [policyDraft, setPolicyDraft] = useState<Partial<PolicyValues>>({});
-  const [weightDrafts, setWeightDrafts] = useState<NumberDrafts>({});
-  const [priorityDrafts, setPriorityDrafts] = useState<NumberDrafts>({});
-  const [policyErrors, setPolicyErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const deployments = members.data?.data ?? null;
+  const server = useMemo(() => routingValuesOf(group, deployments), [group, deployments]);
+  const {
+    control,
+    register,
+    handleSubmit,
+    reset,
+    setValue,
+    getValues,
+    setError,
+    setFocus,
+    trigger,
+    watch,
+    formState: { errors, isDirty },
+  } = useForm<RoutingFormValues, unknown, RoutingValues>({
+    resolver: zodResolver(routingFormSchema),
+    defaultValues: server,
+    // Focus follows the page's order (rows before the retries), see focusFirstInvalid.
+    shouldFocusError: false,
+  });
   const [notice, setNotice] = useState<SaveNotice>(null);
   const [formTarget, setFormTarget] = useState<DeploymentFormTarget | null>(null);
   const [deleting, setDeleting] = useState(false);
 
-  const values: PolicyValues = { ...policyValuesOf(group), ...policyDraft };
-  const deployments = members.data?.data ?? null;
-  const strategyInfo = STRATEGY_INFO[values.strategy];
+  // What the form was last reset to: the server's values then. Fields that differ from it are the edits.
+  const base = useRef(server);
+  // The group and its deployments refresh every few seconds (and change when another operator saves):
+  // untouched fields follow the server, edited ones keep what was typed.
+  useEffect(() => {
+    const previous = base.current;
+    if (JSON.stringify(previous) === JSON.stringify(server)) return;
+    const edits = editedFields(previous, getValues());
+    base.current = server;
+    reset(server, REBASE);
+    for (const { path, value } of edits) {
+      if (hasField(server, path)) setValue(path, value, { shouldDirty: true });
+    }
+  }, [server, getValues, reset, setValue]);
 
-  const policyResult = buildPolicyPatch(values, group);
-  const changedDeployments = (deployments ?? []).flatMap((d) => {
-    const patch: UpdateDeployment = {};
-    if (changedNumber(weightDrafts, d, 'weight')) patch.weight = draftNumber(weightDrafts, d.id, d.weight);
-    if (changedNumber(priorityDrafts, d, 'priority'))
-      patch.priority = draftNumber(priorityDrafts, d.id, d.priority) ?? Number.NaN;
-    return Object.keys(patch).length > 0 ? [{ deployment: d, patch }] : [];
+  // An edit after a save: the "applied" note no longer describes what is on screen.
+  useEffect(() => {
+    const subscription = watch((_values, { type }) => {
+      if (type === 'change') setNotice(null);
+    });
+    return () => subscription.unsubscribe();
+  }, [watch]);
+
+  const [strategy, weights, priorities, fallbacks] = useWatch({
+    control,
+    name: ['strategy', 'weights', 'priorities', 'fallbacks'],
   });
-  const rowErrors: Record<string, RowErrors> = {};
-  for (const { deployment, patch } of changedDeployments) {
-    const weight = 'weight' in patch ? checkDeploymentNumber('weight', patch.weight ?? null) : null;
-    const priority = 'priority' in patch ? checkDeploymentNumber('priority', patch.priority ?? null) : null;
-    if (weight || priority) rowErrors[deployment.id] = { weight, priority };
-  }
-  const policyChanged = !policyResult.ok || policyResult.patch !== null;
-  const dirty = policyChanged || changedDeployments.length > 0;
+  const dirty = isDirty;
+  const strategyInfo = STRATEGY_INFO[strategy];
   const leaveGuard = useUnsavedChanges(dirty && !readOnly, {
     description: (
       <>
@@ -182,75 +226,102 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
   const previewShares = useMemo(() => {
     if (!deployments) return new Map<string, number>();
     return previewSplit(
-      values.strategy,
+      strategy,
       deployments.map((d) => ({
         id: d.id,
         enabled: d.enabled,
-        weight: draftNumber(weightDrafts, d.id, d.weight),
-        priority: draftNumber(priorityDrafts, d.id, d.priority) ?? 0,
+        weight: typedNumber(weights[d.id], d.weight),
+        priority: typedNumber(priorities[d.id], d.priority) ?? 0,
         rpmLimit: d.rpmLimit,
         tpmLimit: d.tpmLimit,
         latencyMs: d.state.latencyMs,
       })),
     );
-  }, [deployments, values.strategy, weightDrafts, priorityDrafts]);
+  }, [deployments, strategy, weights, priorities]);
   const shares = dirty
     ? previewShares
     : deployments
       ? mergeShares(deployments, liveShares, previewShares)
       : liveShares;
 
-  function edited() {
-    if (notice?.kind === 'applied') setNotice(null);
+  const showPriority = STRATEGY_INFO[strategy].uses === 'priority';
+  function focusFirstInvalid(found: FieldErrors<RoutingFormValues>) {
+    const order: RoutingFieldPath[] = [
+      'strategy',
+      ...(deployments ?? []).flatMap((d): RoutingFieldPath[] =>
+        showPriority ? [`weights.${d.id}`, `priorities.${d.id}`] : [`weights.${d.id}`],
+      ),
+      ...POLICY_FIELD_ORDER,
+    ];
+    const first = order.find((path) => get(found, path) !== undefined);
+    if (first) setFocus(first);
   }
 
-  function setPolicy<K extends keyof PolicyValues>(field: K, value: PolicyValues[K]) {
-    setPolicyDraft((draft) => ({ ...draft, [field]: value }));
-    setPolicyErrors((errors) =>
-      errors.fields[field] ? { ...errors, fields: { ...errors.fields, [field]: undefined } } : errors,
-    );
-    edited();
-  }
-
-  function discard() {
-    setPolicyDraft({});
-    setWeightDrafts({});
-    setPriorityDrafts({});
-    setPolicyErrors(NO_FORM_ERRORS);
+  /** Back to `values` (the server's, or what was just saved): nothing edited, no errors. */
+  function resetTo(values: RoutingFormValues) {
+    base.current = values;
+    reset(values);
     setNotice(null);
     save.reset();
   }
 
-  function submit() {
-    if (!dirty || locked) return;
-    const hasRowErrors = Object.keys(rowErrors).length > 0;
-    if (!policyResult.ok) setPolicyErrors(policyResult.errors);
-    if (!policyResult.ok || hasRowErrors) {
-      toast.error('Nothing was saved', 'Fix the highlighted fields first.');
-      return;
-    }
-    setPolicyErrors(NO_FORM_ERRORS);
+  function saveRouting(routing: RoutingValues) {
+    if (locked) return;
+    const changes = routingChanges(routing, group, deployments ?? []);
+    // Only the spelling changed (e.g. "02" for 2): nothing to send.
+    if (changes.policy === null && changes.deployments.length === 0) return resetTo(server);
     save.mutate(
-      { group: group.name, policy: policyResult.patch, deployments: changedDeployments },
+      { group: group.name, ...changes },
       {
-        onSuccess: () => {
-          discard();
+        onSuccess: (saved) => {
+          const savedDeployments = (deployments ?? []).map((d) => {
+            const change = changes.deployments.find((c) => c.id === d.id);
+            return change ? { ...d, ...change } : d;
+          });
+          resetTo(routingValuesOf(saved, savedDeployments));
           setNotice({ kind: 'applied', at: Date.now() });
           toast.success(`Saved ${group.name}`, 'Applied live: new requests use this policy now.');
         },
         onError: (error) => {
-          setPolicyErrors(formErrorsFromApi(error, POLICY_LABELS, 'policy'));
+          const found = formErrorsFromApi(error, POLICY_LABELS, 'policy');
+          for (const [field, message] of Object.entries(found.fields)) {
+            if (message && field in POLICY_LABELS)
+              setError(field as PolicyField, { type: 'server', message });
+          }
+          if (found.other.length > 0)
+            setError('root.server', { type: 'server', message: found.other.join(' ') });
+          focusFirstInvalid(
+            Object.fromEntries(Object.keys(found.fields).map((field) => [field, { type: 'server' }])),
+          );
           toast.error('Nothing was saved', error.message);
         },
       },
     );
   }
 
-  const policyField = (field: PolicyField) => ({
-    id: `policy-${field}`,
-    error: policyErrors.fields[field] ?? null,
+  const submit = handleSubmit(saveRouting, (found) => {
+    focusFirstInvalid(found);
+    toast.error('Nothing was saved', 'Fix the highlighted fields first.');
   });
-  const weightsNote = ignoredWeightsNote(values.strategy);
+
+  const rowErrors: Record<string, RowErrors> = {};
+  for (const d of deployments ?? []) {
+    const weight = errors.weights?.[d.id]?.message ?? null;
+    const priority = errors.priorities?.[d.id]?.message ?? null;
+    if (weight || priority) rowErrors[d.id] = { weight, priority };
+  }
+  // A weight or priority is checked as it is typed; the policy fields when saving.
+  const rowField = (path: `weights.${string}` | `priorities.${string}`) =>
+    register(path, { onChange: () => void trigger(path) });
+  const formError = [errors.root?.message, errors.root?.server?.message].filter(Boolean).join(' ');
+  const numberField = (field: Exclude<PolicyField, 'strategy' | 'fallbacks'>) => ({
+    id: `policy-${field}`,
+    label: POLICY_LABELS[field],
+    error: errors[field]?.message ?? null,
+    registration: register(field),
+    disabled: locked,
+  });
+  const weightsNote = ignoredWeightsNote(strategy);
   const enabledCount = deployments?.filter((d) => d.enabled).length ?? 0;
 
   return (
@@ -282,8 +353,11 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
         className={styles.cards}
         noValidate
         onSubmit={(event) => {
-          event.preventDefault();
-          submit();
+          if (!dirty || locked) {
+            event.preventDefault();
+            return;
+          }
+          void submit(event);
         }}
       >
         {readOnly ? (
@@ -301,20 +375,19 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               id={strategyId}
               label={POLICY_LABELS.strategy}
               hint={strategyInfo.explanation}
-              error={policyErrors.fields.strategy}
+              error={errors.strategy?.message}
             >
-              {(control) => (
+              {(fieldControl) => (
                 <Select
-                  id={control.id}
-                  aria-describedby={control['aria-describedby']}
-                  invalid={control.invalid}
-                  value={values.strategy}
+                  id={fieldControl.id}
+                  aria-describedby={fieldControl['aria-describedby']}
+                  invalid={fieldControl.invalid}
                   disabled={locked}
-                  onChange={(event) => setPolicy('strategy', event.target.value as RoutingStrategyName)}
+                  {...register('strategy')}
                 >
-                  {ROUTING_STRATEGIES.map((strategy) => (
-                    <option key={strategy} value={strategy}>
-                      {STRATEGY_INFO[strategy].label}
+                  {ROUTING_STRATEGIES.map((name) => (
+                    <option key={name} value={name}>
+                      {STRATEGY_INFO[name].label}
                     </option>
                   ))}
                 </Select>
@@ -344,7 +417,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
             <div className={styles.noDeployments}>
               <p>
                 No deployments in this group yet: requests for <strong>{group.name}</strong> fail until one is
-                added{values.fallbacks.length > 0 ? ' (or a fallback group answers)' : ''}.
+                added{fallbacks.length > 0 ? ' (or a fallback group answers)' : ''}.
               </p>
               {readOnly ? null : (
                 <Button
@@ -358,18 +431,10 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
           ) : (
             <SplitEditor
               groupName={group.name}
-              strategy={values.strategy}
+              strategy={strategy}
               deployments={members.isError ? [] : deployments}
-              weightOf={(d) => weightDrafts[d.id] ?? (d.weight === null ? '' : String(d.weight))}
-              priorityOf={(d) => priorityDrafts[d.id] ?? String(d.priority)}
-              onWeightChange={(d, value) => {
-                setWeightDrafts((drafts) => ({ ...drafts, [d.id]: value }));
-                edited();
-              }}
-              onPriorityChange={(d, value) => {
-                setPriorityDrafts((drafts) => ({ ...drafts, [d.id]: value }));
-                edited();
-              }}
+              weightField={(d) => rowField(`weights.${d.id}`)}
+              priorityField={(d) => rowField(`priorities.${d.id}`)}
               shares={shares}
               liveShares={dirty ? liveShares : null}
               errors={rowErrors}
@@ -380,7 +445,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
             <div className={styles.splitFooter}>
               <InlineAlert tone="warn">
                 Every deployment in this group is disabled: requests for {group.name} fail
-                {values.fallbacks.length > 0 ? ' over to its fallbacks' : ''}.
+                {fallbacks.length > 0 ? ' over to its fallbacks' : ''}.
               </InlineAlert>
             </div>
           ) : null}
@@ -393,76 +458,59 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
           />
           <div className={styles.policyGrid}>
             <NumberField
-              {...policyField('numRetries')}
-              label={POLICY_LABELS.numRetries}
+              {...numberField('numRetries')}
               hint="Extra attempts on another deployment after a retryable failure (0–10)."
-              value={values.numRetries}
-              onChange={(v) => setPolicy('numRetries', v)}
-              disabled={locked}
             />
             <NumberField
-              {...policyField('allowedFails')}
-              label={POLICY_LABELS.allowedFails}
+              {...numberField('allowedFails')}
               hint="Failures within a minute tolerated; the next one cools the deployment down (0: the first does)."
-              value={values.allowedFails}
-              onChange={(v) => setPolicy('allowedFails', v)}
-              disabled={locked}
             />
             <NumberField
-              {...policyField('cooldownSeconds')}
-              label={POLICY_LABELS.cooldownSeconds}
+              {...numberField('cooldownSeconds')}
               hint="How long a failing deployment is taken out of rotation."
               unit="s"
-              value={values.cooldownSeconds}
-              onChange={(v) => setPolicy('cooldownSeconds', v)}
-              disabled={locked}
             />
             <NumberField
-              {...policyField('maxCooldownSeconds')}
-              label={POLICY_LABELS.maxCooldownSeconds}
+              {...numberField('maxCooldownSeconds')}
               hint="No single failure benches a deployment for longer, whatever Retry-After the upstream sends."
               unit="s"
-              value={values.maxCooldownSeconds}
-              onChange={(v) => setPolicy('maxCooldownSeconds', v)}
-              disabled={locked}
             />
             <NumberField
-              {...policyField('timeoutMs')}
-              label={POLICY_LABELS.timeoutMs}
+              {...numberField('timeoutMs')}
               hint="Per attempt, unless a deployment sets its own. Empty = the whole-request deadline (UPSTREAM_TIMEOUT_MS, 600,000 ms)."
               unit="ms"
               placeholder="600000"
-              value={values.timeoutMs}
-              onChange={(v) => setPolicy('timeoutMs', v)}
-              disabled={locked}
             />
             <NumberField
-              {...policyField('streamIdleTimeoutMs')}
-              label={POLICY_LABELS.streamIdleTimeoutMs}
+              {...numberField('streamIdleTimeoutMs')}
               hint="Longest wait between streamed chunks. Empty = 300,000 ms."
               unit="ms"
               placeholder="300000"
-              value={values.streamIdleTimeoutMs}
-              onChange={(v) => setPolicy('streamIdleTimeoutMs', v)}
-              disabled={locked}
             />
           </div>
           <div className={styles.fallbacks}>
-            <FallbacksPicker
-              self={group.name}
-              value={values.fallbacks}
-              options={groupNames.data ?? []}
-              onChange={(next) => setPolicy('fallbacks', next)}
-              error={policyErrors.fields.fallbacks}
-              disabled={locked}
-              readOnly={readOnly}
+            <Controller
+              control={control}
+              name="fallbacks"
+              render={({ field, fieldState }) => (
+                <FallbacksPicker
+                  self={group.name}
+                  value={field.value}
+                  options={groupNames.data ?? []}
+                  onChange={field.onChange}
+                  addRef={field.ref}
+                  error={fieldState.error?.message}
+                  disabled={locked}
+                  readOnly={readOnly}
+                />
+              )}
             />
           </div>
         </Card>
 
-        {policyErrors.other.length > 0 ? (
+        {formError ? (
           <InlineAlert tone="danger" title="Nothing was saved">
-            {policyErrors.other.join(' ')}
+            {formError}
           </InlineAlert>
         ) : null}
 
@@ -484,7 +532,7 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
               )}
             </div>
             <div className={styles.saveActions}>
-              <Button variant="ghost" onClick={discard} disabled={!dirty || save.isPending}>
+              <Button variant="ghost" onClick={() => resetTo(server)} disabled={!dirty || save.isPending}>
                 Discard changes
               </Button>
               <Button type="submit" variant="primary" disabled={!dirty} loading={save.isPending}>
@@ -527,8 +575,7 @@ function NumberField({
   error,
   unit,
   placeholder,
-  value,
-  onChange,
+  registration,
   disabled,
 }: {
   id: string;
@@ -537,8 +584,7 @@ function NumberField({
   error: string | null;
   unit?: string;
   placeholder?: string;
-  value: string;
-  onChange: (value: string) => void;
+  registration: UseFormRegisterReturn;
   disabled: boolean;
 }) {
   return (
@@ -546,11 +592,10 @@ function NumberField({
       {(control) => (
         <Input
           {...control}
+          {...registration}
           inputMode="numeric"
           placeholder={placeholder}
-          value={value}
           disabled={disabled}
-          onChange={(event) => onChange(event.target.value)}
           endAdornment={unit ? <span className={styles.unit}>{unit}</span> : undefined}
         />
       )}

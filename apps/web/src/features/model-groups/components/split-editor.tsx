@@ -3,6 +3,7 @@
 import type { Deployment, RoutingStrategyName } from '@switchboard/contracts';
 import type { Route } from 'next';
 import Link from 'next/link';
+import type { UseFormRegisterReturn } from 'react-hook-form';
 import { Badge, Input, Skeleton } from '@/components/ui';
 import { formatPercent } from '@/components/ui/format';
 import { PROVIDER_LABELS } from '@/features/deployments/deployment-form';
@@ -19,10 +20,9 @@ interface SplitEditorProps {
   strategy: RoutingStrategyName;
   /** `null` while loading. */
   deployments: Deployment[] | null;
-  weightOf: (d: Deployment) => string;
-  priorityOf: (d: Deployment) => string;
-  onWeightChange: (d: Deployment, value: string) => void;
-  onPriorityChange: (d: Deployment, value: string) => void;
+  /** The form's weight and priority fields of a deployment (as typed). */
+  weightField: (d: Deployment) => UseFormRegisterReturn;
+  priorityField: (d: Deployment) => UseFormRegisterReturn;
   /** Share per deployment id: the preview while editing, the server's split otherwise. */
   shares: Map<string, number>;
   /** The server's split, shown next to the preview while they differ. */
@@ -47,10 +47,8 @@ export function SplitEditor({
   groupName,
   strategy,
   deployments,
-  weightOf,
-  priorityOf,
-  onWeightChange,
-  onPriorityChange,
+  weightField,
+  priorityField,
   shares,
   liveShares,
   errors,
@@ -129,9 +127,8 @@ export function SplitEditor({
                   aria-label={`Weight of ${d.name}`}
                   aria-describedby={rowErrors.weight ? `${weightId}-error` : undefined}
                   invalid={Boolean(rowErrors.weight)}
-                  value={weightOf(d)}
+                  {...weightField(d)}
                   disabled={disabled}
-                  onChange={(event) => onWeightChange(d, event.target.value)}
                 />
                 {rowErrors.weight ? (
                   <span id={`${weightId}-error`} className={styles.error}>
@@ -151,9 +148,8 @@ export function SplitEditor({
                     aria-label={`Priority of ${d.name}`}
                     aria-describedby={rowErrors.priority ? `${priorityId}-error` : undefined}
                     invalid={Boolean(rowErrors.priority)}
-                    value={priorityOf(d)}
+                    {...priorityField(d)}
                     disabled={disabled}
-                    onChange={(event) => onPriorityChange(d, event.target.value)}
                   />
                   {rowErrors.priority ? (
                     <span id={`${priorityId}-error`} className={styles.error}>
