@@ -14,14 +14,10 @@ import { useState, type FormEvent } from 'react';
 import { Button, Field, Input } from '@/components/ui';
 import { Dialog } from '@/components/ui/dialog';
 import { FormDialog } from '@/components/ui/form-dialog';
-import {
-  formErrorsFromApi,
-  formErrorsFromZod,
-  NO_FORM_ERRORS,
-  type FormErrors,
-} from '@/components/ui/form-errors';
+import { formErrorsFromApi, formErrorsFromZod } from '@/components/ui/form-errors';
 import { Select } from '@/components/ui/select';
 import { toast } from '@/components/ui/toast';
+import { useFormErrors } from '@/components/ui/use-form-errors';
 import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import { ROLE_DESCRIPTIONS, ROLE_LABELS } from '@/features/auth/roles';
 import { createAccountMutationOptions, updateAccountMutationOptions } from '../queries';
@@ -55,7 +51,7 @@ export function AccountFormDialog({ open, onClose, account }: AccountFormDialogP
   const [displayName, setDisplayName] = useState(account?.displayName ?? '');
   const [role, setRole] = useState<Role>(account?.role ?? 'viewer');
   const [projectIds, setProjectIds] = useState<string[]>(account?.projectIds ?? []);
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const { errors, showErrors, clearErrors } = useFormErrors(ORDER, (field) => `account-${field}`);
   const [invite, setInvite] = useState<AccountInvite | null>(null);
 
   const create = useMutation(createAccountMutationOptions());
@@ -73,12 +69,6 @@ export function AccountFormDialog({ open, onClose, account }: AccountFormDialogP
       ? `What you changed for ${account.displayName} is not saved.`
       : 'The account is not created and what you typed is lost.',
   });
-
-  function showErrors(next: FormErrors) {
-    setErrors(next);
-    const first = ORDER.find((field) => next.fields[field]);
-    if (first) document.getElementById(`account-${first}`)?.focus();
-  }
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -99,7 +89,7 @@ export function AccountFormDialog({ open, onClose, account }: AccountFormDialogP
       }
       const parsed = updateAccountSchema.safeParse(body);
       if (!parsed.success) return showErrors(formErrorsFromZod(parsed.error, LABELS));
-      setErrors(NO_FORM_ERRORS);
+      clearErrors();
       update.mutate(
         { id: account.id, body: parsed.data },
         {
@@ -115,7 +105,7 @@ export function AccountFormDialog({ open, onClose, account }: AccountFormDialogP
 
     const parsed = createAccountSchema.safeParse({ email, displayName, role, projectIds: chosenProjects });
     if (!parsed.success) return showErrors(formErrorsFromZod(parsed.error, LABELS));
-    setErrors(NO_FORM_ERRORS);
+    clearErrors();
     create.mutate(parsed.data, {
       onSuccess: (created) => {
         toast.success('Account created', `Send ${created.account.displayName} the link to set a password.`);

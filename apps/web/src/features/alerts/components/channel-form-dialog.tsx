@@ -5,10 +5,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Field, Input } from '@/components/ui';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
+import { formErrorsFromApi } from '@/components/ui/form-errors';
 import { Select } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import { toast } from '@/components/ui/toast';
+import { useFormErrors } from '@/components/ui/use-form-errors';
 import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import { CHANNEL_KIND_TEXT, CHANNEL_LABELS, channelFormValues, parseChannelForm } from '../alert-forms';
 import { saveChannelMutationOptions } from '../queries';
@@ -29,7 +30,7 @@ export function ChannelFormDialog({
   const save = useMutation(saveChannelMutationOptions(queryClient));
   const [initial] = useState(() => channelFormValues(channel));
   const [values, setValues] = useState(initial);
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const { errors, showErrors, clearErrors } = useFormErrors(ORDER, (field) => `channel-${field}`);
   const set = <K extends keyof typeof values>(key: K, value: (typeof values)[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
   const dirty = (Object.keys(values) as (keyof typeof values)[]).some((k) => values[k] !== initial[k]);
@@ -42,19 +43,13 @@ export function ChannelFormDialog({
       : 'The channel is not added.',
   });
 
-  function showErrors(next: FormErrors) {
-    setErrors(next);
-    const first = ORDER.find((field) => next.fields[field]);
-    if (first) document.getElementById(`channel-${first}`)?.focus();
-  }
-
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (save.isPending) return;
     const parsed = parseChannelForm(values, channel);
     if (!parsed.ok) return showErrors(parsed.errors);
     if (channel && Object.keys(parsed.body).length === 0) return onClose();
-    setErrors(NO_FORM_ERRORS);
+    clearErrors();
     save.mutate(
       { id: channel?.id ?? null, body: parsed.body },
       {

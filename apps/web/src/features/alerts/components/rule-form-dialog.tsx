@@ -5,10 +5,11 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Field, Input } from '@/components/ui';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
+import { formErrorsFromApi } from '@/components/ui/form-errors';
 import { Select } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import { toast } from '@/components/ui/toast';
+import { useFormErrors } from '@/components/ui/use-form-errors';
 import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import {
   isBudgetKind,
@@ -39,7 +40,7 @@ export function RuleFormDialog({ rule, onClose }: { rule: AlertRule | null; onCl
   const save = useMutation(saveRuleMutationOptions(queryClient));
   const [initial] = useState(() => ruleFormValues(rule, channels.data ?? []));
   const [values, setValues] = useState<RuleFormValues>(initial);
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const { errors, showErrors, clearErrors } = useFormErrors(ORDER, (field) => `rule-${field}`);
   const targets = useQuery(alertTargetsQueryOptions(values.kind));
   const set = <K extends keyof RuleFormValues>(key: K, value: RuleFormValues[K]) =>
     setValues((v) => ({ ...v, [key]: value }));
@@ -54,18 +55,12 @@ export function RuleFormDialog({ rule, onClose }: { rule: AlertRule | null; onCl
   const budget = isBudgetKind(values.kind);
   const kindHint = RULE_KINDS.find((k) => k.kind === values.kind)?.hint;
 
-  function showErrors(next: FormErrors) {
-    setErrors(next);
-    const first = ORDER.find((field) => next.fields[field]);
-    if (first) document.getElementById(`rule-${first}`)?.focus();
-  }
-
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (save.isPending) return;
     const parsed = parseRuleForm(values);
     if (!parsed.ok) return showErrors(parsed.errors);
-    setErrors(NO_FORM_ERRORS);
+    clearErrors();
     save.mutate(
       { id: rule?.id ?? null, body: parsed.body },
       {

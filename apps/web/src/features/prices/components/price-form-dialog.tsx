@@ -5,8 +5,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Field, Input } from '@/components/ui';
 import { FormDialog } from '@/components/ui/form-dialog';
-import { formErrorsFromApi, NO_FORM_ERRORS, type FormErrors } from '@/components/ui/form-errors';
+import { formErrorsFromApi } from '@/components/ui/form-errors';
 import { toast } from '@/components/ui/toast';
+import { useFormErrors } from '@/components/ui/use-form-errors';
 import { PRICE_LABELS, parsePriceForm } from '../price-form';
 import { formatPrice } from '../price-source';
 import { priceListQueryOptions, putPriceMutationOptions } from '../queries';
@@ -40,15 +41,9 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
   const [cached, setCached] = useState(
     editing?.cachedInputUsdPerMTokens != null ? String(editing.cachedInputUsdPerMTokens) : '',
   );
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const { errors, showErrors, clearErrors } = useFormErrors(ORDER, (field) => FIELD_IDS[field]);
   const [checking, setChecking] = useState(false);
   const pending = save.isPending || checking;
-
-  function showErrors(next: FormErrors) {
-    setErrors(next);
-    const first = ORDER.find((field) => next.fields[field]);
-    if (first) document.getElementById(FIELD_IDS[first])?.focus();
-  }
 
   /** A model's price already exists (model ids match ignoring case, as the gateway costs them). */
   async function existingPrice(name: string): Promise<ModelPrice | undefined> {
@@ -72,7 +67,7 @@ export function PriceFormDialog({ target, onClose }: { target: PriceFormTarget; 
       onClose();
       return;
     }
-    setErrors(NO_FORM_ERRORS);
+    clearErrors();
 
     if (!editing) {
       setChecking(true);

@@ -16,16 +16,12 @@ import type { Route } from 'next';
 import { useState, type FormEvent } from 'react';
 import { Field, Input } from '@/components/ui';
 import { FormDialog } from '@/components/ui/form-dialog';
-import {
-  formErrorsFromApi,
-  formErrorsFromZod,
-  NO_FORM_ERRORS,
-  type FormErrors,
-} from '@/components/ui/form-errors';
+import { formErrorsFromApi, formErrorsFromZod, type FormErrors } from '@/components/ui/form-errors';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Switch } from '@/components/ui/switch';
 import { Textarea } from '@/components/ui/textarea';
 import { toast } from '@/components/ui/toast';
+import { useFormErrors } from '@/components/ui/use-form-errors';
 import { useDiscardChanges } from '@/components/ui/unsaved-changes';
 import { createProjectMutationOptions, updateProjectMutationOptions } from '../queries';
 import styles from './projects.module.css';
@@ -57,6 +53,8 @@ function inFormUnits(errors: FormErrors): FormErrors {
 function wholeNumber(raw: string): number {
   return /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
 }
+// The form's order: a failed submit puts the cursor in the first field with a problem.
+const ORDER = ['name', 'description', 'tags', 'bodyMaxBytes', 'bodyRetentionDays'] as const;
 const FORM_ID = 'project-form';
 
 function splitTags(raw: string): string[] {
@@ -97,7 +95,7 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
   const [storeBodies, setStoreBodies] = useState(initial.storeBodies);
   const [bodyKb, setBodyKb] = useState(initial.bodyKb);
   const [bodyDays, setBodyDays] = useState(initial.bodyDays);
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const { errors, setErrors, showErrors, clearErrors } = useFormErrors(ORDER, (field) => `project-${field}`);
 
   const create = useMutation(createProjectMutationOptions());
   const update = useMutation(updateProjectMutationOptions());
@@ -135,7 +133,7 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
       const body: UpdateProject = fields;
       const parsed = updateProjectSchema.safeParse(body);
       if (!parsed.success) return showErrors(inFormUnits(formErrorsFromZod(parsed.error, LABELS)));
-      setErrors(NO_FORM_ERRORS);
+      clearErrors();
       update.mutate(
         { id: project.id, body: parsed.data },
         {
@@ -152,7 +150,7 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
     const body: CreateProject = fields;
     const parsed = createProjectSchema.safeParse(body);
     if (!parsed.success) return showErrors(inFormUnits(formErrorsFromZod(parsed.error, LABELS)));
-    setErrors(NO_FORM_ERRORS);
+    clearErrors();
     create.mutate(parsed.data, {
       onSuccess: (created) => {
         toast.success('Project created', `Issue a key for “${created.name}” to start sending requests.`);
@@ -161,15 +159,6 @@ export function ProjectFormDialog({ open, onClose, project }: ProjectFormDialogP
       },
       onError,
     });
-  }
-
-  function showErrors(next: FormErrors) {
-    setErrors(next);
-    // Put the cursor where the first problem is.
-    const first = (['name', 'description', 'tags', 'bodyMaxBytes', 'bodyRetentionDays'] as const).find(
-      (field) => next.fields[field],
-    );
-    if (first) document.getElementById(`project-${first}`)?.focus();
   }
 
   return (
