@@ -23,8 +23,8 @@ export async function copyText(text: string): Promise<boolean> {
   area.style.position = 'fixed';
   area.style.top = '0';
   area.style.opacity = '0';
-  // Inside an open modal <dialog> the rest of the page is inert; select where focus already is.
-  (active?.closest('dialog') ?? document.body).appendChild(area);
+  // Inside an open modal dialog focus is trapped; select where focus already is.
+  (active?.closest('[role="dialog"], [role="alertdialog"]') ?? document.body).appendChild(area);
   area.select();
   let ok = false;
   try {

@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import * as RadixDialog from '@radix-ui/react-dialog';
+import { useRef, type ReactNode } from 'react';
 import { CloseIcon } from './icons';
 import styles from './dialog.module.css';
 
@@ -21,8 +22,9 @@ interface DialogProps {
 }
 
 /**
- * A modal on the native `<dialog>`: the browser traps focus, makes the page inert, closes on
- * Escape and hands focus back to the opener.
+ * A modal on Radix Dialog: focus trap, Escape, page hidden from assistive technology, scroll lock.
+ * The owner's `open` is the only truth: Escape, the close button and the backdrop ask `onClose`, which
+ * may keep the dialog open (e.g. to ask "Discard changes?" in a dialog of its own on top).
  */
 export function Dialog({
   open,
@@ -33,84 +35,67 @@ export function Dialog({
   footer,
   size = 'md',
   dismissOnBackdrop = true,
-  role,
+  role = 'dialog',
 }: DialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const descriptionId = useId();
-  // Latest onClose without re-running the open/close effect.
-  const onCloseRef = useRef(onClose);
-  useEffect(() => {
-    onCloseRef.current = onClose;
-  }, [onClose]);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) {
-      dialog.showModal();
-      // React's autoFocus runs before the dialog is shown; mark the first field with data-autofocus instead.
-      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
-    }
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    const onCancel = (event: Event) => {
-      // Escape: let React state decide, so the dialog never closes behind its owner's back.
-      event.preventDefault();
-      onCloseRef.current();
-    };
-    dialog.addEventListener('cancel', onCancel);
-    return () => dialog.removeEventListener('cancel', onCancel);
-  }, []);
+  const contentRef = useRef<HTMLDivElement>(null);
+  // Radix hands focus back to a Dialog.Trigger; these dialogs open from plain buttons (or from code),
+  // so remember what had focus when this one opened.
+  const returnFocusTo = useRef<HTMLElement | null>(null);
 
   return (
-    <dialog
-      ref={ref}
-      className={`${styles.dialog} ${styles[size]}`}
-      aria-labelledby={titleId}
-      aria-describedby={description ? descriptionId : undefined}
-      role={role}
-      onClick={(event) => {
-        // A click on the <dialog> itself (not its content) is a click on the backdrop.
-        if (dismissOnBackdrop && event.target === event.currentTarget) onClose();
-      }}
-      onKeyDown={(event) => {
-        // Escape is handled here rather than left to the browser: after one cancelled close request
-        // without a click or typed key in between, the browser closes a dialog without asking, which
-        // would hide a form while its owner still shows it (e.g. behind a "Discard changes?" question).
-        if (event.key !== 'Escape' || event.defaultPrevented || event.nativeEvent.isComposing) return;
-        // Not for a dialog opened inside this one: that one answers its own Escape.
-        const target = event.target instanceof Element ? event.target : null;
-        if (target?.closest('dialog') !== event.currentTarget) return;
-        event.preventDefault();
-        onClose();
+    <RadixDialog.Root
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) onClose();
       }}
     >
-      {open ? (
-        <div className={styles.panel}>
+      <RadixDialog.Portal>
+        <RadixDialog.Overlay className={styles.overlay} />
+        <RadixDialog.Content
+          ref={contentRef}
+          className={`${styles.dialog} ${styles[size]}`}
+          role={role}
+          // Without a description, no aria-describedby pointing at nothing.
+          {...(description ? {} : { 'aria-describedby': undefined })}
+          onOpenAutoFocus={(event) => {
+            returnFocusTo.current =
+              document.activeElement instanceof HTMLElement ? document.activeElement : null;
+            // The first field (or the safe button of a confirmation) is marked with data-autofocus.
+            const first = contentRef.current?.querySelector<HTMLElement>('[data-autofocus]');
+            if (first) {
+              event.preventDefault();
+              first.focus();
+            }
+          }}
+          onCloseAutoFocus={(event) => {
+            event.preventDefault();
+            const opener = returnFocusTo.current;
+            returnFocusTo.current = null;
+            // Not when another dialog took over meanwhile (e.g. the form gave way to a "Key created" one).
+            const holder = document.activeElement?.closest('[role="dialog"], [role="alertdialog"]');
+            if (opener?.isConnected && (!holder || holder.contains(opener))) opener.focus();
+          }}
+          onPointerDownOutside={(event) => {
+            if (!dismissOnBackdrop) event.preventDefault();
+          }}
+        >
           <header className={styles.header}>
             <div className={styles.heading}>
-              <h2 id={titleId} className={styles.title}>
-                {title}
-              </h2>
+              <RadixDialog.Title className={styles.title}>{title}</RadixDialog.Title>
               {description ? (
-                <p id={descriptionId} className={styles.description}>
+                <RadixDialog.Description className={styles.description}>
                   {description}
-                </p>
+                </RadixDialog.Description>
               ) : null}
             </div>
-            <button type="button" className={styles.close} onClick={onClose} aria-label="Close dialog">
+            <RadixDialog.Close className={styles.close} aria-label="Close dialog">
               <CloseIcon size={18} />
-            </button>
+            </RadixDialog.Close>
           </header>
           <div className={styles.body}>{children}</div>
           {footer ? <footer className={styles.footer}>{footer}</footer> : null}
-        </div>
-      ) : null}
-    </dialog>
+        </RadixDialog.Content>
+      </RadixDialog.Portal>
+    </RadixDialog.Root>
   );
 }

@@ -1,121 +1,61 @@
 'use client';
 
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { CSSProperties } from 'react';
+import { Toaster as SonnerToaster, toast as sonnerToast } from 'sonner';
 import { AlertIcon, CloseIcon } from './icons';
+import { MAX_VISIBLE_TOASTS, toastOptions } from './toast-options';
 import styles from './toast.module.css';
 
-export type ToastTone = 'success' | 'error' | 'info';
-
-interface ToastItem {
-  id: number;
-  tone: ToastTone;
-  title: string;
-  description?: string;
-}
-
-// A tiny store outside React so any code (mutation callbacks included) can raise a toast.
-let items: ToastItem[] = [];
-let nextId = 1;
-const listeners = new Set<() => void>();
-const emit = () => listeners.forEach((listener) => listener());
-const EMPTY: ToastItem[] = [];
-
-function subscribe(listener: () => void) {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export function dismissToast(id: number): void {
-  items = items.filter((item) => item.id !== id);
-  emit();
-}
-
-function push(tone: ToastTone, title: string, description?: string): number {
-  const id = nextId++;
-  // Keep the stack short: the newest four are enough to read.
-  items = [...items.slice(-3), { id, tone, title, description }];
-  emit();
-  return id;
-}
+export type { ToastTone } from './toast-options';
 
 /** `toast.success('Project created')`, `toast.error('Could not revoke', error.message)`. */
 export const toast = {
-  success: (title: string, description?: string) => push('success', title, description),
-  error: (title: string, description?: string) => push('error', title, description),
-  info: (title: string, description?: string) => push('info', title, description),
+  success: (title: string, description?: string) =>
+    sonnerToast.success(title, toastOptions('success', description)),
+  error: (title: string, description?: string) =>
+    sonnerToast.error(title, toastOptions('error', description)),
+  info: (title: string, description?: string) => sonnerToast.info(title, toastOptions('info', description)),
 };
 
-const TIMEOUT_MS: Record<ToastTone, number> = { success: 5000, info: 5000, error: 9000 };
-
-// Several pages (or a layout and a page) may render <Toaster />; only the first one shows toasts.
-let mountedOwner: symbol | null = null;
-
-/** Renders the toasts raised with `toast.*`. Mount it once near the root of the dashboard. */
+/**
+ * Shows the toasts raised with `toast.*` (sonner: stacking, timers paused on hover and while the tab is
+ * hidden, swipe to dismiss, a polite live region). Mounted once, in the dashboard layout.
+ */
 export function Toaster() {
-  const [owner] = useState(() => Symbol('toaster'));
-  const [isOwner, setIsOwner] = useState(false);
-  const current = useSyncExternalStore(
-    subscribe,
-    () => items,
-    () => EMPTY,
-  );
-
-  useEffect(() => {
-    if (mountedOwner !== null) return;
-    mountedOwner = owner;
-    setIsOwner(true);
-    return () => {
-      if (mountedOwner === owner) mountedOwner = null;
-    };
-  }, [owner]);
-
-  if (!isOwner) return null;
-
   return (
-    <section className={styles.region} aria-label="Notifications">
-      <ol className={styles.list}>
-        {current.map((item) => (
-          <ToastCard key={item.id} item={item} />
-        ))}
-      </ol>
-    </section>
-  );
-}
-
-function ToastCard({ item }: { item: ToastItem }) {
-  const [paused, setPaused] = useState(false);
-
-  useEffect(() => {
-    if (paused) return;
-    const timer = window.setTimeout(() => dismissToast(item.id), TIMEOUT_MS[item.tone]);
-    return () => window.clearTimeout(timer);
-  }, [item.id, item.tone, paused]);
-
-  return (
-    <li
-      className={`${styles.toast} ${styles[item.tone]}`}
-      role={item.tone === 'error' ? 'alert' : 'status'}
-      onMouseEnter={() => setPaused(true)}
-      onMouseLeave={() => setPaused(false)}
-      onFocus={() => setPaused(true)}
-      onBlur={() => setPaused(false)}
-    >
-      <span className={styles.icon} aria-hidden="true">
-        {item.tone === 'error' ? <AlertIcon size={18} /> : <CheckIcon />}
-      </span>
-      <div className={styles.text}>
-        <p className={styles.title}>{item.title}</p>
-        {item.description ? <p className={styles.description}>{item.description}</p> : null}
-      </div>
-      <button
-        type="button"
-        className={styles.dismiss}
-        onClick={() => dismissToast(item.id)}
-        aria-label="Dismiss notification"
-      >
-        <CloseIcon size={16} />
-      </button>
-    </li>
+    <SonnerToaster
+      position="bottom-right"
+      theme="system"
+      visibleToasts={MAX_VISIBLE_TOASTS}
+      closeButton
+      // The region's name without sonner's hotkey suffix (Alt+T still focuses it).
+      customAriaLabel="Notifications"
+      offset="var(--space-4)"
+      mobileOffset="var(--space-4)"
+      style={{ '--width': '380px', fontFamily: 'var(--font-sans)' } as CSSProperties}
+      icons={{
+        success: <CheckIcon />,
+        info: <CheckIcon />,
+        error: <AlertIcon size={18} />,
+        close: <CloseIcon size={16} />,
+      }}
+      toastOptions={{
+        // The look is the console's own (toast.module.css); sonner keeps the behaviour and placement.
+        unstyled: true,
+        closeButtonAriaLabel: 'Dismiss notification',
+        classNames: {
+          toast: styles.toast,
+          success: styles.success,
+          error: styles.error,
+          info: styles.info,
+          icon: styles.icon,
+          content: styles.text,
+          title: styles.title,
+          description: styles.description,
+          closeButton: styles.dismiss,
+        },
+      }}
+    />
   );
 }
 

@@ -1,14 +1,8 @@
 import type { Metadata } from 'next';
-import { Toaster } from '@/components/ui/toast';
 import { MyAccountView } from '@/features/me/components/my-account-view';
 
 export const metadata: Metadata = { title: 'My account' };
 
 export default function MyAccountPage() {
-  return (
-    <>
-      <MyAccountView />
-      <Toaster />
-    </>
-  );
+  return <MyAccountView />;
 }

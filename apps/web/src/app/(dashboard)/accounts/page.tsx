@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { Toaster } from '@/components/ui/toast';
 import { AccountsView } from '@/features/accounts/components/accounts-view';
 import { RequirePermission } from '@/features/auth/components/require-permission';
 
@@ -9,7 +8,6 @@ export default function AccountsPage() {
   return (
     <RequirePermission permission="accounts:read">
       <AccountsView />
-      <Toaster />
     </RequirePermission>
   );
 }

@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { Toaster } from '@/components/ui/toast';
 import { RequirePermission } from '@/features/auth/components/require-permission';
 import { ImportPage } from '@/features/import/components/import-page';
 
@@ -9,7 +8,6 @@ export default function Page() {
   return (
     <RequirePermission permission="import:write">
       <ImportPage />
-      <Toaster />
     </RequirePermission>
   );
 }

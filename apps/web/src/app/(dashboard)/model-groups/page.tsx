@@ -1,14 +1,8 @@
 import type { Metadata } from 'next';
-import { Toaster } from '@/components/ui/toast';
 import { ModelGroupsPage } from '@/features/model-groups/components/model-groups-page';
 
 export const metadata: Metadata = { title: 'Model groups' };
 
 export default function Page() {
-  return (
-    <>
-      <ModelGroupsPage />
-      <Toaster />
-    </>
-  );
+  return <ModelGroupsPage />;
 }

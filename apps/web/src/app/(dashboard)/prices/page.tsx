@@ -1,7 +1,6 @@
 import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { PageSkeleton } from '@/components/ui';
-import { Toaster } from '@/components/ui/toast';
 import { RequirePermission } from '@/features/auth/components/require-permission';
 import { PricesPage } from '@/features/prices/components/prices-page';
 
@@ -14,7 +13,6 @@ export default function Page() {
       <Suspense fallback={<PageSkeleton label="Loading model prices" />}>
         <PricesPage />
       </Suspense>
-      <Toaster />
     </RequirePermission>
   );
 }

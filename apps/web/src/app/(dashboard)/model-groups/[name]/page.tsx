@@ -1,5 +1,4 @@
 import type { Metadata } from 'next';
-import { Toaster } from '@/components/ui/toast';
 import { ModelGroupEditor } from '@/features/model-groups/components/model-group-editor';
 
 type Params = Promise<{ name: string }>;
@@ -11,10 +10,5 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 
 export default async function Page({ params }: { params: Params }) {
   const { name } = await params;
-  return (
-    <>
-      <ModelGroupEditor name={decodeURIComponent(name)} />
-      <Toaster />
-    </>
-  );
+  return <ModelGroupEditor name={decodeURIComponent(name)} />;
 }

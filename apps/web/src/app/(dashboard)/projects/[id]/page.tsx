@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
-import { Toaster } from '@/components/ui/toast';
 import { readGatewayPublicUrl } from '@/features/keys/server-config';
 import { ProjectDetailView } from '@/features/projects/components/project-detail-view';
 
@@ -16,10 +15,5 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
   // (apps/web/server.mjs drops X-Forwarded-Host unless it came from a trusted proxy.)
   const requestHeaders = await headers();
   const requestHost = requestHeaders.get('x-forwarded-host') ?? requestHeaders.get('host');
-  return (
-    <>
-      <ProjectDetailView projectId={id} publicUrl={readGatewayPublicUrl(requestHost)} />
-      <Toaster />
-    </>
-  );
+  return <ProjectDetailView projectId={id} publicUrl={readGatewayPublicUrl(requestHost)} />;
 }
