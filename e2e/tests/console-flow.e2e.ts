@@ -48,10 +48,18 @@ test('operator sets up load balancing, issues a Dify key, watches the split, cha
     await dialog.getByLabel('Name', { exact: true }).fill(`openai-${i + 1}`);
     await dialog.getByLabel('Model group').fill('gpt-4.1');
     await dialog.getByLabel('Provider').selectOption('openai-compatible');
-    await dialog.getByLabel('Upstream model').fill('gpt-4.1');
     await dialog.getByLabel(/API base/).fill(`http://127.0.0.1:${port}/v1`);
     await dialog.getByLabel('API key', { exact: true }).fill(`sk-e2e-upstream-${i + 1}`);
     await dialog.getByLabel('Weight').fill('1');
+    if (i === 0) {
+      // Saved without the upstream model: the message is next to that field and the cursor is in it.
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await expect(dialog.getByText('Upstream model is required.')).toBeVisible();
+      await expect(dialog.getByLabel('Upstream model')).toBeFocused();
+      await expect(dialog.getByLabel('Name', { exact: true })).not.toHaveAttribute('aria-invalid', 'true');
+    }
+    await dialog.getByLabel('Upstream model').fill('gpt-4.1');
+    await expect(dialog.getByText('Upstream model is required.')).toHaveCount(0);
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect(dialog).toBeHidden();
     await expect(page.getByRole('row', { name: new RegExp(`openai-${i + 1}`) })).toBeVisible();

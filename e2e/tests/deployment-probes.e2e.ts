@@ -113,6 +113,9 @@ test('health checks turned on in the form show a failing upstream without traffi
   await dialog.getByLabel('Check every').fill('5');
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog.getByText(/at least 10/)).toBeVisible();
+  // The refused save puts the cursor on the field to fix.
+  await expect(dialog.getByLabel('Check every')).toBeFocused();
+  await expect(dialog.getByLabel('Check every')).toHaveAttribute('aria-invalid', 'true');
   await dialog.getByLabel('Check every').fill('10');
   const mode = dialog.getByLabel('Check with');
   await expect(mode).toHaveValue('models');

@@ -1,41 +1,33 @@
 'use client';
 
-import {
-  PROBE_MODES,
-  PROVIDERS,
-  type Deployment,
-  type ProbeMode,
-  type ProviderKind,
-} from '@switchboard/contracts';
-import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { PROBE_MODES, PROVIDERS, type Deployment } from '@switchboard/contracts';
+import { useEffect, useId, useMemo, useRef, type ReactNode } from 'react';
+import { Controller, useForm, useWatch } from 'react-hook-form';
 import { Field, Input } from '@/components/ui';
-import {
-  formErrorsFromApi,
-  hasFormErrors,
-  NO_FORM_ERRORS,
-  type FormErrors,
-} from '@/components/ui/form-errors';
+import { formErrorsFromApi } from '@/components/ui/form-errors';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
 import { Switch } from '@/components/ui/switch';
 import {
-  buildCreateBody,
-  buildUpdatePatch,
   CAPABILITIES,
   CAPABILITY_LABELS,
+  deploymentFormSchema,
   FIELD_LABELS,
+  FIELD_ORDER,
   initialFormValues,
+  joinOtherMessages,
   PROBE_MODE_LABELS,
   PROVIDER_LABELS,
   PROVIDER_SPECS,
+  splitOtherMessages,
   type DeploymentField,
+  type DeploymentFormSubmit,
   type DeploymentFormValues,
 } from '../deployment-form';
-import type { CreateDeployment, UpdateDeployment } from '@switchboard/contracts';
 import styles from './deployment-form.module.css';
 
-export type DeploymentFormSubmit =
-  { mode: 'create'; body: CreateDeployment } | { mode: 'edit'; patch: UpdateDeployment };
+export type { DeploymentFormSubmit } from '../deployment-form';
 
 interface DeploymentFormProps {
   formId: string;
@@ -47,6 +39,8 @@ interface DeploymentFormProps {
   disabled: boolean;
   /** Rejects with the API's error; its field details are shown next to the fields. */
   onSubmit: (submit: DeploymentFormSubmit) => Promise<unknown>;
+  /** Told whenever the values start or stop differing from what the form opened with. */
+  onDirtyChange?: (dirty: boolean) => void;
 }
 
 function Unit({ children }: { children: ReactNode }) {
@@ -64,91 +58,92 @@ export function DeploymentForm({
   groupNames,
   disabled,
   onSubmit,
+  onDirtyChange,
 }: DeploymentFormProps) {
   const uid = useId();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [values, setValues] = useState<DeploymentFormValues>(() =>
-    initialFormValues(deployment, defaultModelGroup),
-  );
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
-  // Bumped after a failed submit so focus moves to the first field that needs fixing.
-  const [focusRequest, setFocusRequest] = useState(0);
   const editing = deployment !== undefined;
-  const spec = PROVIDER_SPECS[values.provider];
+  const resolver = useMemo(() => zodResolver(deploymentFormSchema(deployment)), [deployment]);
+  const {
+    control,
+    register,
+    handleSubmit,
+    setError,
+    setFocus,
+    formState: { errors, isDirty, submitCount },
+  } = useForm<DeploymentFormValues, unknown, DeploymentFormSubmit>({
+    defaultValues: initialFormValues(deployment, defaultModelGroup),
+    resolver,
+    // Focus follows the fields' order on screen (below), not the order they were registered in.
+    shouldFocusError: false,
+  });
+  const [provider, modelGroup, clearApiKey, capabilities, enabled, probeEnabled, probeMode] = useWatch({
+    control,
+    name: ['provider', 'modelGroup', 'clearApiKey', 'capabilities', 'enabled', 'probeEnabled', 'probeMode'],
+  });
+  const spec = PROVIDER_SPECS[provider];
   const idOf = (field: DeploymentField) => `${uid}-${field}`;
+  const otherMessages = splitOtherMessages(errors.root?.message);
+  const alertRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
-    if (focusRequest === 0) return;
-    const form = formRef.current;
-    (
-      form?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
-      form?.querySelector<HTMLElement>('[role="alert"]')
-    )?.focus();
-  }, [focusRequest]);
+    onDirtyChange?.(isDirty);
+  }, [isDirty, onDirtyChange]);
 
-  function set<K extends keyof DeploymentFormValues>(field: K, value: DeploymentFormValues[K]) {
-    setValues((current) => ({ ...current, [field]: value }));
-    // The operator is fixing it: the old message no longer applies.
-    setErrors((current) => {
-      const key = field === 'clearApiKey' ? 'apiKey' : field;
-      if (!current.fields[key]) return current;
-      return { ...current, fields: { ...current.fields, [key]: undefined } };
-    });
-  }
+  // Set by a failed submit; acted on once the form is rendered with its errors and enabled again
+  // (an input inside a disabled fieldset cannot take focus).
+  const focusPending = useRef(false);
+  useEffect(() => {
+    if (!focusPending.current || disabled) return;
+    focusPending.current = false;
+    const first = FIELD_ORDER.find((name) => errors[name] !== undefined);
+    if (first) setFocus(first);
+    else alertRef.current?.focus();
+  }, [disabled, errors, submitCount, setFocus]);
 
-  async function handleSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (disabled) return;
-    const built = editing ? buildUpdatePatch(values, deployment) : buildCreateBody(values);
-    if (!built.ok) {
-      setErrors(built.errors);
-      setFocusRequest((n) => n + 1);
-      return;
-    }
-    setErrors(NO_FORM_ERRORS);
-    try {
-      await onSubmit(
-        editing
-          ? { mode: 'edit', patch: built.body }
-          : { mode: 'create', body: built.body as CreateDeployment },
-      );
-    } catch (error) {
-      const mapped = formErrorsFromApi(error, FIELD_LABELS);
-      setErrors(
-        hasFormErrors(mapped) ? mapped : { fields: {}, other: ['The deployment could not be saved.'] },
-      );
-      setFocusRequest((n) => n + 1);
-    }
-  }
+  const submit = handleSubmit(
+    async (submission) => {
+      if (disabled) return;
+      try {
+        await onSubmit(submission);
+      } catch (error) {
+        const mapped = formErrorsFromApi(error, FIELD_LABELS);
+        for (const name of FIELD_ORDER) {
+          const message = mapped.fields[name];
+          if (message !== undefined) setError(name, { type: 'server', message });
+        }
+        if (mapped.other.length > 0) {
+          setError('root', { type: 'server', message: joinOtherMessages(mapped.other) });
+        }
+        focusPending.current = true;
+      }
+    },
+    () => {
+      focusPending.current = true;
+    },
+  );
 
-  const field = (name: DeploymentField) => ({ id: idOf(name), error: errors.fields[name] ?? null });
+  const field = (name: DeploymentField) => ({ id: idOf(name), error: errors[name]?.message ?? null });
   const newGroup =
-    values.modelGroup.trim() !== '' &&
-    !groupNames.includes(values.modelGroup.trim()) &&
-    groupNames.length > 0;
+    modelGroup.trim() !== '' && !groupNames.includes(modelGroup.trim()) && groupNames.length > 0;
   const datalistId = `${uid}-groups`;
 
   return (
-    <form
-      id={formId}
-      ref={formRef}
-      className={styles.form}
-      onSubmit={handleSubmit}
-      noValidate
-      aria-busy={disabled}
-    >
-      {errors.other.length > 0 ? (
-        <InlineAlert tone="danger" title="The deployment was not saved">
-          {errors.other.length === 1 ? (
-            errors.other[0]
-          ) : (
-            <ul className={styles.issueList}>
-              {errors.other.map((message) => (
-                <li key={message}>{message}</li>
-              ))}
-            </ul>
-          )}
-        </InlineAlert>
+    <form id={formId} className={styles.form} onSubmit={submit} noValidate aria-busy={disabled}>
+      {otherMessages.length > 0 ? (
+        // Focusable, so a refused save that is no field's fault puts the cursor on the reason.
+        <div ref={alertRef} tabIndex={-1} className={styles.alertFocus}>
+          <InlineAlert tone="danger" title="The deployment was not saved">
+            {otherMessages.length === 1 ? (
+              otherMessages[0]
+            ) : (
+              <ul className={styles.issueList}>
+                {otherMessages.map((message) => (
+                  <li key={message}>{message}</li>
+                ))}
+              </ul>
+            )}
+          </InlineAlert>
+        </div>
       ) : null}
 
       <fieldset className={styles.section} disabled={disabled}>
@@ -158,12 +153,10 @@ export function DeploymentForm({
             {(control) => (
               <Input
                 {...control}
-                name="name"
+                {...register('name')}
                 autoComplete="off"
                 spellCheck={false}
                 placeholder="openai-gpt-4o-mini-eu"
-                value={values.name}
-                onChange={(e) => set('name', e.target.value)}
                 invalid={control.invalid}
               />
             )}
@@ -173,7 +166,7 @@ export function DeploymentForm({
             label={FIELD_LABELS.modelGroup}
             hint={
               newGroup
-                ? `No group is named “${values.modelGroup.trim()}” yet: saving creates it.`
+                ? `No group is named “${modelGroup.trim()}” yet: saving creates it.`
                 : 'The model name clients ask for. Pick a group or type a new name.'
             }
           >
@@ -181,13 +174,11 @@ export function DeploymentForm({
               <>
                 <Input
                   {...control}
-                  name="modelGroup"
+                  {...register('modelGroup')}
                   list={datalistId}
                   autoComplete="off"
                   spellCheck={false}
                   placeholder="gpt-4o-mini"
-                  value={values.modelGroup}
-                  onChange={(e) => set('modelGroup', e.target.value)}
                   invalid={control.invalid}
                 />
                 <datalist id={datalistId}>
@@ -210,13 +201,12 @@ export function DeploymentForm({
                 id={control.id}
                 aria-describedby={control['aria-describedby']}
                 invalid={control.invalid}
-                name="provider"
-                value={values.provider}
-                onChange={(e) => set('provider', e.target.value as ProviderKind)}
+                // The API base and version rules depend on the provider: re-check them with it.
+                {...register('provider', { deps: ['apiBase', 'apiVersion'] })}
               >
-                {PROVIDERS.map((provider) => (
-                  <option key={provider} value={provider}>
-                    {PROVIDER_LABELS[provider]}
+                {PROVIDERS.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {PROVIDER_LABELS[kind]}
                   </option>
                 ))}
               </Select>
@@ -226,12 +216,10 @@ export function DeploymentForm({
             {(control) => (
               <Input
                 {...control}
-                name="model"
+                {...register('model')}
                 autoComplete="off"
                 spellCheck={false}
                 placeholder={spec.model.placeholder}
-                value={values.model}
-                onChange={(e) => set('model', e.target.value)}
                 invalid={control.invalid}
                 required
               />
@@ -245,14 +233,12 @@ export function DeploymentForm({
             {(control) => (
               <Input
                 {...control}
-                name="apiBase"
+                {...register('apiBase')}
                 type="url"
                 inputMode="url"
                 autoComplete="off"
                 spellCheck={false}
                 placeholder={spec.apiBase.placeholder}
-                value={values.apiBase}
-                onChange={(e) => set('apiBase', e.target.value)}
                 invalid={control.invalid}
                 required={spec.apiBase.required}
               />
@@ -263,12 +249,10 @@ export function DeploymentForm({
               {(control) => (
                 <Input
                   {...control}
-                  name="apiVersion"
+                  {...register('apiVersion')}
                   autoComplete="off"
                   spellCheck={false}
                   placeholder={spec.apiVersion?.placeholder}
-                  value={values.apiVersion}
-                  onChange={(e) => set('apiVersion', e.target.value)}
                   invalid={control.invalid}
                 />
               )}
@@ -289,27 +273,21 @@ export function DeploymentForm({
               {(control) => (
                 <Input
                   {...control}
-                  name="apiKey"
+                  {...register('apiKey')}
                   type="password"
                   autoComplete="new-password"
                   spellCheck={false}
                   placeholder={
                     editing && deployment.apiKeyHint ? 'Leave empty to keep the current key' : 'sk-…'
                   }
-                  value={values.apiKey}
-                  disabled={values.clearApiKey}
-                  onChange={(e) => set('apiKey', e.target.value)}
+                  disabled={clearApiKey}
                   invalid={control.invalid}
                 />
               )}
             </Field>
             {editing && deployment.apiKeyHint ? (
               <label className={styles.checkbox}>
-                <input
-                  type="checkbox"
-                  checked={values.clearApiKey}
-                  onChange={(e) => set('clearApiKey', e.target.checked)}
-                />
+                <input type="checkbox" {...register('clearApiKey', { deps: ['apiKey'] })} />
                 Remove the stored key
               </label>
             ) : null}
@@ -328,11 +306,9 @@ export function DeploymentForm({
             {(control) => (
               <Input
                 {...control}
-                name="weight"
+                {...register('weight')}
                 inputMode="numeric"
                 placeholder="1"
-                value={values.weight}
-                onChange={(e) => set('weight', e.target.value)}
                 invalid={control.invalid}
               />
             )}
@@ -343,14 +319,7 @@ export function DeploymentForm({
             hint="Used by the priority strategy: 0 is tried first, higher numbers are standbys."
           >
             {(control) => (
-              <Input
-                {...control}
-                name="priority"
-                inputMode="numeric"
-                value={values.priority}
-                onChange={(e) => set('priority', e.target.value)}
-                invalid={control.invalid}
-              />
+              <Input {...control} {...register('priority')} inputMode="numeric" invalid={control.invalid} />
             )}
           </Field>
           <Field
@@ -361,11 +330,9 @@ export function DeploymentForm({
             {(control) => (
               <Input
                 {...control}
-                name="rpmLimit"
+                {...register('rpmLimit')}
                 inputMode="numeric"
                 placeholder="No limit"
-                value={values.rpmLimit}
-                onChange={(e) => set('rpmLimit', e.target.value)}
                 invalid={control.invalid}
                 endAdornment={<Unit>rpm</Unit>}
               />
@@ -379,11 +346,9 @@ export function DeploymentForm({
             {(control) => (
               <Input
                 {...control}
-                name="tpmLimit"
+                {...register('tpmLimit')}
                 inputMode="numeric"
                 placeholder="No limit"
-                value={values.tpmLimit}
-                onChange={(e) => set('tpmLimit', e.target.value)}
                 invalid={control.invalid}
                 endAdornment={<Unit>tpm</Unit>}
               />
@@ -397,11 +362,9 @@ export function DeploymentForm({
             {(control) => (
               <Input
                 {...control}
-                name="timeoutMs"
+                {...register('timeoutMs')}
                 inputMode="numeric"
                 placeholder="Group default"
-                value={values.timeoutMs}
-                onChange={(e) => set('timeoutMs', e.target.value)}
                 invalid={control.invalid}
                 endAdornment={<Unit>ms</Unit>}
               />
@@ -409,59 +372,64 @@ export function DeploymentForm({
           </Field>
           <Field {...field('tags')} label={FIELD_LABELS.tags} hint="Comma-separated, e.g. eu, batch.">
             {(control) => (
-              <Input
-                {...control}
-                name="tags"
-                autoComplete="off"
-                value={values.tags}
-                onChange={(e) => set('tags', e.target.value)}
-                invalid={control.invalid}
-              />
+              <Input {...control} {...register('tags')} autoComplete="off" invalid={control.invalid} />
             )}
           </Field>
         </div>
         <fieldset className={styles.capabilities} aria-describedby={`${idOf('capabilities')}-hint`}>
           <legend className={styles.switchLabel}>{FIELD_LABELS.capabilities}</legend>
           <p id={`${idOf('capabilities')}-hint`} className={styles.switchHint}>
-            {values.capabilities.length === 0
+            {capabilities.length === 0
               ? 'Nothing ticked: everything the provider can do. Tick what this upstream really serves, so requests for the rest go elsewhere.'
               : 'Requests for anything else go to the other deployments of the group.'}
           </p>
-          <div className={styles.capabilityList}>
-            {CAPABILITIES.map((c) => (
-              <label key={c} className={styles.capability}>
-                <input
-                  type="checkbox"
-                  name="capabilities"
-                  value={c}
-                  checked={values.capabilities.includes(c)}
-                  onChange={(e) =>
-                    set(
-                      'capabilities',
-                      e.target.checked
-                        ? [...values.capabilities, c]
-                        : values.capabilities.filter((x) => x !== c),
-                    )
-                  }
-                />
-                {CAPABILITY_LABELS[c]}
-              </label>
-            ))}
-          </div>
+          <Controller
+            control={control}
+            name="capabilities"
+            render={({ field: { value, onChange, onBlur, ref, name } }) => (
+              <div className={styles.capabilityList}>
+                {CAPABILITIES.map((c, index) => (
+                  <label key={c} className={styles.capability}>
+                    <input
+                      // The first box takes the focus when the list needs fixing.
+                      ref={index === 0 ? ref : undefined}
+                      type="checkbox"
+                      name={name}
+                      value={c}
+                      checked={value.includes(c)}
+                      onBlur={onBlur}
+                      onChange={(e) =>
+                        onChange(e.target.checked ? [...value, c] : value.filter((x) => x !== c))
+                      }
+                    />
+                    {CAPABILITY_LABELS[c]}
+                  </label>
+                ))}
+              </div>
+            )}
+          />
         </fieldset>
         <div className={styles.switchRow}>
-          <Switch
-            id={idOf('enabled')}
-            checked={values.enabled}
-            onCheckedChange={(checked) => set('enabled', checked)}
-            aria-describedby={`${idOf('enabled')}-hint`}
+          <Controller
+            control={control}
+            name="enabled"
+            render={({ field: { value, onChange, onBlur, ref } }) => (
+              <Switch
+                ref={ref}
+                id={idOf('enabled')}
+                checked={value}
+                onCheckedChange={onChange}
+                onBlur={onBlur}
+                aria-describedby={`${idOf('enabled')}-hint`}
+              />
+            )}
           />
           <div>
             <label htmlFor={idOf('enabled')} className={styles.switchLabel}>
               {FIELD_LABELS.enabled}
             </label>
             <p id={`${idOf('enabled')}-hint`} className={styles.switchHint}>
-              {values.enabled
+              {enabled
                 ? 'Receives traffic as soon as it is saved.'
                 : 'Saved, but gets no traffic until enabled.'}
             </p>
@@ -476,26 +444,34 @@ export function DeploymentForm({
             {...field('probeEnabled')}
             label={FIELD_LABELS.probeEnabled}
             hint={
-              values.probeEnabled
+              probeEnabled
                 ? 'Probed in the background, without traffic; the result shows on the Deployments page.'
                 : 'Off: no background checks. Benched after failures, it is still checked every 5 s with the free GET /models.'
             }
           >
-            {(control) => (
-              <Select
-                id={control.id}
-                aria-describedby={control['aria-describedby']}
-                invalid={control.invalid}
+            {(ids) => (
+              <Controller
+                control={control}
                 name="probeEnabled"
-                value={values.probeEnabled ? 'on' : 'off'}
-                onChange={(e) => set('probeEnabled', e.target.value === 'on')}
-              >
-                <option value="off">Off</option>
-                <option value="on">Every N seconds</option>
-              </Select>
+                render={({ field: { value, onChange, onBlur, ref, name } }) => (
+                  <Select
+                    ref={ref}
+                    id={ids.id}
+                    aria-describedby={ids['aria-describedby']}
+                    invalid={ids.invalid}
+                    name={name}
+                    value={value ? 'on' : 'off'}
+                    onBlur={onBlur}
+                    onChange={(e) => onChange(e.target.value === 'on')}
+                  >
+                    <option value="off">Off</option>
+                    <option value="on">Every N seconds</option>
+                  </Select>
+                )}
+              />
             )}
           </Field>
-          {values.probeEnabled && (
+          {probeEnabled && (
             <Field
               {...field('probeIntervalSeconds')}
               label={FIELD_LABELS.probeIntervalSeconds}
@@ -504,24 +480,22 @@ export function DeploymentForm({
               {(control) => (
                 <Input
                   {...control}
-                  name="probeIntervalSeconds"
+                  {...register('probeIntervalSeconds')}
                   inputMode="numeric"
                   placeholder="60"
-                  value={values.probeIntervalSeconds}
-                  onChange={(e) => set('probeIntervalSeconds', e.target.value)}
                   invalid={control.invalid}
                   endAdornment={<Unit>s</Unit>}
                 />
               )}
             </Field>
           )}
-          {values.probeEnabled && (
+          {probeEnabled && (
             <div className={styles.full}>
               <Field
                 {...field('probeMode')}
                 label={FIELD_LABELS.probeMode}
                 hint={
-                  values.probeMode === 'models'
+                  probeMode === 'models'
                     ? "The provider's own free check: costs nothing."
                     : 'A real 1-token completion on every check: the provider bills each one.'
                 }
@@ -531,9 +505,7 @@ export function DeploymentForm({
                     id={control.id}
                     aria-describedby={control['aria-describedby']}
                     invalid={control.invalid}
-                    name="probeMode"
-                    value={values.probeMode}
-                    onChange={(e) => set('probeMode', e.target.value as ProbeMode)}
+                    {...register('probeMode')}
                   >
                     {PROBE_MODES.map((mode) => (
                       <option key={mode} value={mode}>
