@@ -75,6 +75,14 @@ async function until<T>(
 
 const SECRET_PATH = '/services/T000/B000/s3cr3tWebhookPathAbCd';
 
+/** A new key with a $10 budget of which `spent` is used, in `projectId`; its id. */
+async function keyWithSpend(t: TestApp, projectId: string, alias: string, spent: number): Promise<string> {
+  const res = await adminCall(t, 'POST', '/api/keys', { projectId, alias, maxBudgetUsd: 10 });
+  expect(res.status).toBe(201);
+  await t.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = $1 WHERE id = $2`, [spent, res.body.id]);
+  return res.body.id as string;
+}
+
 describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
   let t: TestApp;
   let receiver: Receiver;
@@ -366,14 +374,8 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
 
   it('key.budget fires at 80 % of a key budget, not below', async () => {
     const project = await createProject(t);
-    const key = async (alias: string, spent: number) => {
-      const res = await adminCall(t, 'POST', '/api/keys', { projectId: project.id, alias, maxBudgetUsd: 10 });
-      expect(res.status).toBe(201);
-      await t.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = $1 WHERE id = $2`, [spent, res.body.id]);
-      return res.body.id as string;
-    };
-    const high = await key('budget-high', 8.5);
-    await key('budget-low', 7.9);
+    const high = await keyWithSpend(t, project.id, 'budget-high', 8.5);
+    await keyWithSpend(t, project.id, 'budget-low', 7.9);
     const hook = await channel('budget-hook', 'webhook', `${receiver.url}/budget`);
     const r = await rule({ name: 'budget 80', kind: 'key.budget', threshold: 80, channelIds: [hook.id] });
 
@@ -393,15 +395,7 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
   });
 
   it('a firing subject gets "resolved" once, saying why, when its rule is disabled, changed or deleted', async () => {
-    const project = await createProject(t);
-    const created = await adminCall(t, 'POST', '/api/keys', {
-      projectId: project.id,
-      alias: 'retire-key',
-      maxBudgetUsd: 10,
-    });
-    expect(created.status).toBe(201);
-    const keyId: string = created.body.id;
-    await t.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = 9 WHERE id = $1`, [keyId]);
+    const keyId = await keyWithSpend(t, (await createProject(t)).id, 'retire-key', 9);
     const hook = await channel('retire-hook', 'webhook', `${receiver.url}/retire`);
     const r = await rule({ name: 'retire 80', kind: 'key.budget', threshold: 80, channelIds: [hook.id] });
     const mine = () => forRule(r.id).filter((x) => x.body.subject?.id === keyId);
@@ -460,19 +454,13 @@ describe('alerts (real app, real PostgreSQL, local webhook receiver)', () => {
   });
 
   it('an alert the receiver could not take (5xx) is tried again, up to three times; a 4xx is not', async () => {
-    const project = await createProject(t);
-    const created = await adminCall(t, 'POST', '/api/keys', {
-      projectId: project.id,
-      alias: 'retry-key',
-      maxBudgetUsd: 10,
-    });
-    await t.db.query(`UPDATE "VirtualKey" SET "periodSpendUsd" = 9.5 WHERE id = $1`, [created.body.id]);
+    const keyId = await keyWithSpend(t, (await createProject(t)).id, 'retry-key', 9.5);
     const hook = await channel('retry-hook', 'webhook', `${receiver.url}/retry`);
     const fire = async (name: string) => {
       const r = await rule({
         name,
         kind: 'key.budget',
-        target: created.body.id,
+        target: keyId,
         threshold: 90,
         channelIds: [hook.id],
       });

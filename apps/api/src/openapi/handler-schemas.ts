@@ -4,6 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import type { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ZodUnion, type z } from 'zod';
 import { ZodValidationPipe } from '../common/zod-validation.pipe';
+import { isNamed } from './openapi-document';
 import type { DocumentedRoute, NamedSchema } from './openapi-routes';
 
 /** What a handler validates its body and query with (its `ZodValidationPipe`s), by `METHOD /path`. */
@@ -65,7 +66,6 @@ export function withHandlerSchemas(
   named: readonly NamedSchema[],
 ): DocumentedRoute[] {
   const nameOf = (schema: z.ZodType) => named.find((n) => n.schema === schema) ?? schema;
-  const unwrap = (s: NamedSchema | z.ZodType) => ('schema' in s && 'name' in s ? s.schema : s);
   return routes.map((route) => {
     const key = `${route.method} ${route.path}`;
     const handler = handlers.get(key);
@@ -80,7 +80,7 @@ export function withHandlerSchemas(
       if (route.body) {
         // Per content type: the handler's schema, or (a union of forms) one of its members.
         const members = [handler.body, ...unionOptions(handler.body)];
-        const stated = Object.values(route.body.content).map(unwrap);
+        const stated = Object.values(route.body.content).map((s) => (isNamed(s) ? s.schema : s));
         if (!stated.some((schema) => members.includes(schema)))
           throw new Error(`${key}: the documented body is not the schema its handler validates with`);
       } else {

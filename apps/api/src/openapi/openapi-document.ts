@@ -73,7 +73,7 @@ const INTRODUCTION = [
   'Try it out: sign in to the console in this browser (the session cookie comes along), or paste the master key or an API token under Authorize.',
 ].join('\n');
 
-function isNamed(value: Schema): value is NamedSchema {
+export function isNamed(value: Schema): value is NamedSchema {
   return typeof (value as Partial<NamedSchema>).name === 'string' && 'schema' in value;
 }
 
