@@ -118,7 +118,10 @@ describeWithRedis('key limits shared by several instances through Redis', () => 
     try {
       const key = await sharedKey({ maxParallel: 2 });
       expect(tally(await burst(key, 9))).toEqual({ 200: 2, 429: 7 });
-      // Finished requests free their slots on every instance.
+      // Finished requests free their slots on every instance. A slot is freed by a settle sent after the answer
+      // (within 5 ms, or with that instance's next batch): without waiting for it, the next admission on
+      // another instance could reach Redis first and be refused.
+      await Promise.all(apps.map((t) => t.app.get<SharedRedis>(SHARED_REDIS).scripts.drain()));
       expect(tally(await burst(key, 2))).toEqual({ 200: 2 });
     } finally {
       upstream.configure({ latencyMs: 0 });
