@@ -133,6 +133,7 @@ describe('Ctrl+C on the gateway with the embedded PostgreSQL (real process, real
   let duringDrain: { json: Outcome; admin: Outcome };
   let exit: { code: number | null; signal: NodeJS.Signals | null };
   let exitedAfterMs = 0;
+  let inFlightAtSignal = 0;
   let postgresStillRunning = true;
   let loggedIds = new Set<string>();
 
@@ -214,14 +215,27 @@ describe('Ctrl+C on the gateway with the embedded PostgreSQL (real process, real
     const pending: Promise<Outcome>[] = [
       send(port, 'POST', '/v1/chat/completions', chat(true, 'drain-slow'), 'stream'),
     ];
+    const forwardedBefore = fast.stats().total;
     let signalledAt = 0;
     for (let i = 0; i < 80; i++) {
       if (i === 40) {
+        // Only once the gateway has taken the 40 requests sent so far (each has reached the upstream): a slow
+        // machine may not have read the last ones yet, and one read after the signal is rightly refused. The
+        // latest are still in flight (the upstream takes 300 ms+), which is what the drain must serve.
+        for (let wait = 0; wait < 2000 && fast.stats().total - forwardedBefore < 40; wait++) await sleep(5);
+        inFlightAtSignal = fast.stats().inFlight;
         signalledAt = Date.now();
         process.kill(-child.pid!, 'SIGINT');
+        // Newcomers once the drain has begun (readiness says so), however long the signal takes to arrive.
+        const drainBegun = (async () => {
+          for (let wait = 0; wait < 500; wait++) {
+            if ((await send(port, 'GET', '/health/readiness', undefined, 'admin')).status === 503) return;
+            await sleep(20);
+          }
+        })();
         const during = Promise.all([
-          sleep(300).then(() => send(port, 'POST', '/v1/chat/completions', chat(false), 'json')),
-          sleep(300).then(() => send(port, 'GET', '/api/model-groups', undefined, 'admin')),
+          drainBegun.then(() => send(port, 'POST', '/v1/chat/completions', chat(false), 'json')),
+          drainBegun.then(() => send(port, 'GET', '/api/model-groups', undefined, 'admin')),
         ]);
         pending.push(
           during.then(([json, admin]) => {
@@ -274,6 +288,7 @@ describe('Ctrl+C on the gateway with the embedded PostgreSQL (real process, real
     const answered = outcomes.filter((o) => !o.error);
     expect(answered.filter((o) => !isComplete(o)).map((o) => `${o.kind} ${o.status} ${o.body}`)).toEqual([]);
     // In-flight requests at the signal were served, not refused.
+    expect(inFlightAtSignal).toBeGreaterThan(0);
     expect(answered.filter((o) => o.status === 200).length).toBeGreaterThanOrEqual(40);
     // The stream still running at the end of the grace period ended with an error event, not a cut.
     const long = outcomes[0];
@@ -330,14 +345,19 @@ describe('the drain inside one app (in process)', () => {
   it('lets the stream in flight finish, answers newcomers 503 and closes idle keep-alive connections', async () => {
     const port = Number(new URL(t.url).port);
     const agent = new http.Agent({ keepAlive: true });
-    // An idle keep-alive connection, as SDKs keep them between calls.
+    // An idle keep-alive connection, as SDKs keep them between calls (idle once its answer has been read).
+    let idle: () => void = () => undefined;
+    const becameIdle = new Promise<void>((resolve) => (idle = resolve));
     const idleClosed = new Promise<void>((resolve) => {
       const req = http.get({ host: '127.0.0.1', port, path: '/health/liveliness', agent }, (res) => {
         res.resume();
-        res.on('end', () => req.socket?.once('close', () => resolve()));
+        res.on('end', () => {
+          req.socket?.once('close', () => resolve());
+          idle();
+        });
       });
     });
-    await sleep(50);
+    await becameIdle;
 
     const streaming = send(
       port,
@@ -347,7 +367,8 @@ describe('the drain inside one app (in process)', () => {
       'stream',
       TEST_MASTER_KEY,
     );
-    await sleep(200); // the stream has started
+    // The stream has started: the upstream has it (polled: a fixed wait can be too short on a slow machine).
+    for (let wait = 0; wait < 500 && up.stats().total === 0; wait++) await sleep(10);
     const drained = gracefulShutdownOf(t.app).drain();
     const [json, admin] = await Promise.all([
       send(port, 'POST', '/v1/chat/completions', chat(false, 'drain-inproc'), 'json', TEST_MASTER_KEY),
