@@ -6,6 +6,7 @@ import {
 } from '@switchboard/contracts';
 import { randomBytes } from 'node:crypto';
 import { type FakeUpstream, startFakeUpstream } from '../../../fake-upstream/src/fake-upstream';
+import { CLOCK, type Clock } from '../common/clock';
 import { SecretBox } from '../common/crypto';
 import { Router } from '../routing/router';
 import { RouterRegistry } from '../routing/router-registry';
@@ -155,6 +156,10 @@ describe('deployments API (real PostgreSQL)', () => {
   it('shows live traffic and a cooldown with its reason', async () => {
     const created = await createDeployment();
     const router = t.app.get(Router);
+    // rpm and tpm count calendar minutes: the request and the read must not straddle a minute's end.
+    const clock = jest
+      .spyOn(t.app.get<Clock>(CLOCK), 'now')
+      .mockReturnValue(Math.floor(Date.now() / 60_000) * 60_000 + 30_000);
     await router.execute(created.modelGroup, { estimatedTokens: 1 }, async () => ({
       ok: true,
       value: null,
@@ -163,6 +168,7 @@ describe('deployments API (real PostgreSQL)', () => {
     }));
     const busy = deploymentSchema.parse((await call('GET', `/api/deployments/${created.id}`)).json);
     expect(busy.state).toMatchObject({ status: 'healthy', rpmUsed: 1, tpmUsed: 10, latencyMs: 42 });
+    clock.mockRestore();
 
     await router.execute(created.modelGroup, { estimatedTokens: 1 }, async () => ({
       ok: false,
