@@ -32,7 +32,9 @@ describe('LiteLLM import never resolves the gateway environment (real PostgreSQL
     await Promise.all([t?.close(), upstream?.close()]);
   });
 
-  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+  // Random, plus a counter: two random tags in one database could collide (about n² / 2^33).
+  let uniques = 0;
+  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}${(uniques++).toString(36)}`;
 
   async function importBody(body: string, contentType: string, dryRun: boolean) {
     const res = await fetch(`${t.url}/api/import/litellm${dryRun ? '?dryRun=true' : ''}`, {

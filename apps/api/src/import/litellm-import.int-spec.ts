@@ -51,7 +51,9 @@ describe('LiteLLM config import (real PostgreSQL)', () => {
     await Promise.all([t?.close(), upstream?.close()]);
   });
 
-  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+  // Random, plus a counter: two random tags in one database could collide (about n² / 2^33).
+  let uniques = 0;
+  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}${(uniques++).toString(36)}`;
   const uniqueVar = (prefix: string) => `${prefix}_${randomBytes(4).toString('hex').toUpperCase()}`;
 
   async function importYaml(yaml: string, opts: { dryRun?: boolean; contentType?: string } = {}) {

@@ -23,7 +23,9 @@ describe('LiteLLM Proxy compatibility endpoints (real PostgreSQL)', () => {
     await Promise.all([t?.close(), upstream?.close()]);
   });
 
-  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+  // Random, plus a counter: two random tags in one database could collide (about n² / 2^33).
+  let uniques = 0;
+  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}${(uniques++).toString(36)}`;
 
   async function call(method: string, path: string, body?: unknown, token = TEST_MASTER_KEY) {
     const res = await fetch(`${t.url}${path}`, {

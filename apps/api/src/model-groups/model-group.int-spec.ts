@@ -13,7 +13,9 @@ describe('model groups API (real PostgreSQL)', () => {
     await t?.close();
   });
 
-  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+  // Random, plus a counter: two random tags in one database could collide (about n² / 2^33).
+  let uniques = 0;
+  const unique = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}${(uniques++).toString(36)}`;
 
   const call = (method: string, path: string, body?: unknown) => adminJson(t, method, path, body);
 

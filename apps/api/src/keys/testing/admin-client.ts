@@ -24,9 +24,11 @@ export async function adminCall<T = any>(
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as T) : (null as T) };
 }
 
-/** A name no other test uses. */
+let uniqueNames = 0;
+
+/** A name no other test uses (random, plus a counter: two random tags in one database could collide). */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${randomBytes(4).toString('hex')}`;
+  return `${prefix}-${randomBytes(4).toString('hex')}${(uniqueNames++).toString(36)}`;
 }
 
 /** A fresh project, created through the API. */

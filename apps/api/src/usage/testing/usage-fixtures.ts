@@ -40,12 +40,15 @@ export interface Owners {
   deployments: { id: string; name: string; modelGroup: string }[];
 }
 
+let seeded = 0;
+
 /** Creates projects, keys, model groups and deployments with unique names (tests only; straight SQL). */
 export async function seedOwners(
   db: Pool,
   spec: { projects: number; keys: number; deployments: { modelGroup: string }[] },
 ): Promise<Owners> {
-  const tag = randomBytes(3).toString('hex');
+  // Random, plus a counter: two 3-byte tags in one database collided about once in 10^6 runs.
+  const tag = `${randomBytes(3).toString('hex')}${(seeded++).toString(36)}`;
   const owners: Owners = { projects: [], keys: [], deployments: [] };
   for (let i = 0; i < spec.projects; i++) {
     const p = { id: randomUUID(), name: `project-${tag}-${i}` };
