@@ -175,9 +175,10 @@ test('Stop ends a running answer, and a refusal shows the data plane’s status,
   await page.getByLabel('User message').fill('Hello');
   await page.getByRole('switch', { name: 'Stream' }).click();
   await expect(page.getByRole('switch', { name: 'Stream' })).toHaveAttribute('aria-checked', 'false');
-  // Both requests in the same minute window.
+  // Both requests in the same minute window: two sends through the page, each waiting for its answer, can
+  // take several seconds on a slow machine, so start at least 15 s before the minute ends.
   const left = 60_000 - (Date.now() % 60_000);
-  if (left < 5_000) await page.waitForTimeout(left + 100);
+  if (left < 15_000) await page.waitForTimeout(left + 100);
   await page.getByRole('button', { name: 'Send' }).click();
   const served = page.getByRole('region', { name: 'How it was served' });
   await expect(served.getByTestId('playground-deployment')).toHaveText(DEPLOYMENT);
