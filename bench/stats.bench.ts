@@ -40,12 +40,29 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '20' },
     'data-dir': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'raw-rows': { type: 'string' },
   },
 });
 const ROWS = Number(args.rows);
 const RUNS = Number(args.runs);
-if (!Number.isInteger(ROWS) || ROWS < 1 || !Number.isInteger(RUNS) || RUNS < 1) {
-  console.error('usage: npm run bench:stats -- [--rows N] [--runs N] [--data-dir DIR] [--keep]');
+/**
+ * Request logs kept in RequestLog (the newest); the older ones are seeded chunk by chunk into a scratch
+ * table, added to the rollups with the writer's SQL and thrown away, as if retention had dropped them. The
+ * Overview reads only the rollups, so 100 M requests can be measured without 80 GB of raw rows.
+ */
+const RAW_ROWS = args['raw-rows'] === undefined ? ROWS : Number(args['raw-rows']);
+if (
+  !Number.isInteger(ROWS) ||
+  ROWS < 1 ||
+  !Number.isInteger(RUNS) ||
+  RUNS < 1 ||
+  !Number.isInteger(RAW_ROWS) ||
+  RAW_ROWS < 1 ||
+  RAW_ROWS > ROWS
+) {
+  console.error(
+    'usage: npm run bench:stats -- [--rows N] [--raw-rows N (<= rows)] [--runs N] [--data-dir DIR] [--keep]',
+  );
   process.exit(2);
 }
 
@@ -100,10 +117,28 @@ async function seedOwners(db: Client): Promise<void> {
   }
 }
 
-/** 30 days of rows ending at `end`, evenly spread, with skewed latencies and a few percent errors. */
-async function seedLogs(db: Client, rows: number, end: number): Promise<void> {
-  const start = end - 30 * DAY_MS;
-  const stepMs = (30 * DAY_MS) / rows;
+/** The columns the rollups read: all a scratch chunk that is rolled up and dropped needs. */
+const ROLLED_UP_COLUMNS = [
+  'createdAt',
+  'modelGroup',
+  'deploymentId',
+  'deploymentName',
+  'projectId',
+  'keyId',
+  'status',
+  'latencyMs',
+  'promptTokens',
+  'completionTokens',
+  'totalTokens',
+  'costUsd',
+  'endUser',
+];
+
+/**
+ * Inserts rows $3…$4 of a series spread evenly from $1 (epoch ms, $2 ms apart) into `table`: every
+ * RequestLog column, or only ROLLED_UP_COLUMNS (`narrow`).
+ */
+function insertLogsSql(table: string, narrow = false): string {
   const depIds = sqlArray(
     DEPLOYMENTS.map((d) => d.id),
     'uuid',
@@ -124,37 +159,93 @@ async function seedLogs(db: Client, rows: number, end: number): Promise<void> {
     KEYS.map((k) => k.projectId),
     'uuid',
   );
+  const columns: [string, string][] = [
+    ['createdAt', 'to_timestamp(($1::float8 + s.g * $2::float8) / 1000)'],
+    ['requestId', `'bench-' || s.g`],
+    ['route', `'chat.completions'`],
+    ['keyId', `(${keyIds})[s.k]`],
+    ['projectId', `(${keyProjects})[s.k]`],
+    ['modelGroup', `(${depGroups})[s.d]`],
+    ['deploymentId', `(${depIds})[s.d]`],
+    ['deploymentName', `(${depNames})[s.d]`],
+    [
+      'attempts',
+      `jsonb_build_array(jsonb_build_object('deploymentId', (${depIds})[s.d], 'deploymentName', (${depNames})[s.d],
+       'modelGroup', (${depGroups})[s.d], 'status', s.status, 'errorKind', NULL, 'latencyMs', s.latency, 'startedAt', 0))`,
+    ],
+    ['attemptCount', '1'],
+    ['status', 's.status'],
+    ['errorType', `CASE WHEN s.status >= 400 THEN 'api_error' END`],
+    ['errorMessage', `CASE WHEN s.status >= 400 THEN 'upstream error' END`],
+    ['latencyMs', 's.latency'],
+    ['ttftMs', 'CASE WHEN s.stream THEN s.latency / 4 END'],
+    ['gatewayMs', '1.2'],
+    ['promptTokens', 's.prompt'],
+    ['completionTokens', 's.completion'],
+    ['totalTokens', 's.prompt + s.completion'],
+    ['costUsd', 's.prompt * 2.5e-6 + s.completion * 1e-5'],
+    ['stream', 's.stream'],
+    ['endUser', 's.end_user'],
+  ];
+  const chosen = narrow ? columns.filter(([c]) => ROLLED_UP_COLUMNS.includes(c)) : columns;
+  // Skewed latencies and a few percent errors.
+  return `INSERT INTO "${table}" (${chosen.map(([c]) => `"${c}"`).join(', ')})
+   SELECT ${chosen.map(([, e]) => e).join(', ')}
+   FROM (
+     SELECT g, 1 + (g % 20)::int AS k, 1 + floor(random() * 9)::int AS d,
+       -- Each key (a Dify app) has its own end users: ${END_USERS / 20} per key, the low numbers far more active.
+       CASE WHEN random() < 0.7 THEN 'user-' || ((g % 20) * ${END_USERS / 20} + floor(${END_USERS / 20} * power(random(), 3)))::int END AS end_user,
+       CASE WHEN r < 0.95 THEN 200 WHEN r < 0.98 THEN 429 ELSE 500 END AS status,
+       LEAST(120000, (80 + 900 * -ln(1 - random())))::int AS latency,
+       50 + floor(random() * 2000)::int AS prompt, 10 + floor(random() * 500)::int AS completion,
+       random() < 0.6 AS stream
+     FROM generate_series($3::bigint, $4::bigint) g, LATERAL (SELECT random() + 0 * g AS r) x
+   ) s`;
+}
+
+const ROLLUPS = ['UsageRollup', 'UsageRollupHour', 'UsageRollupDay'] as const;
+const END_USER_ROLLUP_TABLES = ['EndUserRollupHour', 'EndUserRollupDay'] as const;
+
+/**
+ * 30 days of rows ending at `end`, evenly spread. With `rawRows < rows` only the newest `rawRows` go to
+ * RequestLog: the older ones pass chunk by chunk through a narrow scratch table, are added to the rollups
+ * with the writer's SQL and thrown away (the kept ones are rolled up from RequestLog by `seed`).
+ */
+async function seedLogs(db: Client, rows: number, rawRows: number, end: number): Promise<void> {
+  const start = end - 30 * DAY_MS;
+  const stepMs = (30 * DAY_MS) / rows;
   // Bulk load without the secondary indexes, then build them once.
   const indexes = await db.query<{ indexname: string; indexdef: string }>(
     `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'RequestLog' AND indexname <> 'RequestLog_pkey'`,
   );
   for (const ix of indexes.rows) await db.query(`DROP INDEX "${ix.indexname}"`);
-  for (let from = 1; from <= rows; from += SEED_CHUNK) {
+  const SCRATCH = 'BenchSeedChunk';
+  const firstKept = rows - rawRows + 1;
+  if (firstKept > 1) {
+    await db.query(`DROP TABLE IF EXISTS "${SCRATCH}"`);
+    await db.query(
+      `CREATE UNLOGGED TABLE "${SCRATCH}" AS SELECT ${ROLLED_UP_COLUMNS.map((c) => `"${c}"`).join(', ')}
+       FROM "RequestLog" WITH NO DATA`,
+    );
+  }
+  for (let from = 1; from < firstKept; from += SEED_CHUNK) {
+    const to = Math.min(firstKept - 1, from + SEED_CHUNK - 1);
+    await timed(
+      `rows ${from.toLocaleString('en')}–${to.toLocaleString('en')} (rolled up, dropped)`,
+      async () => {
+        await db.query(insertLogsSql(SCRATCH, true), [start, stepMs, from, to]);
+        for (const table of ROLLUPS) await db.query(rollupUpsertSql(table, `"${SCRATCH}"`));
+        for (const table of END_USER_ROLLUP_TABLES)
+          await db.query(endUserRollupUpsertSql(table, `"${SCRATCH}"`));
+        await db.query(`TRUNCATE "${SCRATCH}"`);
+      },
+    );
+  }
+  if (firstKept > 1) await db.query(`DROP TABLE "${SCRATCH}"`);
+  for (let from = firstKept; from <= rows; from += SEED_CHUNK) {
     const to = Math.min(rows, from + SEED_CHUNK - 1);
     await timed(`rows ${from.toLocaleString('en')}–${to.toLocaleString('en')}`, () =>
-      db.query(
-        `INSERT INTO "RequestLog" ("createdAt", "requestId", route, "keyId", "projectId", "modelGroup", "deploymentId",
-           "deploymentName", attempts, "attemptCount", status, "errorType", "errorMessage", "latencyMs", "ttftMs",
-           "gatewayMs", "promptTokens", "completionTokens", "totalTokens", "costUsd", stream, "endUser")
-         SELECT to_timestamp(($1::float8 + s.g * $2::float8) / 1000), 'bench-' || s.g, 'chat.completions',
-           (${keyIds})[s.k], (${keyProjects})[s.k], (${depGroups})[s.d], (${depIds})[s.d], (${depNames})[s.d],
-           jsonb_build_array(jsonb_build_object('deploymentId', (${depIds})[s.d], 'deploymentName', (${depNames})[s.d],
-             'modelGroup', (${depGroups})[s.d], 'status', s.status, 'errorKind', NULL, 'latencyMs', s.latency, 'startedAt', 0)),
-           1, s.status, CASE WHEN s.status >= 400 THEN 'api_error' END, CASE WHEN s.status >= 400 THEN 'upstream error' END,
-           s.latency, CASE WHEN s.stream THEN s.latency / 4 END, 1.2, s.prompt, s.completion, s.prompt + s.completion,
-           s.prompt * 2.5e-6 + s.completion * 1e-5, s.stream, s.end_user
-         FROM (
-           SELECT g, 1 + (g % 20)::int AS k, 1 + floor(random() * 9)::int AS d,
-             -- Each key (a Dify app) has its own end users: ${END_USERS / 20} per key, the low numbers far more active.
-             CASE WHEN random() < 0.7 THEN 'user-' || ((g % 20) * ${END_USERS / 20} + floor(${END_USERS / 20} * power(random(), 3)))::int END AS end_user,
-             CASE WHEN r < 0.95 THEN 200 WHEN r < 0.98 THEN 429 ELSE 500 END AS status,
-             LEAST(120000, (80 + 900 * -ln(1 - random())))::int AS latency,
-             50 + floor(random() * 2000)::int AS prompt, 10 + floor(random() * 500)::int AS completion,
-             random() < 0.6 AS stream
-           FROM generate_series($3::bigint, $4::bigint) g, LATERAL (SELECT random() + 0 * g AS r) x
-         ) s`,
-        [start, stepMs, from, to],
-      ),
+      db.query(insertLogsSql('RequestLog'), [start, stepMs, from, to]),
     );
   }
   await timed('secondary indexes', async () => {
@@ -163,27 +254,35 @@ async function seedLogs(db: Client, rows: number, end: number): Promise<void> {
 }
 
 /** Seeds the logs when there are none, and builds every rollup table that is still empty. */
-async function seed(db: Client, rows: number): Promise<boolean> {
+async function seed(db: Client, rows: number, rawRows: number): Promise<boolean> {
   await db.query(`SET synchronous_commit = off`);
   await db.query(`SET work_mem = '512MB'`);
   await db.query(`SET maintenance_work_mem = '1GB'`);
   const isEmpty = async (table: string) =>
     (await db.query(`SELECT 1 FROM "${table}" LIMIT 1`)).rowCount === 0;
   let changed = false;
+  // The rollups are built from RequestLog when they are empty, or right after seeding it (the scratch
+  // chunks of a --raw-rows seed are in them already; RequestLog's rows are not).
+  let seeded = false;
   if (await isEmpty('RequestLog')) {
-    console.log(`Seeding ${rows.toLocaleString('en')} request logs over 30 days…`);
+    console.log(
+      `Seeding ${rows.toLocaleString('en')} request logs over 30 days` +
+        (rawRows < rows
+          ? ` (the oldest rolled up and dropped; the newest ${rawRows.toLocaleString('en')} kept)…`
+          : '…'),
+    );
     await seedOwners(db);
-    await seedLogs(db, rows, Date.now());
-    changed = true;
+    await seedLogs(db, rows, rawRows, Date.now());
+    changed = seeded = true;
   }
   // The same aggregation the writer applies to each batch, over the whole table at once.
-  for (const table of ['UsageRollup', 'UsageRollupHour', 'UsageRollupDay'] as const) {
-    if (!(await isEmpty(table))) continue;
+  for (const table of ROLLUPS) {
+    if (!seeded && !(await isEmpty(table))) continue;
     await timed(`${table} from RequestLog`, () => db.query(rollupUpsertSql(table, '"RequestLog"')));
     changed = true;
   }
-  for (const table of ['EndUserRollupHour', 'EndUserRollupDay'] as const) {
-    if (!(await isEmpty(table))) continue;
+  for (const table of END_USER_ROLLUP_TABLES) {
+    if (!seeded && !(await isEmpty(table))) continue;
     await timed(`${table} from RequestLog`, () => db.query(endUserRollupUpsertSql(table, '"RequestLog"')));
     changed = true;
   }
@@ -378,11 +477,16 @@ async function main(): Promise<void> {
     await applyMigrations(pg.connectionString);
     await db.connect();
     const started = performance.now();
-    const seeded = await seed(db, ROWS);
+    const seeded = await seed(db, ROWS, RAW_ROWS);
     const seedSeconds = seeded ? Math.round((performance.now() - started) / 100) / 10 : null;
     if (seedSeconds !== null) console.log(`Seeded in ${seedSeconds} s`);
     const existing = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM "RequestLog"`)).rows[0].n);
-    console.log(`${existing.toLocaleString('en')} request logs`);
+    const represented = Number(
+      (await db.query<{ n: string }>(`SELECT COALESCE(sum(requests), 0) n FROM "UsageRollupDay"`)).rows[0].n,
+    );
+    console.log(
+      `${existing.toLocaleString('en')} request logs; the rollups count ${represented.toLocaleString('en')} requests`,
+    );
     const sizes = await db.query<{ table: string; rows: string; size: string }>(
       `SELECT relname AS table, reltuples::bigint::text AS rows, pg_size_pretty(pg_total_relation_size(oid)) AS size
        FROM pg_class WHERE relname IN ('RequestLog', 'UsageRollup', 'UsageRollupHour', 'UsageRollupDay', 'EndUserRollupHour', 'EndUserRollupDay')
@@ -441,7 +545,26 @@ async function main(): Promise<void> {
       ],
     ];
     const results: Result[] = [];
-    for (const [name, url] of scenarios) results.push(await measure(name, `${base}${url}`));
+    // Whether the Overview reads the raw log at all: RequestLog's scan counters around its queries (a
+    // backend publishes its counters within 10 s of going idle).
+    const overviewCount = overviewScenarios(now).length;
+    const rawScans = async () => {
+      await new Promise((r) => setTimeout(r, 11_000));
+      const row = (
+        await db.query<{ n: string }>(
+          `SELECT (COALESCE(seq_scan, 0) + COALESCE(idx_scan, 0))::text n FROM pg_stat_user_tables WHERE relname = 'RequestLog'`,
+        )
+      ).rows[0];
+      return Number(row?.n ?? 0);
+    };
+    const scansBefore = await rawScans();
+    for (const [name, url] of scenarios.slice(0, overviewCount)) {
+      results.push(await measure(name, `${base}${url}`));
+    }
+    const overviewRawScans = (await rawScans()) - scansBefore;
+    console.log(`RequestLog scans during the Overview's queries: ${overviewRawScans}`);
+    for (const [name, url] of scenarios.slice(overviewCount))
+      results.push(await measure(name, `${base}${url}`));
     const slow = results.filter((r) => r.p50Ms > TARGET_MS);
     const writerResult = await measureWriter(app, RequestLogWriter, newest.getTime(), WRITER_ROWS);
 
@@ -470,6 +593,8 @@ async function main(): Promise<void> {
     );
     const report = {
       rows: existing,
+      requestsInRollups: represented,
+      overviewRawScans,
       seedSeconds,
       runsPerScenario: RUNS,
       targetMs: TARGET_MS,
