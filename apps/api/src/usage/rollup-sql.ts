@@ -29,6 +29,20 @@ const SUMMED = [
 const indexes = Array.from({ length: LATENCY_BUCKETS }, (_, i) => i);
 const sketchIndexes = Array.from({ length: SKETCH_BUCKETS }, (_, i) => i);
 
+const ROLLUP_COLUMNS = `${KEY_COLUMNS}, "deploymentName", ${SUMMED.map((c) => `"${c}"`).join(', ')}, "latencyHist", "latencySketch"`;
+
+/** What an existing rollup row does with the new one: every measure summed, the histograms element-wise. */
+const ROLLUP_MERGE = `ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
+  "deploymentName" = COALESCE(EXCLUDED."deploymentName", t."deploymentName"),
+  ${SUMMED.map((c) => `"${c}" = t."${c}" + EXCLUDED."${c}"`).join(',\n  ')},
+  "latencyHist" = ARRAY[${indexes.map((i) => `t."latencyHist"[${i + 1}] + EXCLUDED."latencyHist"[${i + 1}]`).join(', ')}]::int[],
+  "latencySketch" = ARRAY[${
+    // A row written before the sketch existed has an empty one: its missing elements count as 0.
+    sketchIndexes
+      .map((i) => `COALESCE(t."latencySketch"[${i + 1}], 0) + EXCLUDED."latencySketch"[${i + 1}]`)
+      .join(', ')
+  }]::int[]`;
+
 /**
  * Adds the rows of `source` into a rollup table: `INSERT … SELECT … GROUP BY … ON CONFLICT DO UPDATE`
  * with every measure summed (the histogram element by element). `source` is any relation with the
@@ -40,16 +54,9 @@ export function rollupUpsertSql(table: RollupTable, source: string, where = ''):
   const unit = ROLLUP_UNIT[table];
   const nil = `'${NIL_UUID}'::uuid`;
   const hist = indexes.map((i) => `count(*) FILTER (WHERE s.lb = ${i})`).join(', ');
-  const merged = indexes
-    .map((i) => `t."latencyHist"[${i + 1}] + EXCLUDED."latencyHist"[${i + 1}]`)
-    .join(', ');
   const sketch = sketchIndexes.map((i) => `count(*) FILTER (WHERE s.ls = ${i})`).join(', ');
-  // A row written before the sketch existed has an empty one: its missing elements count as 0.
-  const sketchMerged = sketchIndexes
-    .map((i) => `COALESCE(t."latencySketch"[${i + 1}], 0) + EXCLUDED."latencySketch"[${i + 1}]`)
-    .join(', ');
   return `
-INSERT INTO "${table}" AS t (${KEY_COLUMNS}, "deploymentName", ${SUMMED.map((c) => `"${c}"`).join(', ')}, "latencyHist", "latencySketch")
+INSERT INTO "${table}" AS t (${ROLLUP_COLUMNS})
 SELECT date_trunc('${unit}', s."createdAt", 'UTC'), s."modelGroup",
   COALESCE(s."deploymentId", ${nil}), COALESCE(s."projectId", ${nil}), COALESCE(s."keyId", ${nil}),
   max(s."deploymentName"), count(*), count(*) FILTER (WHERE s.status >= 400),
@@ -59,11 +66,26 @@ FROM (SELECT x.*, width_bucket(x."latencyMs", ${LATENCY_BOUNDS_SQL}) AS lb,
   width_bucket(x."latencyMs", ${SKETCH_BOUNDS_SQL}) AS ls FROM ${source} x ${where}) s
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY 1, 2, 3, 4, 5
-ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
-  "deploymentName" = COALESCE(EXCLUDED."deploymentName", t."deploymentName"),
-  ${SUMMED.map((c) => `"${c}" = t."${c}" + EXCLUDED."${c}"`).join(',\n  ')},
-  "latencyHist" = ARRAY[${merged}]::int[],
-  "latencySketch" = ARRAY[${sketchMerged}]::int[]`;
+${ROLLUP_MERGE}`;
+}
+
+/**
+ * Adds the rows of a finer rollup (`source`: rows with the rollup columns, e.g. minutes) into a coarser
+ * one, every measure summed (the histograms element by element): the same figures as rolling the requests
+ * up directly, for a source that covers whole buckets of `table` or is itself new rows only.
+ */
+export function rollupFromFinerSql(table: 'UsageRollupHour' | 'UsageRollupDay', source: string): string {
+  const summed = (column: string, n: number) =>
+    `ARRAY[${Array.from({ length: n }, (_, i) => `COALESCE(sum(r."${column}"[${i + 1}]), 0)`).join(', ')}]::int[]`;
+  return `
+INSERT INTO "${table}" AS t (${ROLLUP_COLUMNS})
+SELECT date_trunc('${ROLLUP_UNIT[table]}', r.bucket, 'UTC'), r."modelGroup", r."deploymentId", r."projectId", r."keyId",
+  max(r."deploymentName"), ${SUMMED.map((c) => `sum(r."${c}")`).join(', ')},
+  ${summed('latencyHist', LATENCY_BUCKETS)}, ${summed('latencySketch', SKETCH_BUCKETS)}
+FROM ${source} r
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY 1, 2, 3, 4, 5
+${ROLLUP_MERGE}`;
 }
 
 /** `ARRAY[sum(h[1]), …]` over rollup rows aliased `alias`: the summed histogram as float8[]. */
