@@ -28,10 +28,17 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client as PgClient } from 'pg';
 import { request } from 'undici';
-import { printProfile, summarizeProfile, type ProfileSummary } from './lib/cpuprofile';
+import {
+  printAllocations,
+  printProfile,
+  summarizeAllocations,
+  summarizeProfile,
+  type ProfileSummary,
+} from './lib/cpuprofile';
 import { cannon, type LoadResult, paced, streams, type StreamResult, type Target } from './lib/load';
 import {
   affinity,
@@ -83,6 +90,8 @@ const USAGE = `Usage: npm run bench -- [options]
                             (scripts/gateway-node-flags.mjs), e.g. --node-args="--max-semi-space-size=32";
                             BENCH_GW_<NAME>=value in the environment sets <NAME> for the gateway
   --cpu-prof                profile the gateway (node --cpu-prof) and print its hot spots
+  --alloc-prof              sample the gateway's allocations over the max-throughput phase (V8's sampling
+                            heap profiler, collected objects included) and print bytes per request
   --build                   rebuild contracts, api and fake-upstream first (default: only when missing)
   --wait-quiet <s>          wait up to this long for other processes to use < 15% CPU first (default 0)
   --quick                   short phases (3 s, 100 streams) for a smoke run
@@ -102,6 +111,7 @@ interface Options {
   pgOnGatewayCore: boolean;
   pin: boolean;
   cpuProf: boolean;
+  allocProf: boolean;
   nodeArgs: string[];
   build: boolean;
   quick: boolean;
@@ -124,6 +134,7 @@ function parseOptions(): Options {
       'pg-on-gateway-core': { type: 'boolean', default: false },
       'no-pin': { type: 'boolean', default: false },
       'cpu-prof': { type: 'boolean', default: false },
+      'alloc-prof': { type: 'boolean', default: false },
       'node-args': { type: 'string' },
       build: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
@@ -157,6 +168,7 @@ function parseOptions(): Options {
     pgOnGatewayCore: values['pg-on-gateway-core'],
     pin: !values['no-pin'],
     cpuProf: values['cpu-prof'],
+    allocProf: values['alloc-prof'],
     nodeArgs: (values['node-args'] ?? '').split(/\s+/).filter(Boolean),
     build: values.build,
     quick,
@@ -452,6 +464,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
   onCleanup('data dir', () => rmSync(dataDir, { recursive: true, force: true }));
   const profDir = opts.cpuProf ? path.join(RESULTS_DIR, `prof-${stamp(startedAt)}`) : null;
+  const allocFile = opts.allocProf ? path.join(RESULTS_DIR, `alloc-${stamp(startedAt)}.heapprofile`) : null;
 
   // ---- fake upstreams
   const upstreams: { child: Child; port: number; origin: string }[] = [];
@@ -480,6 +493,7 @@ async function main(): Promise<void> {
     ...GATEWAY_NODE_FLAGS,
     ...opts.nodeArgs,
     ...(profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []),
+    ...(allocFile ? ['--import', pathToFileURL(path.join(__dirname, 'lib', 'alloc-sampler.mjs')).href] : []),
   ];
   const gc = onCore(GATEWAY_CORE, process.execPath, [...nodeArgs, apiMain]);
   const gatewayEnv: NodeJS.ProcessEnv = {
@@ -492,6 +506,7 @@ async function main(): Promise<void> {
     ENCRYPTION_KEY: 'bench-encryption-key-0123456789abcdef',
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    ...(allocFile ? { SB_ALLOC_PROF_OUT: allocFile } : {}),
     // BENCH_GW_<NAME>=value sets <NAME> for the gateway (e.g. BENCH_GW_LOG_BATCH_SIZE=1000).
     ...Object.fromEntries(
       Object.entries(process.env)
@@ -718,6 +733,8 @@ async function main(): Promise<void> {
     }),
   );
   show(tputDirect);
+  // SIGUSR2 starts and stops alloc-sampler.cjs in the gateway (--alloc-prof).
+  if (allocFile) process.kill(gateway.pid, 'SIGUSR2');
   const tputGateway = await phase('throughput-gateway', true, () =>
     cannon(viaGateway, {
       title: 'gateway',
@@ -726,6 +743,7 @@ async function main(): Promise<void> {
       maxRequests: maxRequests(opts.durationS),
     }),
   );
+  if (allocFile) process.kill(gateway.pid, 'SIGUSR2');
   gatewaySent += tputGateway.sent;
   show(tputGateway);
 
@@ -845,6 +863,9 @@ async function main(): Promise<void> {
 
   // ---- stop the gateway (writes its CPU profile when profiling)
   await cleanup();
+  const allocations =
+    allocFile && existsSync(allocFile) ? summarizeAllocations(allocFile, tputGateway.completed) : null;
+  if (allocFile && !allocations) log(`warning: no allocation profile was written to ${allocFile}`);
   let profile: ProfileSummary | null = null;
   if (profDir && existsSync(profDir)) {
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
@@ -974,6 +995,7 @@ async function main(): Promise<void> {
     },
     logRows: { rows, byStatus, gatewayRequestsSent: gatewaySent, writer },
     profile,
+    allocations: allocations && { ...allocations, top: allocations.top.slice(0, 60) },
     /** Phase windows on the monotonic clock (µs), to cut a --cpu-prof profile by phase. */
     gatewayPhaseWindowsUs: windows,
   };
@@ -981,6 +1003,7 @@ async function main(): Promise<void> {
   const out = path.join(RESULTS_DIR, `gateway-${stamp(startedAt)}.json`);
   writeFileSync(out, JSON.stringify(report, null, 2) + '\n');
   if (profile) printProfile(profile);
+  if (allocations) printAllocations(allocations);
   log(`JSON: ${path.relative(process.cwd(), out)}`);
   const failed = checks.filter((c) => !c.pass).length;
   log(

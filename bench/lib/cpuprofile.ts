@@ -153,3 +153,63 @@ export function printProfile(p: ProfileSummary, title = 'max-throughput phase'):
   for (const e of p.topTotal.slice(0, 25)) console.log(`    ${String(e.totalPct).padStart(5)}%  ${e.name}`);
   console.log('');
 }
+
+interface HeapNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: HeapNode[];
+}
+
+export interface AllocationSummary {
+  file: string;
+  requests: number;
+  bytesPerRequest: number;
+  areas: { area: string; bytesPerRequest: number }[];
+  top: { name: string; bytesPerRequest: number }[];
+}
+
+/**
+ * A sampling heap profile (alloc-sampler.mjs) as bytes allocated per request: in all, by area (the same
+ * areas as the CPU profile's) and by function (where the allocation happened).
+ */
+export function summarizeAllocations(file: string, requests: number): AllocationSummary {
+  const head = (JSON.parse(readFileSync(file, 'utf8')) as { head: HeapNode }).head;
+  const byArea = new Map<string, number>();
+  const byFn = new Map<string, number>();
+  let total = 0;
+  const walk = (n: HeapNode) => {
+    if (n.selfSize > 0) {
+      const { functionName, url, lineNumber } = n.callFrame;
+      const fn = functionName || '(anonymous)';
+      total += n.selfSize;
+      const area = areaOf(url, fn);
+      byArea.set(area, (byArea.get(area) ?? 0) + n.selfSize);
+      const name = `${fn} ${url ? `${shortUrl(url)}:${lineNumber + 1}` : ''}`.trim();
+      byFn.set(name, (byFn.get(name) ?? 0) + n.selfSize);
+    }
+    for (const c of n.children) walk(c);
+  };
+  walk(head);
+  const per = (bytes: number) => Math.round(bytes / Math.max(1, requests));
+  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
+  return {
+    file,
+    requests,
+    bytesPerRequest: per(total),
+    areas: sorted(byArea).map(([area, b]) => ({ area, bytesPerRequest: per(b) })),
+    top: sorted(byFn).map(([name, b]) => ({ name, bytesPerRequest: per(b) })),
+  };
+}
+
+export function printAllocations(a: AllocationSummary): void {
+  console.log(
+    `gateway allocation (max-throughput phase, ${a.requests} requests): ${a.bytesPerRequest} bytes per request: ${a.file}`,
+  );
+  console.log('  by area:');
+  for (const x of a.areas.slice(0, 15))
+    console.log(`    ${String(x.bytesPerRequest).padStart(7)} B  ${x.area}`);
+  console.log('  by function:');
+  for (const x of a.top.slice(0, 30))
+    console.log(`    ${String(x.bytesPerRequest).padStart(7)} B  ${x.name}`);
+  console.log('');
+}
