@@ -123,8 +123,30 @@ test('leaving the routing editor with unsaved edits asks first', async () => {
   // Saved edits: nothing to ask, and Back is a single step again.
   await page.getByRole('link', { name: `Edit routing of ${GROUP}` }).click();
   await editWeight('2');
+  // A short window, so that the Save bar is pinned to its bottom edge, where the toasts appear too.
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 1280, height: 520 });
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByText('Applied live — new requests use this policy now.')).toBeVisible();
+  const bar = page.locator('div[data-pinned]', {
+    has: page.getByRole('button', { name: 'Save', exact: true }),
+  });
+  const savedToast = page.getByRole('region', { name: 'Notifications' }).getByRole('listitem').first();
+  await expect(savedToast).toContainText(`Saved ${GROUP}`);
+  const box = async (l: typeof bar) => {
+    const b = await l.boundingBox();
+    if (!b) throw new Error('not laid out');
+    return b;
+  };
+  expect(Math.round((await box(bar)).y + (await box(bar)).height)).toBeGreaterThanOrEqual(520 - 1);
+  // The toast sits above the bar instead of covering its buttons (polled: it slides in).
+  await expect
+    .poll(async () => {
+      const [t, b] = [await box(savedToast), await box(bar)];
+      return t.y + t.height <= b.y || t.x + t.width <= b.x || b.x + b.width <= t.x;
+    })
+    .toBe(true);
+  if (viewport) await page.setViewportSize(viewport);
   await page.goBack();
   await expect(page).toHaveURL('/model-groups');
   await expect(leavePrompt()).toBeHidden();

@@ -1,6 +1,6 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import { useId, type ReactNode } from 'react';
 import { Button } from './button';
 import { Dialog } from './dialog';
 import styles from './confirm-dialog.module.css';
@@ -36,6 +36,8 @@ export function ConfirmDialog({
   error,
   children,
 }: ConfirmDialogProps) {
+  // Screen readers read the question's consequences with its title.
+  const descriptionId = useId();
   return (
     <Dialog
       open={open}
@@ -45,6 +47,7 @@ export function ConfirmDialog({
       title={title}
       size="sm"
       role="alertdialog"
+      describedBy={descriptionId}
       footer={
         <>
           <Button variant="ghost" onClick={onCancel} disabled={pending} data-autofocus>
@@ -57,7 +60,9 @@ export function ConfirmDialog({
       }
     >
       <div className={styles.body}>
-        <div className={styles.description}>{description}</div>
+        <div id={descriptionId} className={styles.description}>
+          {description}
+        </div>
         {children}
         {error ? (
           <p className={styles.error} role="alert">

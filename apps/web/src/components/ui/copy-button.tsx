@@ -46,6 +46,8 @@ interface CopyButtonProps {
   variant?: ButtonVariant;
   size?: ButtonSize;
   onCopied?: () => void;
+  /** Takes the focus when its dialog opens (Dialog's `data-autofocus`): for a secret shown once. */
+  autoFocus?: boolean;
 }
 
 export function CopyButton({
@@ -55,6 +57,7 @@ export function CopyButton({
   variant = 'secondary',
   size = 'sm',
   onCopied,
+  autoFocus = false,
 }: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
 
@@ -69,6 +72,7 @@ export function CopyButton({
       variant={variant}
       size={size}
       aria-label={label}
+      {...(autoFocus ? { 'data-autofocus': true } : {})}
       icon={state === 'copied' ? <CheckIcon /> : <CopyIcon />}
       onClick={async () => {
         const ok = await copyText(value);

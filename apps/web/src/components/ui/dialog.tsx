@@ -19,7 +19,12 @@ interface DialogProps {
   dismissOnBackdrop?: boolean;
   /** Role override: `alertdialog` for confirmations. */
   role?: 'dialog' | 'alertdialog';
+  /** The id of an element in the body that describes the dialog, when it has no `description`. */
+  describedBy?: string;
 }
+
+/** What had the focus on the page (outside any dialog) when a dialog last opened. */
+let lastOpener: HTMLElement | null = null;
 
 /**
  * A modal on Radix Dialog: focus trap, Escape, page hidden from assistive technology, scroll lock.
@@ -36,6 +41,7 @@ export function Dialog({
   size = 'md',
   dismissOnBackdrop = true,
   role = 'dialog',
+  describedBy,
 }: DialogProps) {
   const contentRef = useRef<HTMLDivElement>(null);
   // Radix hands focus back to a Dialog.Trigger; these dialogs open from plain buttons (or from code),
@@ -55,11 +61,17 @@ export function Dialog({
           ref={contentRef}
           className={`${styles.dialog} ${styles[size]}`}
           role={role}
-          // Without a description, no aria-describedby pointing at nothing.
-          {...(description ? {} : { 'aria-describedby': undefined })}
+          // Without a description: the body element that describes it, or no aria-describedby pointing at nothing.
+          {...(description ? {} : { 'aria-describedby': describedBy })}
           onOpenAutoFocus={(event) => {
-            returnFocusTo.current =
-              document.activeElement instanceof HTMLElement ? document.activeElement : null;
+            const active =
+              document.activeElement instanceof HTMLElement && document.activeElement !== document.body
+                ? document.activeElement
+                : null;
+            // No focus means this dialog replaced the one that had it (a form giving way to its result):
+            // return where that one came from.
+            returnFocusTo.current = active ?? (lastOpener?.isConnected ? lastOpener : null);
+            if (active && !active.closest('[role="dialog"], [role="alertdialog"]')) lastOpener = active;
             // The first field (or the safe button of a confirmation) is marked with data-autofocus.
             const first = contentRef.current?.querySelector<HTMLElement>('[data-autofocus]');
             if (first) {

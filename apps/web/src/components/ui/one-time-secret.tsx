@@ -24,7 +24,7 @@ export function OneTimeSecret({ title, warning, value, copyLabel, meta }: OneTim
       </InlineAlert>
       <div className={styles.row}>
         <code className={styles.value}>{value}</code>
-        <CopyButton value={value} label={copyLabel} />
+        <CopyButton value={value} label={copyLabel} autoFocus />
       </div>
       {meta ? <p className={styles.meta}>{meta}</p> : null}
     </div>

@@ -1,6 +1,6 @@
 'use client';
 
-import type { CSSProperties } from 'react';
+import { useEffect, type CSSProperties, type RefObject } from 'react';
 import { Toaster as SonnerToaster, toast as sonnerToast } from 'sonner';
 import { AlertIcon, CloseIcon } from './icons';
 import { MAX_VISIBLE_TOASTS, toastOptions } from './toast-options';
@@ -17,6 +17,33 @@ export const toast = {
   info: (title: string, description?: string) => sonnerToast.info(title, toastOptions('info', description)),
 };
 
+const TOAST_OFFSET = {
+  top: 'var(--space-4)',
+  right: 'var(--space-4)',
+  left: 'var(--space-4)',
+  bottom: 'calc(var(--space-4) + var(--toast-clearance, 0px))',
+};
+
+/**
+ * While `active`, toasts keep clear of the element: for a bar pinned to the bottom of the window (the
+ * routing editor's Save bar), which a toast would otherwise cover for its 5–9 s.
+ */
+export function useToastClearance(ref: RefObject<HTMLElement | null>, active: boolean): void {
+  useEffect(() => {
+    const element = ref.current;
+    if (!active || !element) return;
+    const root = document.documentElement;
+    const update = () => root.style.setProperty('--toast-clearance', `${element.offsetHeight + 8}px`);
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty('--toast-clearance');
+    };
+  }, [ref, active]);
+}
+
 /**
  * Shows the toasts raised with `toast.*` (sonner: stacking, timers paused on hover and while the tab is
  * hidden, swipe to dismiss, a polite live region). Mounted once, in the dashboard layout.
@@ -30,8 +57,9 @@ export function Toaster() {
       closeButton
       // The region's name without sonner's hotkey suffix (Alt+T still focuses it).
       customAriaLabel="Notifications"
-      offset="var(--space-4)"
-      mobileOffset="var(--space-4)"
+      // Above a bar pinned to the bottom of the window (useToastClearance), not over its buttons.
+      offset={TOAST_OFFSET}
+      mobileOffset={TOAST_OFFSET}
       style={{ '--width': '380px', fontFamily: 'var(--font-sans)' } as CSSProperties}
       icons={{
         success: <CheckIcon />,

@@ -60,7 +60,7 @@ export function ConnectDifyCard({ secret, models, publicUrl }: ConnectDifyCardPr
           <dt>API Key</dt>
           <dd>
             <code className={styles.secretValue}>{secret}</code>
-            <CopyButton value={secret} label="Copy API key" />
+            <CopyButton value={secret} label="Copy API key" autoFocus />
           </dd>
         </div>
         <div className={styles.difyRow}>

@@ -153,6 +153,9 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
       {discard.prompt}
       {created ? (
         <Dialog
+          // Its own dialog (not the form's, re-labelled), so that it takes the focus as it opens: on
+          // "Copy API key", not on Done, which would throw the secret away on Enter.
+          key="created"
           open={open}
           onClose={onClose}
           title="Key created"
@@ -160,7 +163,7 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
           size="lg"
           dismissOnBackdrop={false}
           footer={
-            <Button variant="primary" onClick={onClose} data-autofocus>
+            <Button variant="primary" onClick={onClose}>
               Done
             </Button>
           }
@@ -169,6 +172,7 @@ export function KeyFormDialog(props: KeyFormDialogProps) {
         </Dialog>
       ) : (
         <Dialog
+          key="form"
           open={open}
           onClose={discard.requestClose}
           title={apiKey ? `Edit “${keyName(apiKey)}”` : 'Issue key'}

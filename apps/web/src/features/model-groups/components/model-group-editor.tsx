@@ -32,7 +32,7 @@ import { formErrorsFromApi } from '@/components/ui/form-errors';
 import { ModelGroupsIcon } from '@/components/ui/icons';
 import { InlineAlert } from '@/components/ui/inline-alert';
 import { Select } from '@/components/ui/select';
-import { toast } from '@/components/ui/toast';
+import { toast, useToastClearance } from '@/components/ui/toast';
 import { useUnsavedChanges } from '@/components/ui/unsaved-changes';
 import { isApiError } from '@/lib/api-client';
 import {
@@ -209,6 +209,10 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
   });
   const dirty = isDirty;
   const strategyInfo = STRATEGY_INFO[strategy];
+  // Pinned to the bottom of the window while there is something to save or say; toasts keep above it.
+  const saveBar = useRef<HTMLDivElement>(null);
+  const pinned = !readOnly && (dirty || save.isPending || notice !== null);
+  useToastClearance(saveBar, pinned);
   const leaveGuard = useUnsavedChanges(dirty && !readOnly, {
     description: (
       <>
@@ -516,9 +520,10 @@ function PolicyEditor({ group }: { group: ModelGroup }) {
 
         {readOnly ? null : (
           <div
+            ref={saveBar}
             className={styles.saveBar}
             data-dirty={dirty || undefined}
-            data-pinned={dirty || save.isPending || notice !== null || undefined}
+            data-pinned={pinned || undefined}
           >
             <div className={styles.saveStatus} role="status">
               {save.isPending ? (
