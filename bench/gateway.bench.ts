@@ -733,8 +733,8 @@ async function main(): Promise<void> {
     }),
   );
   show(tputDirect);
-  // SIGUSR2 starts and stops alloc-sampler.cjs in the gateway (--alloc-prof).
-  if (allocFile) process.kill(gateway.pid, 'SIGUSR2');
+  // SIGWINCH starts and stops alloc-sampler.mjs in the gateway (--alloc-prof).
+  if (allocFile) process.kill(gateway.pid, 'SIGWINCH');
   const tputGateway = await phase('throughput-gateway', true, () =>
     cannon(viaGateway, {
       title: 'gateway',
@@ -743,7 +743,7 @@ async function main(): Promise<void> {
       maxRequests: maxRequests(opts.durationS),
     }),
   );
-  if (allocFile) process.kill(gateway.pid, 'SIGUSR2');
+  if (allocFile) process.kill(gateway.pid, 'SIGWINCH');
   gatewaySent += tputGateway.sent;
   show(tputGateway);
 

@@ -1,6 +1,8 @@
-// Preloaded into the gateway by `npm run bench -- --alloc-prof` (node --import): SIGUSR2 starts V8's
+// Preloaded into the gateway by `npm run bench -- --alloc-prof` (node --import). SIGWINCH starts V8's
 // sampling heap profiler, counting objects that garbage collection already took (so it measures what is
-// allocated, not what stays live); the next SIGUSR2 stops it and writes the profile to SB_ALLOC_PROF_OUT.
+// allocated, not what stays live); the next SIGWINCH stops it and writes the profile to SB_ALLOC_PROF_OUT.
+// SIGWINCH because nothing else in the gateway listens to it (builds that called Nest's
+// enableShutdownHooks() shut down on SIGUSR2).
 import { writeFileSync } from 'node:fs';
 import inspector from 'node:inspector';
 
@@ -9,7 +11,7 @@ if (out) {
   const session = new inspector.Session();
   session.connect();
   let sampling = false;
-  process.on('SIGUSR2', () => {
+  process.on('SIGWINCH', () => {
     if (!sampling) {
       sampling = true;
       session.post('HeapProfiler.startSampling', {
