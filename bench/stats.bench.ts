@@ -494,13 +494,11 @@ async function main(): Promise<void> {
     const seedSeconds = seeded ? Math.round((performance.now() - started) / 100) / 10 : null;
     if (seedSeconds !== null) console.log(`Seeded in ${seedSeconds} s`);
     const existing = Number((await db.query<{ n: string }>(`SELECT count(*) n FROM "RequestLog"`)).rows[0].n);
-    const counted = await Promise.all(
-      ROLLUPS.map(async (table) =>
-        Number(
-          (await db.query<{ n: string }>(`SELECT COALESCE(sum(requests), 0) n FROM "${table}"`)).rows[0].n,
-        ),
-      ),
-    );
+    const counted: number[] = [];
+    for (const table of ROLLUPS) {
+      const sum = await db.query<{ n: string }>(`SELECT COALESCE(sum(requests), 0) n FROM "${table}"`);
+      counted.push(Number(sum.rows[0].n));
+    }
     const represented = counted[2];
     if (counted.some((n) => n !== represented))
       throw new Error(`the rollups disagree: ${counted.join(' / ')} requests`);
