@@ -146,6 +146,7 @@ test('leaving the routing editor with unsaved edits asks first', async () => {
       return t.y + t.height <= b.y || t.x + t.width <= b.x || b.x + b.width <= t.x;
     })
     .toBe(true);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'toast-above-save-bar-1280.png') });
   if (viewport) await page.setViewportSize(viewport);
   await page.goBack();
   await expect(page).toHaveURL('/model-groups');
