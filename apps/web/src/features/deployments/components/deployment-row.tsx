@@ -8,6 +8,7 @@ import { formatMs } from '@/components/ui/format';
 import { PencilIcon, TrashIcon } from '@/components/ui/action-icons';
 import { CloseIcon, KeyIcon } from '@/components/ui/icons';
 import { Switch } from '@/components/ui/switch';
+import { RowActions, Td, Th } from '@/components/ui/table';
 import { TIME_RANGE_SPECS } from '@/components/ui/time-range';
 import { toast } from '@/components/ui/toast';
 import { modelGroupHref } from '@/features/model-groups/links';
@@ -75,8 +76,8 @@ export function DeploymentRow({
 
   return (
     <>
-      <tr className={`${styles.row} ${showResult ? styles.hasResult : ''}`}>
-        <th scope="row" className={styles.nameCell}>
+      <tr className={showResult ? styles.hasResult : undefined}>
+        <Th scope="row" nowrap={false} className={styles.nameCell}>
           <span className={styles.name}>{deployment.name}</span>
           {/* Each piece breaks onto a line of its own rather than in the middle; the model is never cut. */}
           <span className={styles.detail}>
@@ -101,8 +102,8 @@ export function DeploymentRow({
               <span className={styles.model}>{deployment.apiKeyHint ?? 'none'}</span>
             </span>
           </span>
-        </th>
-        <td data-label="Model group">
+        </Th>
+        <Td data-label="Model group">
           <Link
             href={modelGroupHref(deployment.modelGroup)}
             className={styles.groupLink}
@@ -123,8 +124,8 @@ export function DeploymentRow({
             </span>
           </span>
           <span className={styles.sub}>priority {deployment.priority}</span>
-        </td>
-        <td data-label="State" className={styles.stateCell}>
+        </Td>
+        <Td data-label="State" className={styles.stateCell}>
           <DeploymentState
             deployment={deployment}
             health={health}
@@ -152,17 +153,17 @@ export function DeploymentRow({
               Put back
             </Button>
           )}
-        </td>
+        </Td>
 
-        <td data-label={`Errors · ${TIME_RANGE_SPECS[attempts.range].label}`}>
+        <Td data-label={`Errors · ${TIME_RANGE_SPECS[attempts.range].label}`}>
           <AttemptsSummary
             attempts={summary}
             range={attempts.range}
             to={attempts.summaryTo}
             unavailable={attempts.summaryFailed}
           />
-        </td>
-        <td data-label="Load">
+        </Td>
+        <Td data-label="Load">
           <UsageMeter used={state.rpmUsed} limit={deployment.rpmLimit} unit="rpm" />
           <UsageMeter used={state.tpmUsed} limit={deployment.tpmLimit} unit="tpm" />
           <span className={styles.load}>
@@ -179,8 +180,8 @@ export function DeploymentRow({
             ) : null}
             {state.inFlight} in flight
           </span>
-        </td>
-        <td data-label="Enabled">
+        </Td>
+        <Td data-label="Enabled">
           {readOnly ? (
             <Badge tone={deployment.enabled ? 'success' : 'neutral'}>
               {deployment.enabled ? 'Enabled' : 'Disabled'}
@@ -194,10 +195,10 @@ export function DeploymentRow({
               title={deployment.enabled ? `Disable ${deployment.name}` : `Enable ${deployment.name}`}
             />
           )}
-        </td>
+        </Td>
         {readOnly ? null : (
-          <td className={styles.actionsCell}>
-            <div className={styles.actions}>
+          <Td className={styles.actionsCell}>
+            <RowActions className={styles.actions}>
               {/* Visible "Test"; the accessible name says what it tests. */}
               <Button
                 size="sm"
@@ -228,13 +229,13 @@ export function DeploymentRow({
               >
                 <TrashIcon />
               </button>
-            </div>
-          </td>
+            </RowActions>
+          </Td>
         )}
       </tr>
       {showResult ? (
         <tr className={styles.resultRow}>
-          <td colSpan={DEPLOYMENT_COLUMNS}>
+          <Td colSpan={DEPLOYMENT_COLUMNS} stack="full">
             <div id={resultId} className={styles.result} role="status">
               {test.isSuccess ? (
                 <>
@@ -276,7 +277,7 @@ export function DeploymentRow({
                 <CloseIcon size={14} />
               </button>
             </div>
-          </td>
+          </Td>
         </tr>
       ) : null}
     </>

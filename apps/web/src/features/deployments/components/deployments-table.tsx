@@ -9,6 +9,10 @@ import { useNow } from '../hooks/use-now';
 import { DEPLOYMENT_COLUMNS, DeploymentRow } from './deployment-row';
 import styles from './deployments-table.module.css';
 
+/** Below this width of the list (not the window's) each row is a card with its actions in view; the CSS's
+ * table-only and four-column rules use the same width. */
+const STACK_BELOW = 960;
+
 interface DeploymentsTableProps {
   /** `null` while the first page loads: skeleton rows of the final height. */
   deployments: Deployment[] | null;
@@ -63,14 +67,19 @@ export function DeploymentsTable({
   const now = useNow(true, counting ? 1_000 : 15_000);
 
   return (
-    // Below a certain width (of the list, not the window) each row becomes a card with its actions in view.
     <div className={styles.container}>
-      <Table caption="Deployments" captionHidden className={styles.table} aria-busy={deployments === null}>
+      <Table
+        caption="Deployments"
+        captionHidden
+        stackBelow={STACK_BELOW}
+        className={styles.table}
+        aria-busy={deployments === null}
+      >
         <Head readOnly={readOnly} range={attempts.range} />
         <tbody>
           {deployments === null
             ? Array.from({ length: skeletonRows }, (_, i) => (
-                <tr key={i} className={styles.row} aria-hidden="true">
+                <tr key={i} aria-hidden="true">
                   <th scope="row" className={styles.nameCell}>
                     <Skeleton width={150} height={14} />
                     <Skeleton width={110} height={12} className={styles.skeletonSub} />
