@@ -1,6 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import OpenAI from 'openai';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /**
  * The operator's path through the console, against the real API, real PostgreSQL and three fake
@@ -28,11 +29,7 @@ async function resetUpstreams() {
 }
 
 async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 }
 
 test('operator sets up load balancing, issues a Dify key, watches the split, changes weights live, revokes, imports', async ({

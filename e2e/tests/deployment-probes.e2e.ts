@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /**
  * Issue #12 item 8a: background health checks. Turned on in the deployment form, they show a failing
@@ -47,11 +48,7 @@ const chatCalls = async () =>
     .reduce((n, [, c]) => n + c, 0);
 
 async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 }
 
 async function shot(page: Page, name: string, target?: Locator) {

@@ -1,5 +1,6 @@
 import { expect, type APIRequestContext, type Locator, type Page, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /**
  * An operator edits an issued key in the console (limits and allowed models) without reissuing it, and
@@ -38,11 +39,7 @@ async function shot(page: Page, name: string) {
 }
 
 async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 }
 
 async function post(request: APIRequestContext, path: string, data: unknown): Promise<{ id: string }> {

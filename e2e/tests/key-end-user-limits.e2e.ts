@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect, type APIRequestContext, type Locator, type Page, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /**
  * An operator gives a key a per-end-user limit in the console (Dify's `user` field): the same end user's
@@ -16,11 +17,7 @@ const HIDE_TOASTS = 'section[aria-label="Notifications"] { display: none !import
 const WIDTHS = { 1280: { width: 1280, height: 800 }, 390: { width: 390, height: 844 } };
 
 async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 }
 
 async function post(request: APIRequestContext, url: string, data: unknown): Promise<{ id: string }> {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type FakeUpstream, startFakeUpstream } from '../../apps/fake-upstream/src';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /**
  * Stored request and response bodies: an operator turns storage on in a project's form (with its size cap,
@@ -36,11 +37,7 @@ async function admin<T>(method: string, url: string, body?: unknown): Promise<T>
 }
 
 async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 }
 
 async function shot(page: Page, name: string) {

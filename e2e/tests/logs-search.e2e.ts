@@ -1,14 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /** Logs found by text in the error and by request id, and the filtered range downloaded as CSV. */
 async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 }
 
 test('an operator finds a failed request by its error text and its id, and exports it', async ({ page }) => {

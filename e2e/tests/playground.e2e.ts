@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { type FakeUpstream, startFakeUpstream } from '../../apps/fake-upstream/src';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /**
  * The playground against the real stack: a key issued through the admin API, a model group on a slow
@@ -33,11 +34,7 @@ async function admin<T>(method: string, route: string, body?: unknown): Promise<
 }
 
 async function login(page: Page) {
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 }
 
 /** Chooses the key whose label contains `alias` in the "Send as" picker (after searching for it). */

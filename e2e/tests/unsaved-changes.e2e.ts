@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { E2E } from '../playwright.config';
+import { signInWithMasterKey } from '../sign-in';
 
 /**
  * Unsaved edits are never lost silently: leaving the routing editor with edits (a link, Back, closing
@@ -39,11 +40,7 @@ test.beforeAll(async ({ browser }) => {
     });
   }
   page = await browser.newPage({ baseURL: E2E.webUrl });
-  await page.goto('/login');
-  await page.getByRole('button', { name: 'Use the master key' }).click();
-  await page.getByLabel('Master key', { exact: true }).fill(E2E.masterKey);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).not.toHaveURL(/\/login/);
+  await signInWithMasterKey(page);
 });
 
 test.afterAll(async () => {
@@ -77,6 +74,8 @@ test('leaving the routing editor with unsaved edits asks first', async () => {
   await nav.getByRole('link', { name: 'Logs' }).click();
   await expect(leavePrompt()).toBeVisible();
   await expect(leavePrompt()).toContainText('You have unsaved routing changes');
+  // The consequences are the question's accessible description, read with its title.
+  await expect(leavePrompt()).toHaveAccessibleDescription(/You have unsaved routing changes/);
   await leavePrompt().getByRole('button', { name: 'Stay on this page' }).click();
   await expect(leavePrompt()).toBeHidden();
   await expect(page).toHaveURL(EDITOR_PATH);
